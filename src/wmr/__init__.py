@@ -1,0 +1,1 @@
+"""World Migration Report generator: pinned data -> chapter notebooks -> HTML and PDF editions."""

@@ -1,0 +1,47 @@
+"""One error family for the whole tool: each says what happened, expected vs got, and the fix."""
+from __future__ import annotations
+
+
+class WMRError(Exception):
+    """Base error. Rendered as one readable paragraph by the command line (no traceback)."""
+
+    def __init__(self, what: str, *, expected: object = None, got: object = None, fix: str | None = None):
+        self.what = what
+        self.expected = expected
+        self.got = got
+        self.fix = fix
+        super().__init__(self.message())
+
+    def message(self) -> str:
+        lines = [self.what]
+        if self.expected is not None:
+            lines.append(f"  expected: {self.expected}")
+        if self.got is not None:
+            lines.append(f"  got:      {self.got}")
+        if self.fix:
+            lines.append(f"  fix:      {self.fix}")
+        return "\n".join(lines)
+
+
+class PinError(WMRError):
+    """A pinned data file is missing, altered or unreadable, or the mirror cannot be found."""
+
+
+class LoaderError(WMRError):
+    """A raw source file does not have the structure its loader expects."""
+
+
+class ValidationError(WMRError):
+    """A tidy table breaks its documented contract (columns, types, keys, codes)."""
+
+
+class ConfigError(WMRError):
+    """An edition config, chapter list or parameter is wrong."""
+
+
+class ChapterError(WMRError):
+    """A chapter notebook failed to execute or produced inconsistent outputs."""
+
+
+class AssemblyError(WMRError):
+    """The HTML or PDF edition could not be assembled (unknown reference, missing alt text...)."""

@@ -1,0 +1,199 @@
+"""Pinned source files: the manifest in data/, checksum verification, and resolution from the mirror.
+
+Every read of raw data goes through `resolve()`, which verifies the file's sha256 against the manifest
+(once per size+mtime, remembered in data/cache/verified.json) before anyone parses it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import paths
+from .errors import PinError
+
+MANIFEST_NAME = "manifest.json"
+
+
+@dataclass(frozen=True)
+class FilePin:
+    """One pinned file of a source: its name inside the source folder, checksum, size and download URL."""
+
+    source: str
+    name: str
+    sha256: str
+    bytes: int
+    download_url: str | None = None
+    retrieved_from: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class SourcePin:
+    """One source (a folder of the mirror) with its provenance and files."""
+
+    id: str
+    title: str
+    publisher: str
+    edition: str
+    url: str
+    license: str
+    citation: str
+    files: tuple[FilePin, ...]
+
+    def file(self, name: str) -> FilePin:
+        for f in self.files:
+            if f.name == name:
+                return f
+        raise PinError(
+            f"Source '{self.id}' has no pinned file named '{name}'.",
+            expected="one of: " + ", ".join(f.name for f in self.files),
+            got=name,
+            fix="use a file name listed in data/manifest.json, or re-pin with `python build.py pin`",
+        )
+
+
+def manifest_path() -> Path:
+    return paths.project_root() / "data" / MANIFEST_NAME
+
+
+def load_manifest(path: Path | None = None) -> dict[str, SourcePin]:
+    """Read data/manifest.json into SourcePin objects keyed by source id."""
+    path = path or manifest_path()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PinError("The pin manifest is missing.", expected=str(path), got="no such file",
+                       fix="restore data/manifest.json from git, or create it with `python build.py pin`") from None
+    out: dict[str, SourcePin] = {}
+    for s in raw["sources"]:
+        files = tuple(FilePin(source=s["id"], name=f["name"], sha256=f["sha256"], bytes=f["bytes"],
+                              download_url=f.get("download_url"), retrieved_from=f.get("retrieved_from", {}))
+                      for f in s["files"])
+        out[s["id"]] = SourcePin(id=s["id"], title=s["title"], publisher=s["publisher"], edition=s["edition"],
+                                 url=s["url"], license=s["license"], citation=s["citation"], files=files)
+    return out
+
+
+def source(source_id: str) -> SourcePin:
+    """The pin of one source, or an error listing the known source ids."""
+    manifest = load_manifest()
+    if source_id not in manifest:
+        raise PinError(f"Unknown data source '{source_id}'.", expected="one of: " + ", ".join(sorted(manifest)),
+                       got=source_id, fix="use a source id from data/manifest.json")
+    return manifest[source_id]
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _stamp_path() -> Path:
+    return paths.cache_dir() / "verified.json"
+
+
+def _read_stamps() -> dict:
+    try:
+        return json.loads(_stamp_path().read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def _remember(path: Path, st: os.stat_result, digest: str) -> None:
+    stamps = _read_stamps()
+    stamps[str(path)] = [st.st_size, st.st_mtime_ns, digest]
+    paths.atomic_write_text(_stamp_path(), json.dumps(stamps, indent=1, sort_keys=True))
+
+
+def verify_file(pin: FilePin, path: Path) -> Path:
+    """Check size and sha256 of `path` against `pin`; skip hashing while size and mtime are unchanged."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise PinError(f"Pinned file {pin.source}/{pin.name} is missing.", expected=str(path), got="no such file",
+                       fix="restore the file in the data mirror (never edit it), or set WMR_DATA_MIRROR") from None
+    stamp = _read_stamps().get(str(path))
+    if stamp == [st.st_size, st.st_mtime_ns, pin.sha256]:
+        return path
+    if st.st_size != pin.bytes:
+        raise PinError(f"Pinned file {pin.source}/{pin.name} has the wrong size (the file was changed).",
+                       expected=f"{pin.bytes} bytes, sha256 {pin.sha256}", got=f"{st.st_size} bytes at {path}",
+                       fix="restore the original bytes from the mirror or the download URL; to adopt a new "
+                           "snapshot, re-pin with `python build.py pin` and review the diff of data/manifest.json")
+    try:
+        digest = sha256_of(path)
+    except OSError as exc:
+        raise PinError(f"Pinned file {pin.source}/{pin.name} cannot be read.", expected="a readable file",
+                       got=f"{type(exc).__name__}: {exc}", fix="check the file's permissions in the mirror") from None
+    if digest != pin.sha256:
+        raise PinError(f"Checksum mismatch for pinned file {pin.source}/{pin.name} (the file was changed).",
+                       expected=f"sha256 {pin.sha256}", got=f"sha256 {digest} at {path}",
+                       fix="restore the original bytes from the mirror or the download URL; to adopt a new "
+                           "snapshot, re-pin with `python build.py pin` and review the diff of data/manifest.json")
+    _remember(path, st, digest)
+    return path
+
+
+def _download(pin: FilePin, target: Path) -> None:
+    """Fetch a pin absent from the mirror into the cache; verified by the caller."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
+        try:
+            with urllib.request.urlopen(pin.download_url, timeout=30) as resp:  # noqa: S310 (pinned https URL)
+                shutil.copyfileobj(resp, tmp)
+        except Exception as exc:  # network errors come in many types
+            os.unlink(tmp.name)
+            raise PinError(f"Pinned file {pin.source}/{pin.name} is not in the mirror and could not be downloaded.",
+                           expected=f"the file in the mirror, or a download from {pin.download_url}",
+                           got=f"{type(exc).__name__}: {exc}",
+                           fix="put the mirror at ../shared/wmr-sources (or set WMR_DATA_MIRROR), or allow network access") from None
+    os.replace(tmp.name, target)
+
+
+def resolve(source_id: str, name: str) -> Path:
+    """Path of a verified pinned file: from the mirror, else from the download cache (downloading if needed)."""
+    pin = source(source_id).file(name)
+    mirror = paths.mirror_dir()
+    local = mirror / source_id / name
+    if local.exists():
+        return verify_file(pin, local)
+    cached = paths.cache_dir() / "downloads" / source_id / name
+    if not cached.exists():
+        if not mirror.is_dir() and not pin.download_url:
+            paths.require_mirror()
+        if not pin.download_url:
+            return verify_file(pin, local)  # raises "missing" with the mirror path
+        _download(pin, cached)
+    return verify_file(pin, cached)
+
+
+@dataclass
+class VerifyResult:
+    source: str
+    ok: bool
+    files: int
+    bytes: int
+    problem: str = ""
+
+
+def verify_all(source_ids: list[str] | None = None) -> list[VerifyResult]:
+    """Verify every pinned file (or those of `source_ids`); one result per source, errors collected."""
+    manifest = load_manifest()
+    results = []
+    for sid in source_ids or sorted(manifest):
+        src = manifest[sid]
+        try:
+            for f in src.files:
+                resolve(sid, f.name)
+            results.append(VerifyResult(sid, True, len(src.files), sum(f.bytes for f in src.files)))
+        except PinError as exc:
+            results.append(VerifyResult(sid, False, len(src.files), sum(f.bytes for f in src.files), exc.message()))
+    return results
