@@ -61,10 +61,16 @@ def manifest_path() -> Path:
     return paths.project_root() / "data" / MANIFEST_NAME
 
 
+_MANIFEST_CACHE: dict[tuple[str, int], dict[str, SourcePin]] = {}
+
+
 def load_manifest(path: Path | None = None) -> dict[str, SourcePin]:
-    """Read data/manifest.json into SourcePin objects keyed by source id."""
+    """Read data/manifest.json into SourcePin objects keyed by source id (memoised per file mtime)."""
     path = path or manifest_path()
     try:
+        key = (str(path), path.stat().st_mtime_ns)
+        if key in _MANIFEST_CACHE:
+            return _MANIFEST_CACHE[key]
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PinError("The pin manifest is missing.", expected=str(path), got="no such file",
@@ -76,6 +82,7 @@ def load_manifest(path: Path | None = None) -> dict[str, SourcePin]:
                       for f in s["files"])
         out[s["id"]] = SourcePin(id=s["id"], title=s["title"], publisher=s["publisher"], edition=s["edition"],
                                  url=s["url"], license=s["license"], citation=s["citation"], files=files)
+    _MANIFEST_CACHE[key] = out
     return out
 
 
@@ -158,9 +165,21 @@ def _download(pin: FilePin, target: Path) -> None:
     os.replace(tmp.name, target)
 
 
+READ_LOG_ENV = "WMR_READ_LOG"
+
+
+def _log_read(pin: FilePin) -> None:
+    """Append the pin to $WMR_READ_LOG so the executor knows which data a chapter read (for its cache key)."""
+    log = os.environ.get(READ_LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{pin.source}/{pin.name}\t{pin.sha256}\n")
+
+
 def resolve(source_id: str, name: str) -> Path:
     """Path of a verified pinned file: from the mirror, else from the download cache (downloading if needed)."""
     pin = source(source_id).file(name)
+    _log_read(pin)
     mirror = paths.mirror_dir()
     local = mirror / source_id / name
     if local.exists():

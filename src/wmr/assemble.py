@@ -1,0 +1,88 @@
+"""Assemble an edition from its executed chapters: facts.json, HTML site and PDF book, swapped in atomically.
+
+Everything is written into a staging folder first; the published report/<edition>/ is replaced only when
+all of it succeeded, so a failure never leaves a half-written or half-old edition behind.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import paths
+from .book import build_pdf
+from .document import ChapterDoc, load_chapter
+from .editions import Edition
+from .errors import AssemblyError
+from .site import build_site
+
+
+@dataclass
+class Assembled:
+    report: Path
+    chapters: int
+    figures: int
+    tables: int
+    facts: int
+    pages: int
+
+
+def report_dir(edition_id: str) -> Path:
+    return paths.project_root() / "report" / edition_id
+
+
+def collect_facts(docs: list[ChapterDoc]) -> dict[str, dict]:
+    facts: dict[str, dict] = {}
+    for doc in docs:
+        facts.update(doc.facts_json())
+    return dict(sorted(facts.items()))
+
+
+def _check_sources(edition: Edition, docs: list[ChapterDoc]) -> None:
+    used = set().union(*(d.sources_used() for d in docs)) if docs else set()
+    unpinned = sorted(used - set(edition.sources))
+    if unpinned:
+        raise AssemblyError(f"Chapters of edition '{edition.id}' cite sources the edition does not pin: {unpinned}.",
+                            expected="every cited source listed in 'sources' of editions/" + edition.id + ".toml",
+                            got=sorted(edition.sources), fix="add the source ids to the edition's 'sources' list")
+
+
+def assemble(edition: Edition, release_date: dt.date, with_pdf: bool = True,
+             chapter_slugs: list[str] | None = None) -> Assembled:
+    """Build facts.json, the HTML site and the PDF for the edition's chapters (all, or `chapter_slugs`)."""
+    configs = [c for c in edition.chapters if chapter_slugs is None or c.slug in chapter_slugs]
+    docs = [load_chapter(edition, c) for c in configs]
+    _check_sources(edition, docs)
+    facts = collect_facts(docs)
+    final = report_dir(edition.id)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{edition.id}-", dir=final.parent))
+    try:
+        (staging / "facts.json").write_text(json.dumps(facts, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        pdf_name = f"{edition.id}.pdf"
+        pages = 0
+        if with_pdf:
+            work = staging / "pdf-build"
+            work.mkdir()
+            pages = build_pdf(edition, docs, work, staging / pdf_name, release_date)
+            shutil.rmtree(work)
+        build_site(edition, docs, staging / "html", facts, pdf_name=f"../{pdf_name}")
+        _swap(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Assembled(final, len(docs), sum(len(d.figures) for d in docs), sum(len(d.tables) for d in docs),
+                     len(facts), pages)
+
+
+def _swap(staging: Path, final: Path) -> None:
+    """Replace `final` with `staging` (two renames; the old edition is removed only afterwards)."""
+    old = final.with_name(f".old-{final.name}")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,119 @@
+"""What a chapter notebook calls: record facts, figures and tables as structured outputs.
+
+Each call writes its files (figures as PNG and SVG, the plotted data as CSV, metadata as JSON) and
+displays a JSON payload under a wmr MIME type; the assembler reads those payloads from the executed
+notebook, so the notebook itself never formats HTML or Typst.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths, pins, style
+from .errors import ChapterError
+from .facts import Fact, make_fact
+
+FACT_MIME = "application/vnd.wmr.fact+json"
+FIGURE_MIME = "application/vnd.wmr.figure+json"
+TABLE_MIME = "application/vnd.wmr.table+json"
+FIGURES_ENV = "WMR_FIGURES_DIR"
+ID_RE = re.compile(r"^(fig|tab)-[a-z0-9][a-z0-9-]*$")
+
+
+def _display(payload: dict, mime: str, text: str) -> None:
+    from IPython.display import display
+
+    display({mime: payload, "text/plain": text}, raw=True)
+
+
+def source_record(source_id: str) -> dict:
+    """Provenance of a pinned source as shown next to figures and in metadata files."""
+    s = pins.source(source_id)
+    return {"id": s.id, "title": s.title, "publisher": s.publisher, "edition": s.edition,
+            "license": s.license, "citation": s.citation, "url": s.url}
+
+
+class Chapter:
+    """Context of one chapter run: its edition, where its files go, and the facts it has recorded."""
+
+    def __init__(self, slug: str, edition: str, run: str | None = None):
+        self.slug = slug
+        self.edition = edition
+        self.run = run
+        env = os.environ.get(FIGURES_ENV)
+        self.figures_dir = Path(env) if env else paths.project_root() / "figures" / edition / slug
+        self.facts: dict[str, Fact] = {}
+        self._ids: set[str] = set()
+
+    # -- facts -----------------------------------------------------------------------------------
+    def fact(self, name: str, value, *, unit: str, year, sources: list[str], fmt: str = "count",
+             display: str | None = None, note: str = "") -> Fact:
+        """Record a named value the prose can cite as {fact}`name`; returns the Fact (with .display)."""
+        f = make_fact(name, value, unit=unit, year=year, sources=sources, fmt=fmt, display=display, note=note)
+        self.facts[name] = f
+        _display(f.to_json(), FACT_MIME, f"{name} = {f.display}")
+        return f
+
+    # -- figures and tables ----------------------------------------------------------------------
+    def _claim(self, ident: str) -> str:
+        if not ID_RE.match(ident):
+            raise ChapterError(f"Figure/table id '{ident}' is not valid.", expected="'fig-...' or 'tab-...' in lower-case-with-dashes",
+                               got=ident, fix="rename the id")
+        if ident in self._ids:
+            raise ChapterError(f"Figure/table id '{ident}' is used twice in chapter '{self.slug}'.",
+                               expected="unique ids", got=ident, fix="give each figure and table its own id")
+        self._ids.add(ident)
+        return f"{self.run}-{ident}" if self.run else ident
+
+    def _write(self, name: str, data: bytes) -> str:
+        paths.atomic_write_bytes(self.figures_dir / name, data)
+        return name
+
+    def figure(self, ident: str, fig, *, title: str, caption: str, alt: str, data: pd.DataFrame,
+               sources: list[str], units: str = "", note: str = "") -> None:
+        """Save a matplotlib figure (PNG, SVG), its plotted data (CSV) and metadata (JSON); emit its payload."""
+        stem = self._claim(ident)
+        if not alt or not alt.strip():
+            raise ChapterError(f"Figure '{ident}' has no alt text.", expected="a sentence describing what the figure shows",
+                               got=repr(alt), fix="pass alt='...' describing the figure for readers who cannot see it")
+        if not sources:
+            raise ChapterError(f"Figure '{ident}' has no sources.", expected="pinned source ids", got=sources,
+                               fix="pass sources=[...]")
+        files = {
+            "png": self._write(f"{stem}.png", style.render(fig, "png")),
+            "svg": self._write(f"{stem}.svg", style.render(fig, "svg")),
+            "csv": self._write(f"{stem}.csv", data.to_csv(index=False, lineterminator="\n").encode()),
+        }
+        style.close(fig)
+        meta = {"id": ident, "kind": "figure", "title": title, "caption": caption, "alt": alt, "units": units,
+                "note": note, "edition": self.edition, "chapter": self.slug, "run": self.run,
+                "sources": [source_record(s) for s in sources]}
+        files["json"] = self._write(f"{stem}.json", (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode())
+        payload = {**meta, "sources": list(sources), "files": files}
+        _display(payload, FIGURE_MIME, f"Figure {ident}: {title}")
+
+    def table(self, ident: str, df: pd.DataFrame, *, title: str, caption: str, sources: list[str],
+              note: str = "", formats: dict[str, str] | None = None) -> None:
+        """Emit a table (rendered as a real HTML/Typst table) and save its data as CSV."""
+        from .fmt import FORMATS
+
+        stem = self._claim(ident)
+        formats = formats or {}
+        shown = df.copy()
+        for col in shown.columns:
+            fmt = formats.get(col)
+            if fmt:
+                shown[col] = [FORMATS[fmt](v) if pd.notna(v) else "–" for v in shown[col]]
+            elif pd.api.types.is_float_dtype(shown[col]) or pd.api.types.is_integer_dtype(shown[col]):
+                shown[col] = [FORMATS["count"](v) if pd.notna(v) else "–" for v in shown[col]]
+        numeric = [pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
+        files = {"csv": self._write(f"{stem}.csv", df.to_csv(index=False, lineterminator="\n").encode())}
+        payload = {"id": ident, "kind": "table", "title": title, "caption": caption, "note": note,
+                   "edition": self.edition, "chapter": self.slug, "run": self.run, "sources": list(sources),
+                   "columns": [str(c) for c in shown.columns], "numeric": numeric,
+                   "rows": [[str(v) for v in row] for row in shown.itertuples(index=False)], "files": files}
+        _display(payload, TABLE_MIME, f"Table {ident}: {title}")

@@ -1,0 +1,138 @@
+"""Edition configs (editions/<id>.toml): title, the sources pinned, and the chapters with their parameters."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import notebooks, paths, pins
+from .errors import ConfigError
+
+DEFAULT_EDITION = "wmr-2026"
+TYPES = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,), "list": (list,), "dict": (dict,)}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One execution of a chapter notebook: a chapter may run once per region (or other key)."""
+
+    chapter: str
+    key: str | None
+    parameters: dict
+
+    @property
+    def name(self) -> str:
+        return f"{self.chapter}-{self.key}" if self.key else self.chapter
+
+
+@dataclass(frozen=True)
+class ChapterConfig:
+    slug: str
+    number: int
+    notebook: Path
+    parameters: dict
+    runs: tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class Edition:
+    id: str
+    title: str
+    subtitle: str
+    publisher: str
+    sources: tuple[str, ...]
+    parameters: dict
+    chapters: tuple[ChapterConfig, ...] = field(default_factory=tuple)
+
+    def chapter(self, slug: str) -> ChapterConfig:
+        for c in self.chapters:
+            if c.slug == slug:
+                return c
+        raise ConfigError(f"Edition '{self.id}' has no chapter '{slug}'.",
+                          expected="one of: " + ", ".join(c.slug for c in self.chapters), got=slug,
+                          fix="use a chapter slug from the edition config (comma-separated for several)")
+
+
+def release_date(edition_id: str):
+    """The edition's fixed release date (used as the PDF timestamp so rebuilds are byte-identical)."""
+    import datetime as dt
+
+    path = paths.project_root() / "editions" / f"{edition_id}.toml"
+    value = tomllib.loads(path.read_text(encoding="utf-8")).get("release_date", dt.date(2026, 1, 1))
+    if not isinstance(value, dt.date):
+        raise ConfigError(f"release_date of edition '{edition_id}' is not a date.", expected="e.g. release_date = 2026-11-30",
+                          got=repr(value), fix="write the date unquoted, as TOML dates are")
+    return value
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in (paths.project_root() / "editions").glob("*.toml"))
+
+
+def _type_name(value) -> str:
+    return "bool" if isinstance(value, bool) else type(value).__name__
+
+
+def _check_parameters(slug: str, nb_path: Path, given: dict, declared: dict[str, notebooks.Parameter]) -> None:
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        raise ConfigError(f"Chapter '{slug}' is given parameters its notebook does not declare: {unknown}.",
+                          expected="names from the parameters cell of " + nb_path.name + ": " + ", ".join(declared),
+                          got=unknown, fix="remove them from the edition config or declare them in the notebook")
+    missing = sorted(set(declared) - set(given))
+    if missing:
+        raise ConfigError(f"Chapter '{slug}' lacks parameters its notebook declares: {missing}.",
+                          expected="a value for each of: " + ", ".join(declared), got=sorted(given),
+                          fix="add them to [parameters] or to the chapter's parameters in the edition config")
+    for name, value in given.items():
+        want = declared[name].type_name
+        allowed = TYPES.get(want)
+        if allowed is None:
+            raise ConfigError(f"Parameter '{name}' of {nb_path.name} has no type annotation.",
+                              expected="e.g. `stock_year: int = 2024`", got=declared[name].default,
+                              fix="annotate the parameter in the notebook's parameters cell")
+        if not isinstance(value, allowed) or (isinstance(value, bool) and want != "bool"):
+            raise ConfigError(f"Parameter '{name}' of chapter '{slug}' has the wrong type.",
+                              expected=want, got=f"{_type_name(value)} {value!r}",
+                              fix=f"give '{name}' a {want} value in the edition config")
+
+
+def load(edition_id: str) -> Edition:
+    """Parse and validate editions/<edition_id>.toml (chapters exist, parameters match, sources pinned)."""
+    root = paths.project_root()
+    path = root / "editions" / f"{edition_id}.toml"
+    if not path.is_file():
+        raise ConfigError(f"Unknown edition '{edition_id}'.", expected="one of: " + ", ".join(available()),
+                          got=edition_id, fix="pass --edition with one of the listed names")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Edition config {path.name} is not valid TOML.", expected="TOML", got=str(exc),
+                          fix="fix the syntax at the position given") from None
+    manifest = pins.load_manifest()
+    unknown = [s for s in raw.get("sources", []) if s not in manifest]
+    if unknown:
+        raise ConfigError(f"Edition '{edition_id}' pins unknown sources {unknown}.",
+                          expected="source ids from data/manifest.json: " + ", ".join(sorted(manifest)), got=unknown,
+                          fix="correct the 'sources' list of the edition config")
+    shared = dict(raw.get("parameters", {}))
+    chapters = []
+    for number, ch in enumerate(raw.get("chapters", []), start=1):
+        slug = ch["slug"]
+        nb_path = paths.inside(root / ch["notebook"], root)
+        nb = notebooks.read(nb_path)
+        declared = notebooks.parameters(nb, nb_path)
+        own = dict(ch.get("parameters", {}))
+        base = {k: v for k, v in shared.items() if k in declared}
+        base["edition"] = edition_id
+        runs = []
+        for run in ch.get("runs", [{}]):
+            run = dict(run)
+            key = run.pop("key", None)
+            params = {**base, **own, **run}
+            _check_parameters(slug + (f" (run {key})" if key else ""), nb_path, params, declared)
+            runs.append(Run(slug, key, params))
+        chapters.append(ChapterConfig(slug, number, nb_path, own, tuple(runs)))
+    return Edition(id=edition_id, title=raw["title"], subtitle=raw.get("subtitle", ""),
+                   publisher=raw.get("publisher", ""), sources=tuple(raw.get("sources", [])),
+                   parameters=shared, chapters=tuple(chapters))
