@@ -1,0 +1,106 @@
+import json
+
+import pytest
+
+from wmr import pins
+from wmr.errors import PinError
+
+from .conftest import REAL_MIRROR, replace_with_copy
+
+
+def test_manifest_pins_every_file_in_the_mirror():
+    manifest = pins.load_manifest()
+    pinned = {f"{sid}/{f.name}" for sid, s in manifest.items() for f in s.files}
+    on_disk = {str(p.relative_to(REAL_MIRROR)) for p in REAL_MIRROR.rglob("*")
+               if p.is_file() and p.name not in ("source.toml", "README.md") and not p.name.startswith(".")}
+    assert pinned == on_disk
+
+
+def test_manifest_carries_provenance_from_source_toml():
+    s = pins.source("undesa-ims-2024-bilateral")
+    assert "CC BY 3.0 IGO" in s.license
+    assert "International Migrant Stock 2024" in s.citation
+    f = s.file("undesa_stocks.rda")
+    assert f.sha256 == "80e7d03931728f4bed908e7397f887a48e8661703967f5eafc1ed1e3d70cc40c"
+    assert f.bytes == 241812
+    assert f.retrieved_from["repo"] == "iom/gdidata"
+    assert f.download_url.endswith("/data/undesa_stocks.rda")
+
+
+def test_all_real_pins_verify():
+    results = pins.verify_all()
+    assert [r.source for r in results if not r.ok] == []
+    assert len(results) == len(pins.load_manifest())
+
+
+def test_changed_byte_is_reported_with_the_file_name(mirror_copy):
+    path = replace_with_copy(mirror_copy, "free-movement/ecowas.csv")
+    data = bytearray(path.read_bytes())
+    data[10] = data[10] ^ 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(PinError) as exc:
+        pins.resolve("free-movement", "ecowas.csv")
+    msg = exc.value.message()
+    assert "free-movement/ecowas.csv" in msg
+    assert "1d2636f8a84e1782ce31feb2d4109eea160e106fba6908c9c9b40c1e744ff91d" in msg
+    assert "fix:" in msg
+
+
+def test_changed_size_is_reported(mirror_copy):
+    path = replace_with_copy(mirror_copy, "free-movement/schengen.csv")
+    path.write_bytes(path.read_bytes() + b"\n")
+    results = {r.source: r for r in pins.verify_all(["free-movement"])}
+    assert not results["free-movement"].ok
+    assert "schengen.csv" in results["free-movement"].problem and "wrong size" in results["free-movement"].problem
+
+
+def test_missing_file_without_network_names_file(mirror_copy, monkeypatch):
+    (mirror_copy / "free-movement" / "ecowas.csv").unlink()
+    monkeypatch.setattr(pins, "_download", lambda pin, target: (_ for _ in ()).throw(
+        PinError(f"Pinned file {pin.source}/{pin.name} is not in the mirror and could not be downloaded.")))
+    with pytest.raises(PinError, match="free-movement/ecowas.csv"):
+        pins.resolve("free-movement", "ecowas.csv")
+
+
+def test_missing_mirror_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("WMR_DATA_MIRROR", str(tmp_path / "nowhere"))
+    monkeypatch.setattr(pins, "_download", lambda pin, target: (_ for _ in ()).throw(
+        PinError(f"Pinned file {pin.source}/{pin.name} is not in the mirror and could not be downloaded.",
+                 fix="set WMR_DATA_MIRROR")))
+    with pytest.raises(PinError, match="WMR_DATA_MIRROR"):
+        pins.resolve("unsd-m49", "m49-overview.csv")
+
+
+def test_verification_is_remembered_until_size_or_mtime_change(mirror_copy, monkeypatch):
+    path = replace_with_copy(mirror_copy, "free-movement/ecowas.csv")
+    pins.resolve("free-movement", "ecowas.csv")
+    calls = []
+    real = pins.sha256_of
+    monkeypatch.setattr(pins, "sha256_of", lambda p: calls.append(p) or real(p))
+    pins.resolve("free-movement", "ecowas.csv")
+    assert calls == []  # unchanged size and mtime: not hashed again
+    stat = path.stat()
+    import os
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    pins.resolve("free-movement", "ecowas.csv")
+    assert len(calls) == 1
+
+
+def test_read_log_records_what_was_read(tmp_path, monkeypatch):
+    log = tmp_path / "reads"
+    monkeypatch.setenv(pins.READ_LOG_ENV, str(log))
+    pins.resolve("unsd-m49", "m49-overview.csv")
+    line = log.read_text().strip()
+    assert line == "unsd-m49/m49-overview.csv\t" + pins.source("unsd-m49").file("m49-overview.csv").sha256
+
+
+def test_unknown_source_lists_known_ids():
+    with pytest.raises(PinError) as exc:
+        pins.source("undesa-ims-1999")
+    assert "undesa-ims-2024-bilateral" in str(exc.value.expected)
+
+
+def test_manifest_json_is_committed_and_sorted():
+    raw = json.loads(pins.manifest_path().read_text())
+    ids = [s["id"] for s in raw["sources"]]
+    assert ids == sorted(ids)
