@@ -36,3 +36,38 @@ def replace_with_copy(mirror: Path, rel: str) -> Path:
     path.unlink()
     shutil.copyfile(real, path)
     return path
+
+
+def make_project(dest: Path) -> Path:
+    """A scratch copy of the project's inputs (configs, notebooks, manifest) sharing the real tidy cache."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("editions", "notebooks"):
+        shutil.copytree(ROOT / name, dest / name)
+    (dest / "data").mkdir()
+    shutil.copy2(ROOT / "data" / "manifest.json", dest / "data" / "manifest.json")
+    shutil.copy2(ROOT / "pyproject.toml", dest / "pyproject.toml")
+    shutil.copy2(ROOT / "build.py", dest / "build.py")
+    (ROOT / "data" / "cache").mkdir(parents=True, exist_ok=True)
+    (dest / "data" / "cache").symlink_to(ROOT / "data" / "cache")
+    return dest
+
+
+def run_build(project: Path, *args: str, mirror: Path | None = None, timeout: int = 1500):
+    """Run `python build.py ARGS` against a scratch project; returns the CompletedProcess."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "WMR_PROJECT_ROOT": str(project), "WMR_DATA_MIRROR": str(mirror or REAL_MIRROR)}
+    return subprocess.run([sys.executable, str(project / "build.py"), *args], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """Both editions built once for the whole test session (the expensive part of the suite)."""
+    project = make_project(tmp_path_factory.mktemp("built") / "project")
+    proc = run_build(project, "--all")
+    if proc.returncode != 0:
+        raise AssertionError(f"build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    (project / "build.log").write_text(proc.stdout)
+    return project

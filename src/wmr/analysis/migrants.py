@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .countries import with_names
-from .sources import hdi, ims
+from ..countries import with_names
+from ..sources import hdi, ims
 
 WORKBOOK_EDITIONS = {"undesa-ims-2020-bilateral": ims.SOURCE_2020}
 

@@ -1,0 +1,104 @@
+"""The report overview's key facts: one spec per figure, computed from the edition's pins."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .. import fmt
+from ..countries import name
+from ..sources import missing_migrants
+from . import displacement, migrants, remittances
+
+MMP = "iom-missing-migrants"
+
+
+@dataclass(frozen=True)
+class KeyFact:
+    """A fact to record (keyword arguments of Chapter.fact) and the label of its row in the key-facts table."""
+
+    label: str
+    fact: dict
+
+    @property
+    def sources(self) -> list[str]:
+        return self.fact["sources"]
+
+
+def _spec(label: str, name_: str, value, unit: str, year: int, sources: list[str], fmt_: str = "count",
+          display: str | None = None, note: str = "") -> KeyFact:
+    return KeyFact(label, {"name": name_, "value": value, "unit": unit, "year": year, "sources": sources,
+                           "fmt": fmt_, "display": display, "note": note})
+
+
+def _ranked(prefix: str, label: str, table: pd.DataFrame, value_col: str, unit: str, year: int,
+            sources: list[str], shown) -> list[KeyFact]:
+    return [_spec(f"{label}, rank {r.rank}", f"{prefix}_{r.rank}", getattr(r, value_col), unit, year, sources,
+                  display=f"{r.country} ({shown(getattr(r, value_col))})", note=f"{r.iso3}")
+            for r in table.itertuples()]
+
+
+def key_facts(ims_source: str, stock_year: int, remittance_year: int, refugee_year: int, idp_year: int,
+              mmp_year: int, top_n: int = 5) -> list[KeyFact]:
+    """Every key fact of the overview, in the order of the key-facts table."""
+    ims_src = [ims_source]
+    head = migrants.headline(ims_source, stock_year)
+    pop_src = migrants.population_source(ims_source)
+    pop_note = ("" if head["population_year"] == stock_year else
+                f"World population of {head['population_year']}, the latest year in the pinned population data.")
+    out = [
+        _spec("International migrants", "migrants_total", head["total"], "persons", stock_year, ims_src, "millions"),
+        _spec("International migrants, % of world population" + (
+              f" (population of {head['population_year']})" if pop_note else ""), "migrants_share_pct", round(head["share_pct"], 4),
+              "percent", stock_year, [*ims_src, pop_src] if pop_src != ims_source else ims_src, "percent",
+              note=pop_note),
+        _spec("Female share of international migrants", "migrants_female_share_pct",
+              round(head["female_share_pct"], 4), "percent", stock_year, ims_src, "percent"),
+    ]
+    out += _ranked("top_destination", "Destination country", migrants.top_destinations(ims_source, stock_year, top_n),
+                   "migrants", "persons", stock_year, ims_src, fmt.millions)
+    out += _ranked("top_origin", "Country of origin", migrants.top_origins(ims_source, stock_year, top_n),
+                   "migrants", "persons", stock_year, ims_src, fmt.millions)
+    rem = remittances.totals(remittance_year)
+    rem_src = [remittances.SOURCE]
+    out += [
+        _spec("International remittances, worldwide", "remittances_world", rem["world_usd"], "US$ (current)",
+              remittance_year, rem_src, "usd_billions"),
+        _spec("Remittances to low- and middle-income countries", "remittances_lmic", rem["lmic_usd"],
+              "US$ (current)", remittance_year, rem_src, "usd_billions"),
+    ]
+    out += _ranked("top_remittance_recipient", "Remittance recipient",
+                   remittances.top_recipients(remittance_year, top_n), "usd", "US$ (current)", remittance_year,
+                   rem_src, fmt.usd_billions)
+    ref = displacement.refugee_totals(refugee_year)
+    idp = displacement.idp_totals(idp_year)
+    un = [displacement.UNHCR]
+    out += [
+        _spec("Refugees under UNHCR mandate", "refugees_unhcr", ref["refugees"], "persons", refugee_year, un, "millions"),
+        _spec("Palestine refugees under UNRWA mandate", "refugees_unrwa", ref["unrwa"], "persons", refugee_year, un,
+              "millions"),
+        _spec("Asylum-seekers", "asylum_seekers", ref["asylum_seekers"], "persons", refugee_year, un, "millions"),
+        _spec("Internally displaced persons, conflict and violence (end of year)", "idps_conflict",
+              idp["conflict_idps"], "persons", idp_year, [displacement.IDMC], "millions", note=idp["file"]),
+        _spec("Internally displaced persons, disasters (end of year)", "idps_disaster", idp["disaster_idps"], "persons",
+              idp_year, [displacement.IDMC], "millions", note=idp["file"]),
+        _spec("Migrants recorded dead or missing (Missing Migrants Project)", "mmp_dead_missing",
+              mmp_total(mmp_year), "persons", mmp_year, [MMP], "count"),
+    ]
+    return out
+
+
+def mmp_total(year: int) -> int:
+    """Deaths and disappearances recorded by the Missing Migrants Project in `year` (minimum estimate)."""
+    df = missing_migrants.load_incidents()
+    return int(df.loc[df["year"] == year, "dead_and_missing"].sum())
+
+
+def as_table(specs: list[KeyFact], recorded: list) -> pd.DataFrame:
+    """The key-facts table: indicator, value exactly as printed, year, source ids."""
+    return pd.DataFrame({"Indicator": [s.label for s in specs], "Value": [f.display for f in recorded],
+                         "Year": [str(f.year) for f in recorded], "Source": [", ".join(f.sources) for f in recorded]})
+
+
+def sources(specs: list[KeyFact]) -> list[str]:
+    return sorted({s for spec in specs for s in spec.sources})

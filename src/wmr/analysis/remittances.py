@@ -1,0 +1,48 @@
+"""Remittance indicators from the World Bank-KNOMAD inflows (US$, current prices)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..countries import with_names
+from ..sources import remittances as src
+
+SOURCE = "wb-remittances"
+WORLD = "World"
+LMIC = "Low-and Middle-Income Countries"
+
+
+def _inflows() -> pd.DataFrame:
+    return src.load_knomad_inflows()
+
+
+def world_series(first: int, last: int) -> pd.DataFrame:
+    """year, world_usd, lmic_usd (US dollars) from `first` to `last` inclusive."""
+    df = _inflows()
+    agg = df[df["kind"] == "aggregate"].pivot_table(index="year", columns="name", values="usd", aggfunc="sum")
+    out = pd.DataFrame({"year": agg.index.astype("int64"), "world_usd": agg[WORLD].to_numpy(),
+                        "lmic_usd": agg[LMIC].to_numpy()})
+    return out[(out["year"] >= first) & (out["year"] <= last)].reset_index(drop=True)
+
+
+def totals(year: int) -> dict:
+    """World and low- and middle-income inflows in `year` (US dollars)."""
+    row = world_series(year, year)
+    if row.empty:
+        raise ValueError(f"no KNOMAD remittance aggregates for {year}")
+    return {"world_usd": float(row["world_usd"].iloc[0]), "lmic_usd": float(row["lmic_usd"].iloc[0])}
+
+
+def top_recipients(year: int, n: int = 10) -> pd.DataFrame:
+    """The n countries receiving most remittances in `year`: rank, iso3, country, usd."""
+    df = _inflows()
+    df = df[(df["kind"] == "country") & (df["year"] == year)].dropna(subset=["usd"])
+    df = df.sort_values(["usd", "iso3"], ascending=[False, True]).head(n).reset_index(drop=True)
+    df.insert(0, "rank", range(1, len(df) + 1))
+    return with_names(df[["rank", "iso3", "usd"]])
+
+
+def country_series(iso3: list[str], first: int, last: int) -> pd.DataFrame:
+    """year x country inflows (US dollars) for the given countries, wide by ISO3."""
+    df = _inflows()
+    df = df[(df["kind"] == "country") & df["iso3"].isin(iso3) & df["year"].between(first, last)]
+    return df.pivot_table(index="year", columns="iso3", values="usd").reset_index()

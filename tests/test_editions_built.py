@@ -1,0 +1,156 @@
+"""Checks of the built editions: HTML properties, PDF contents, facts, and byte-identical rebuilds."""
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from .conftest import ROOT, run_build
+
+EDITIONS = sorted(p.stem for p in (ROOT / "editions").glob("*.toml"))
+
+
+def chapters_of(edition: str) -> list[str]:
+    raw = tomllib.loads((ROOT / "editions" / f"{edition}.toml").read_text())
+    return [c["slug"] for c in raw["chapters"]]
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(path: Path) -> _Collect:
+    p = _Collect()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def pdf_text(path: Path) -> str:
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return " ".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    finally:
+        doc.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_chapter_page_exists_and_renders_cleanly(built, edition):
+    html = built / "report" / edition / "html"
+    pages = [html / "index.html", html / "sources.html"] + [html / f"{slug}.html" for slug in chapters_of(edition)]
+    for page in pages:
+        assert page.is_file(), page
+        text = page.read_text(encoding="utf-8")
+        assert "Traceback" not in text, page
+        for leftover in ("{fact}", "{numref}", "{param}", "{{", "}}", "{%", "$body$"):
+            assert leftover not in text, (page, leftover)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_images_have_alt_text_and_nothing_is_fetched_from_the_network(built, edition):
+    html = built / "report" / edition / "html"
+    n_img = 0
+    for page in html.glob("*.html"):
+        for tag, attrs in parse(page).tags:
+            if tag == "img":
+                n_img += 1
+                assert (attrs.get("alt") or "").strip(), (page, attrs)
+                assert (html / attrs["src"]).is_file(), attrs["src"]
+            for key in ("src", "href"):
+                value = attrs.get(key) or ""
+                if tag in ("img", "script", "link", "iframe", "source", "video", "audio") or key == "src":
+                    assert not re.match(r"(?i)\s*(https?:)?//", value), (page, tag, value)
+    assert n_img >= 6
+    for css in html.rglob("*.css"):
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", css.read_text()), css
+        assert "@import" not in css.read_text()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_figures_are_numbered_and_have_their_data(built, edition):
+    page = built / "report" / edition / "html" / "global.html"
+    text = page.read_text(encoding="utf-8")
+    numbers = re.findall(r'class="label" href="#[^"]+">Figure (\d+)\.(\d+)<', text)
+    assert len(numbers) >= 6
+    assert [int(n) for _, n in numbers] == list(range(1, len(numbers) + 1))
+    assert {c for c, _ in numbers} == {str(chapters_of(edition).index("global") + 1)}
+    fig_dir = built / "figures" / edition / "global"
+    for csv in fig_dir.glob("fig-*.csv"):
+        assert csv.read_text().count("\n") >= 2, csv
+        meta = json.loads(csv.with_suffix(".json").read_text())
+        assert meta["alt"] and meta["caption"] and meta["sources"][0]["citation"]
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_facts_json_has_the_documented_fields(built, edition):
+    facts = json.loads((built / "report" / edition / "facts.json").read_text())
+    assert facts, "no facts"
+    for fid, f in facts.items():
+        assert re.match(r"^[a-z0-9-]+\.[a-z0-9_.]+$", fid), fid
+        assert {"value", "display", "unit", "year", "sources"} <= set(f), fid
+        assert f["sources"] and isinstance(f["sources"], list)
+    overview = [k for k in facts if k.startswith("overview.")]
+    assert len(overview) >= 14
+
+
+def test_editions_differ_where_their_data_differ(built):
+    a = json.loads((built / "report" / "wmr-2024" / "facts.json").read_text())
+    b = json.loads((built / "report" / "wmr-2026" / "facts.json").read_text())
+    assert a["overview.migrants_total"]["year"] == 2020 and b["overview.migrants_total"]["year"] == 2024
+    assert a["overview.migrants_total"]["value"] == 280598105
+    assert b["overview.migrants_total"]["value"] == 304021813
+    assert a["overview.refugees_unhcr"]["value"] != b["overview.refugees_unhcr"]["value"]
+    # remittances are pinned to the same 2022 KNOMAD vintage in both editions
+    assert a["overview.remittances_world"] == b["overview.remittances_world"]
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_pdf_has_chapters_outline_and_key_fact_displays(built, edition):
+    pdf = built / "report" / edition / f"{edition}.pdf"
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        assert len(doc) >= 8
+        toc = [item.get_title() for item in doc.get_toc()]
+    finally:
+        doc.close()
+    text = " ".join(pdf_text(pdf).split())
+    for title in ("Report overview: key facts and figures", "Migration and migrants: a global overview"):
+        assert any(title in t for t in toc), (title, toc)
+    assert "Contents" in text
+    facts = json.loads((built / "report" / edition / "facts.json").read_text())
+    missing = [k for k, f in facts.items() if k.startswith("overview.") and " ".join(f["display"].split()) not in text]
+    assert missing == []
+
+
+def test_rebuild_is_byte_identical(built):
+    """Re-execute one chapter from scratch: the executed notebook, its figures and the PDF keep their bytes."""
+    edition = "wmr-2026"
+    files = [built / "chapters" / edition / "overview.ipynb", built / "report" / edition / f"{edition}.pdf",
+             built / "report" / edition / "facts.json", *sorted((built / "figures" / edition / "global").iterdir())]
+    before = {p: p.read_bytes() for p in files}
+    proc = run_build(built, "--edition", edition, "--chapters", "overview,global", "--force")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = run_build(built, "--edition", edition)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    changed = [str(p) for p, data in before.items() if p.read_bytes() != data]
+    assert changed == []
+
+
+def test_warm_rebuild_reuses_every_chapter(built):
+    proc = run_build(built, "--edition", "wmr-2024")
+    assert proc.returncode == 0, proc.stderr
+    lines = [l for l in proc.stdout.splitlines() if l.startswith("   ") and "assembled" not in l]
+    assert lines and all("reused" in l for l in lines), proc.stdout
