@@ -76,7 +76,12 @@ def build_edition(edition_id: str, args: argparse.Namespace) -> int:
         raise ChapterError(f"{len(failures)} of {len(results)} chapter run(s) of '{edition_id}' failed; "
                            "the published edition was left as it was.",
                            fix="fix the failing cells shown above and rebuild")
-    slugs = [c.slug for c in selected] if args.chapters else None
+    slugs = None
+    if args.chapters:  # assemble every chapter already executed, so a partial rebuild keeps the others
+        slugs = [c.slug for c in edition.chapters if c in selected or execute.is_executed(edition.id, c)]
+        skipped = [c.slug for c in edition.chapters if c.slug not in slugs]
+        if skipped:
+            _say(f"   not yet built, left out of this assembly: {', '.join(skipped)}")
     done = assemble.assemble(edition, release_date=editions.release_date(edition_id),
                              with_pdf=not args.html_only, chapter_slugs=slugs)
     _say(f"   assembled {done.chapters} chapters, {done.figures} figures, {done.tables} tables, {done.facts} facts"

@@ -128,6 +128,11 @@ def cached(run: Run, key: str, edition: str) -> nbformat.NotebookNode | None:
     return nb
 
 
+def is_executed(edition: str, cfg: ChapterConfig) -> bool:
+    """Whether every run of the chapter has an executed notebook (valid or not)."""
+    return all((chapters_dir(edition) / f"{run.name}.ipynb").is_file() for run in cfg.runs)
+
+
 def merge_prose(source: nbformat.NotebookNode, executed: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Current prose with the cached outputs: code cells match one to one because the key matched."""
     out = copy.deepcopy(executed)
@@ -159,15 +164,17 @@ def _execute_worker(nb_json: str, out_path: str, cwd: str, fig_dir: str, read_lo
     os.environ.setdefault("MPLCONFIGDIR", str(paths.cache_dir() / "mplconfig"))
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     nb = nbformat.reads(nb_json, as_version=4)
+    started = time.monotonic()
     try:
         papermill.execute_notebook(nb, out_path, kernel_name="python3", cwd=cwd, progress_bar=False,
                                    log_output=False, record_timing=False, kernel_manager_class=IpcKernelManager)
     except PapermillExecutionError as exc:
         return {"ok": False, "cell": exc.cell_index, "ename": exc.ename, "evalue": exc.evalue,
-                "traceback": "\n".join(exc.traceback), "source": exc.source}
+                "traceback": "\n".join(exc.traceback), "source": exc.source, "seconds": time.monotonic() - started}
     except Exception as exc:  # kernel died, timeout...
-        return {"ok": False, "cell": None, "ename": type(exc).__name__, "evalue": str(exc), "traceback": "", "source": ""}
-    return {"ok": True}
+        return {"ok": False, "cell": None, "ename": type(exc).__name__, "evalue": str(exc), "traceback": "",
+                "source": "", "seconds": time.monotonic() - started}
+    return {"ok": True, "seconds": time.monotonic() - started}
 
 
 def _publish_figures(staging: Path, run: Run, edition: str) -> None:
@@ -224,11 +231,11 @@ def execute_runs(edition: Edition, chapters: list[ChapterConfig], workers: int =
                 nb = with_parameters(source, run.parameters)
                 fut = pool.submit(_execute_worker, nbformat.writes(nb), str(raw_out), str(root), str(staging),
                                   str(read_log))
-                jobs[fut] = (run, key, staging, read_log, raw_out, time.monotonic())
+                jobs[fut] = (run, key, staging, read_log, raw_out)
             for fut in as_completed(jobs):
-                run, key, staging, read_log, raw_out, t0 = jobs[fut]
+                run, key, staging, read_log, raw_out = jobs[fut]
                 outcome = fut.result()
-                secs = time.monotonic() - t0
+                secs = outcome["seconds"]
                 reads = dict(sorted(line.split("\t") for line in read_log.read_text().splitlines() if line))
                 meta = {"edition": edition.id, "chapter": run.chapter, "run": run.key, "key": key,
                         "parameters": run.parameters, "reads": reads}
