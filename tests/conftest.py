@@ -44,7 +44,9 @@ def make_project(dest: Path) -> Path:
     for name in ("editions", "notebooks"):
         shutil.copytree(ROOT / name, dest / name)
     (dest / "data").mkdir()
-    shutil.copy2(ROOT / "data" / "manifest.json", dest / "data" / "manifest.json")
+    for item in (ROOT / "data").iterdir():
+        if item.is_file():
+            shutil.copy2(item, dest / "data" / item.name)
     shutil.copy2(ROOT / "pyproject.toml", dest / "pyproject.toml")
     shutil.copy2(ROOT / "build.py", dest / "build.py")
     (ROOT / "data" / "cache").mkdir(parents=True, exist_ok=True)

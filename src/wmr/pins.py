@@ -29,6 +29,7 @@ class FilePin:
     sha256: str
     bytes: int
     download_url: str | None = None
+    owned_path: str | None = None   # project-owned table: path relative to the project root
     retrieved_from: dict = field(default_factory=dict, hash=False, compare=False)
 
 
@@ -78,7 +79,8 @@ def load_manifest(path: Path | None = None) -> dict[str, SourcePin]:
     out: dict[str, SourcePin] = {}
     for s in raw["sources"]:
         files = tuple(FilePin(source=s["id"], name=f["name"], sha256=f["sha256"], bytes=f["bytes"],
-                              download_url=f.get("download_url"), retrieved_from=f.get("retrieved_from", {}))
+                              download_url=f.get("download_url"), owned_path=f.get("owned_path"),
+                              retrieved_from=f.get("retrieved_from", {}))
                       for f in s["files"])
         out[s["id"]] = SourcePin(id=s["id"], title=s["title"], publisher=s["publisher"], edition=s["edition"],
                                  url=s["url"], license=s["license"], citation=s["citation"], files=files)
@@ -180,6 +182,8 @@ def resolve(source_id: str, name: str) -> Path:
     """Path of a verified pinned file: from the mirror, else from the download cache (downloading if needed)."""
     pin = source(source_id).file(name)
     _log_read(pin)
+    if pin.owned_path:
+        return verify_file(pin, paths.project_root() / pin.owned_path)
     mirror = paths.mirror_dir()
     local = mirror / source_id / name
     if local.exists():
