@@ -59,7 +59,8 @@ def run_build(project: Path, *args: str, mirror: Path | None = None, timeout: in
     import subprocess
     import sys
 
-    env = {**os.environ, "WMR_PROJECT_ROOT": str(project), "WMR_DATA_MIRROR": str(mirror or REAL_MIRROR)}
+    env = {**os.environ, "WMR_PROJECT_ROOT": str(project), "WMR_DATA_MIRROR": str(mirror or REAL_MIRROR),
+           "WMR_OFFLINE": "1"}
     return subprocess.run([sys.executable, str(project / "build.py"), *args], cwd=project, env=env,
                           capture_output=True, text=True, timeout=timeout)
 

@@ -7,8 +7,8 @@ import sys
 import time
 import traceback
 
-from . import assemble, editions, execute, pins, pinning
-from .errors import ChapterError, ConfigError, WMRError
+from . import assemble, editions, execute, paths, pins, pinning
+from .errors import ChapterError, ConfigError, PinError, WMRError
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -52,6 +52,13 @@ def build_edition(edition_id: str, args: argparse.Namespace) -> int:
     edition = editions.load(edition_id)
     selected = _selected(edition, args.chapters)
     failed = [r for r in pins.verify_all(list(edition.sources)) if not r.ok]
+    if failed and not paths.mirror_dir().is_dir():
+        err = PinError("The data mirror folder does not exist, and the pinned files could not be downloaded "
+                       f"({len(failed)} source(s) unavailable); nothing was built.",
+                       expected="a folder holding the pinned sources (one sub-folder per source)",
+                       got=str(paths.mirror_dir()),
+                       fix=f"put the mirror at ../shared/wmr-sources beside the project, or set {paths.MIRROR_ENV}")
+        raise err
     if failed:
         raise WMRError(f"Edition '{edition_id}': {len(failed)} pinned source(s) failed verification; nothing was built.\n"
                        + "\n".join(r.problem for r in failed))

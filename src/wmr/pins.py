@@ -18,6 +18,7 @@ from . import paths
 from .errors import PinError
 
 MANIFEST_NAME = "manifest.json"
+OFFLINE_ENV = "WMR_OFFLINE"  # set to any value to never download a pin absent from the mirror
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,10 @@ def verify_file(pin: FilePin, path: Path) -> Path:
     except FileNotFoundError:
         raise PinError(f"Pinned file {pin.source}/{pin.name} is missing.", expected=str(path), got="no such file",
                        fix="restore the file in the data mirror (never edit it), or set WMR_DATA_MIRROR") from None
+    if not path.is_file():
+        raise PinError(f"Pinned file {pin.source}/{pin.name} cannot be read.", expected="a readable regular file",
+                       got=f"{'a directory' if path.is_dir() else 'not a regular file'} at {path}",
+                       fix="restore the original file in the data mirror")
     stamp = _read_stamps().get(str(path))
     if stamp == [st.st_size, st.st_mtime_ns, pin.sha256]:
         return path
@@ -153,6 +158,11 @@ def verify_file(pin: FilePin, path: Path) -> Path:
 
 def _download(pin: FilePin, target: Path) -> None:
     """Fetch a pin absent from the mirror into the cache; verified by the caller."""
+    if os.environ.get(OFFLINE_ENV):
+        raise PinError(f"Pinned file {pin.source}/{pin.name} is not in the mirror, and downloads are disabled.",
+                       expected=str(paths.mirror_dir() / pin.source / pin.name), got="no such file",
+                       fix=f"restore the file in the mirror (or set WMR_DATA_MIRROR), or unset {OFFLINE_ENV} "
+                           f"to download it from {pin.download_url}")
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
         try:
@@ -160,7 +170,9 @@ def _download(pin: FilePin, target: Path) -> None:
                 shutil.copyfileobj(resp, tmp)
         except Exception as exc:  # network errors come in many types
             os.unlink(tmp.name)
-            raise PinError(f"Pinned file {pin.source}/{pin.name} is not in the mirror and could not be downloaded.",
+            mirror = paths.mirror_dir()
+            where = "the mirror" if mirror.is_dir() else f"the mirror (the folder {mirror} does not exist)"
+            raise PinError(f"Pinned file {pin.source}/{pin.name} is not in {where} and could not be downloaded.",
                            expected=f"the file in the mirror, or a download from {pin.download_url}",
                            got=f"{type(exc).__name__}: {exc}",
                            fix="put the mirror at ../shared/wmr-sources (or set WMR_DATA_MIRROR), or allow network access") from None
