@@ -46,7 +46,8 @@ def owned_sources(root: Path) -> list[dict]:
                 raise PinError(f"Project-owned source '{meta['id']}' lists a file that does not exist.",
                                expected=str(local), got="no such file", fix=f"create it or fix data/{OWNED_CONFIG}")
             files.append({"name": name, "sha256": pins.sha256_of(local), "bytes": local.stat().st_size,
-                          "owned_path": f"data/{name}", "retrieved_from": {"path": f"data/{name}"}})
+                          "owned_path": f"data/{name}",
+                          "retrieved_from": {"repo": "this repository", "commit": "", "path": f"data/{name}"}})
         out.append({"id": meta["id"], "title": meta["title"], "publisher": meta["publisher"],
                     "edition": meta.get("edition", ""), "url": meta.get("url", ""), "license": meta["license"],
                     "citation": meta["citation"], "owned": True, "files": files})

@@ -42,7 +42,7 @@ def refugee_series(first: int, last: int) -> pd.DataFrame:
 def idp_stocks(last: int) -> pd.DataFrame:
     """year, conflict_idps, disaster_idps, file: IDPs at the end of each year 2008..last (NaN = no figure)."""
     cy = idmc.load_country_year()
-    out = cy.groupby("year", as_index=False).agg(conflict_idps=("conflict_stock", "sum"),
+    out = cy.groupby("year", as_index=False).agg(conflict_idps=("conflict_stock", lambda s: s.sum(min_count=1)),
                                                  disaster_idps=("disaster_stock", lambda s: s.sum(min_count=1)))
     out["file"] = idmc.FILE_COUNTRY_YEAR
     if last >= DISAGGREGATED_YEAR:
