@@ -1,0 +1,159 @@
+"""Human security indicators on the real pinned data (spot values from the sources' source.toml files,
+or recomputed here in a different way from the raw loader tables)."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from wmr.analysis import security
+from wmr.sources import missing_migrants, unhcr
+
+
+@pytest.fixture(scope="module")
+def incidents() -> pd.DataFrame:
+    return missing_migrants.load_incidents()
+
+
+@pytest.fixture(scope="module")
+def population() -> pd.DataFrame:
+    return unhcr.load_population()
+
+
+# ------------------------------------------------------------------------------ Missing Migrants
+
+def test_mmp_by_year_spot_values():
+    years = security.mmp_by_year(2014, 2024).set_index("year")
+    # source.toml spot values (2020 includes the 13 undated incidents, see the loader docstring)
+    assert years.loc[2014, "dead_and_missing"] == 5_441
+    assert years.loc[2023, "dead_and_missing"] == 8_747
+    assert years.loc[2024, "dead_and_missing"] == 9_002
+    assert years.loc[2020, "dead_and_missing"] == 4_327
+    assert list(years.index) == list(range(2014, 2025))  # stops at the requested year: 2025 is partial
+
+
+def test_mmp_by_year_stops_at_vintage():
+    years = security.mmp_by_year(2014, 2022)
+    assert years["year"].max() == 2022
+    assert years["dead_and_missing"].sum() == 55_305  # 5441+6961+8249+6400+5016+5430+4327+6276+7205
+
+
+def test_mmp_sex_and_children_only_where_recorded(incidents):
+    got = security.mmp_sex_age_total(2014, 2024)
+    df = incidents[incidents["year"].between(2014, 2024)]
+    # recompute: incidents with any sex count whose female + male counts do not exceed the dead and missing
+    ok = [(f if f == f else 0) + (m if m == m else 0) <= dm and (f == f or m == m)
+          for f, m, dm in zip(df["females"], df["males"], df["dead_and_missing"])]
+    sub = df[ok]
+    females, males = sub["females"].sum(), sub["males"].sum()
+    assert got["females"] == females and got["males"] == males
+    assert got["sex_recorded"] == females + males
+    assert got["female_share_pct"] == pytest.approx(100 * females / (females + males))
+    assert got["sex_coverage_pct"] == pytest.approx(100 * (females + males) / df["dead_and_missing"].sum())
+    assert 20 < got["female_share_pct"] < 30 and 30 < got["sex_coverage_pct"] < 45
+    kids = df.loc[df["children"] <= df["dead_and_missing"], "children"].sum()
+    assert got["children"] == kids
+    assert got["excluded_incidents"] == 43  # sex or child counts above the dead and missing (survivors counted)
+
+
+def test_mmp_by_year_parts_match_total():
+    years = security.mmp_by_year(2014, 2024)
+    total = security.mmp_sex_age_total(2014, 2024)
+    for col in ("dead_and_missing", "sex_recorded", "females", "males", "children", "excluded_incidents"):
+        assert years[col].sum() == total[col]
+    assert (years["sex_recorded"] == years["females"] + years["males"]).all()
+    assert (years["sex_coverage_pct"] <= 100).all() and (years["female_share_pct"] <= 100).all()
+
+
+def test_mmp_regions_sum_to_year_totals():
+    wide = security.mmp_by_region(2014, 2024, 6)
+    years = security.mmp_by_year(2014, 2024)
+    parts = wide.drop(columns="year").sum(axis=1)
+    assert parts.tolist() == years["dead_and_missing"].tolist()
+    assert list(wide.columns)[1] == "Mediterranean" and list(wide.columns)[-1] == security.OTHER_REGIONS
+    assert len(wide.columns) == 1 + 6 + 1
+
+
+def test_mmp_region_totals_spot_value():
+    regions = security.mmp_region_totals(2014, 2025).set_index("region")
+    assert regions.loc["Mediterranean", "dead_and_missing"] == 31_827  # source.toml, all years
+    assert regions["share_pct"].sum() == pytest.approx(100)
+
+
+def test_mmp_routes_spot_value(incidents):
+    r2023 = security.mmp_routes(2023, 2023)
+    assert (r2023.iloc[0]["route"], r2023.iloc[0]["dead_and_missing"]) == ("Central Mediterranean", 2_526)
+    assert r2023["share_pct"].sum() == pytest.approx(100)
+    unnamed = incidents.loc[incidents["year"].eq(2023) & incidents["route"].eq(""), "dead_and_missing"].sum()
+    assert r2023.set_index("route").loc[security.NO_ROUTE, "dead_and_missing"] == unnamed
+
+
+def test_mmp_causes_count_combined_causes_under_each(incidents):
+    causes = security.mmp_causes(2014, 2025).set_index("cause")
+    assert len(causes) == 7
+    # source.toml gives the rows with a single cause; incidents with several causes count under each
+    harsh = "Harsh environmental conditions / lack of adequate shelter, food, water"
+    single = {"Drowning": 4_507, "Violence": 1_910, "Accidental death": 878, harsh: 2_380}
+    for label, n in single.items():
+        combined = (incidents["cause"].str.contains(label, regex=False) & incidents["cause"].ne(label)).sum()
+        assert causes.loc[label, "incidents"] == n + combined
+    assert causes.loc["Drowning", "incidents"] == 4_507 + 21  # 21 combined incidents include drowning
+    single = incidents[incidents["cause"] == "Drowning"]["dead_and_missing"].sum()
+    assert causes.loc["Drowning", "dead_and_missing"] >= single
+    # combined causes make the parts exceed the total a little
+    assert causes["dead_and_missing"].sum() > incidents["dead_and_missing"].sum()
+
+
+# ------------------------------------------------------------------------------ UNHCR and IDMC
+
+def test_country_label_for_codes_outside_m49():
+    assert security.country_label("UNK") == "Unknown or various origins"
+    assert security.country_label("XXA") == "Stateless"
+    assert security.country_label("SYR") == "Syrian Arab Republic"
+
+
+def test_top_countries_2022(population):
+    orig = security.top_countries(2022, "origin", 10)
+    asy = security.top_countries(2022, "asylum", 10)
+    # UNHCR Global Trends 2022: Syria 6.5, Ukraine 5.7, Afghanistan 5.7 million refugees and OIP
+    assert orig["iso3"].head(3).tolist() == ["SYR", "UKR", "AFG"]
+    assert orig.iloc[0]["refugees_oip"] == 6_559_736
+    assert asy.iloc[0]["iso3"] == "TUR"
+    # the largest bilateral stock (source.toml) is part of Türkiye's total
+    tur = population[(population["year"] == 2022) & (population["coa_iso"] == "TUR")]
+    assert asy.iloc[0]["refugees"] == tur["refugees"].sum() >= 3_535_898
+    assert list(orig["rank"]) == list(range(1, 11))
+    assert orig["refugees_oip"].is_monotonic_decreasing
+    world = security.refugees_oip_total(2022)
+    assert world == 29_429_078 + 5_217_456  # refugees + oip, source.toml spot values
+    assert orig["share_pct"].iloc[0] == pytest.approx(100 * 6_559_736 / world)
+
+
+def test_displacement_series_stops_at_vintages():
+    disp = security.displacement_series(2000, 2025, 2023).set_index("year")
+    assert disp.index.min() == 2000 and disp.index.max() == 2025
+    assert disp.loc[2022, "refugees"] == 29_429_078 and disp.loc[2022, "unrwa"] == 5_887_353
+    assert disp.loc[2022, "conflict_idps"] == 62_479_565  # IDMC country-year file
+    assert pd.isna(disp.loc[2024, "conflict_idps"])  # idp_year stops the IDMC series
+    assert pd.isna(disp.loc[2010, "oip"]) and disp.loc[2022, "oip"] == 5_217_456
+    assert pd.isna(disp.loc[2000, "conflict_idps"])  # IDMC figures start in 2008
+    assert pd.isna(disp.loc[2008, "conflict_idps"])  # ... but the country-year file has no 2008 stocks
+    assert disp.dropna(subset=["conflict_idps"]).index.min() == 2009
+    old = security.displacement_series(2000, 2022, 2022)
+    assert old["year"].max() == 2022
+
+
+def test_solutions_series(population):
+    sol = security.solutions_series(2000, 2022).set_index("year")
+    raw = unhcr.load_solutions()
+    assert sol.loc[2022, "resettlement"] == raw.loc[raw["year"] == 2022, "resettlement"].sum()
+    # returns in the solutions table equal returns in the population table
+    assert sol.loc[2022, "returned_refugees"] == population.loc[population["year"] == 2022, "returned_refugees"].sum()
+    assert sol.index.max() == 2022 and len(sol) == 23
+
+
+def test_record_phrases():
+    sol = security.solutions_series(1959, 2025)
+    assert security.last_year_at_least(sol, "returned_refugees", 2022) == 2005
+    assert security.record_phrase("returned_refugees", 2022) == "the most since 2005"
+    assert security.record_phrase("resettlement", 2025) == "fewer than in 2024"
+    assert security.record_phrase("returned_idps", 2025).startswith("the most in the records")
