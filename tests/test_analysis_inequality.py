@@ -1,0 +1,176 @@
+"""Migration by HDI group and free-movement regimes, on the real pinned data.
+
+Spot values: world totals, OOO and corridor figures from the IMS 2024 source.toml; HDI groups from the
+file's own 2022 hdicode; ECOWAS and Schengen member counts from the free-movement source.toml. Other
+checks recompute a value a different way (straight from the raw by-sex table) or test invariants.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from wmr import plots, style
+from wmr.analysis import inequality as q
+from wmr.errors import ConfigError
+from wmr.sources import free_movement, hdi, ims
+
+S24 = "undesa-ims-2024-bilateral"
+S20 = "undesa-ims-2020-bilateral"
+WORLD_2024 = {1990: 153_916_063, 2020: 275_284_032, 2024: 304_021_813}  # source.toml spot values
+OOO_2024 = 22_065_614
+
+
+def test_hdi_and_population_years():
+    assert q.hdi_year_for(2024) == 2022
+    assert q.hdi_year_for(2020) == 2020
+    assert q.hdi_year_for(1990) == 1990
+    assert q.population_year_for(2024) == 2022
+    with pytest.raises(ConfigError):
+        q.hdi_year_for(1985)
+
+
+def test_groups_2022_reproduce_the_files_own_groups():
+    derived = q.groups(2022)
+    published = hdi.load_hdi_groups_2022().set_index("iso3")["hdi_group"]
+    assert derived.sort_index().equals(published.sort_index().rename(derived.name))
+    assert derived.value_counts().to_dict() == {"Very high": 69, "High": 49, "Medium": 42, "Low": 33}
+    assert q.groups(2024).equals(derived)  # after the last HDI year: the latest groups
+
+
+def test_shares_sum_to_world_totals():
+    for side in ("dest", "origin"):
+        df = q.by_group(S24, side, 2022)
+        totals = df.groupby("year")["migrants"].sum()
+        for year, total in WORLD_2024.items():
+            assert totals[year] == total
+        assert np.allclose(df.groupby("year")["share_pct"].sum(), 100)
+        assert set(df["group"]) == set(q.ALL_GROUPS) and (df["hdi_year"] == 2022).all()
+
+
+def test_very_high_destinations_recomputed_from_raw_by_sex_table():
+    raw = ims.load_bilateral(S24)
+    raw = raw[raw["year"] == 2024]
+    vh = set(hdi.load_hdi_groups_2022().query("hdi_group == 'Very high'")["iso3"])
+    expected = int(raw.loc[raw["dest_iso3"].isin(vh), "migrants"].sum())
+    got = q.by_group(S24, "dest", 2022).query("year == 2024 and group == 'Very high'")["migrants"].iloc[0]
+    assert got == expected
+    assert got > 52_375_047  # at least the United States alone (source.toml)
+
+
+def test_unclassified_origins_are_reported_not_dropped():
+    uncl = q.unclassified_breakdown(S24, 2024, 2022, "origin")
+    assert uncl.iloc[0]["iso3"] == "OOO" and uncl.iloc[0]["migrants"] == OOO_2024
+    assert "PRI" in set(uncl["iso3"]) and "IND" not in set(uncl["iso3"])
+    by = q.by_group(S24, "origin", 2022).query("year == 2024").set_index("group")["migrants"]
+    assert by[q.UNCLASSIFIED] == uncl["migrants"].sum()
+
+
+def test_varying_groups_use_each_years_hdi():
+    df = q.classified_stocks(S24, None)
+    used = df.groupby("year")["hdi_year"].first().to_dict()
+    assert used[1990] == 1990 and used[2020] == 2020 and used[2024] == 2022
+    # Mexico -> USA 2024 corridor (source.toml) is one row, classified by 2022 HDI
+    row = df[(df["year"] == 2024) & (df["origin_iso3"] == "MEX") & (df["dest_iso3"] == "USA")].iloc[0]
+    assert row["migrants"] == 11_279_561 and row["origin_group"] == "High" and row["dest_group"] == "Very high"
+    # fewer countries had an HDI in 1990, so more migrants are unclassified than with fixed groups
+    vary = q.by_group(S24, "dest", None).query("year == 1990").set_index("group")["share_pct"]
+    fixed = q.by_group(S24, "dest", 2022).query("year == 1990").set_index("group")["share_pct"]
+    assert vary[q.UNCLASSIFIED] > fixed[q.UNCLASSIFIED]
+
+
+def test_matrix_margins_and_table():
+    m = q.matrix(S24, 2024, 2022)
+    dest = q.by_group(S24, "dest", 2022).query("year == 2024").set_index("group")["migrants"]
+    orig = q.by_group(S24, "origin", 2022).query("year == 2024").set_index("group")["migrants"]
+    assert m.sum(axis=0).equals(dest.reindex(m.columns).rename_axis("destination").astype("int64"))
+    assert m.sum(axis=1).equals(orig.reindex(m.index).rename_axis("origin").astype("int64"))
+    assert m.to_numpy().sum() == WORLD_2024[2024]
+    d = q.direction_shares(m)
+    assert d["higher_pct"] + d["same_pct"] + d["lower_pct"] == pytest.approx(100)
+    assert 0 < d["classified_pct"] < 100
+    t = q.matrix_table(S24, [1990, 2024], 2022)
+    assert list(t["Year"].unique()) == ["1990", "2024"] and len(t) == 12
+    total = t[(t["Year"] == "2024") & (t["Origin"] == "Total")]["Total"].iloc[0]
+    assert total == pytest.approx(WORLD_2024[2024] / 1e3)
+    with pytest.raises(ConfigError):
+        q.matrix(S24, 2019, 2022)
+
+
+def test_country_emigration_rate_recomputed():
+    rates = q.country_emigration_rates(S24, 2024).set_index("iso3")
+    ind = rates.loc["IND"]
+    h = hdi.load_hdi().query("iso3 == 'IND' and year == 2022").iloc[0]
+    assert ind["emigrants"] == 18_533_845  # source.toml
+    assert ind["rate_pct"] == pytest.approx(100 * 18_533_845 / (18_533_845 + h["population"]))
+    assert ind["hdi"] == pytest.approx(0.644) and ind["hdi_group"] == "Medium"
+    assert (ind["hdi_year"], ind["population_year"]) == (2022, 2022)
+    assert len(rates) == 193 and rates["rate_pct"].between(0, 100).all()
+
+
+def test_group_emigration_rate_pooled():
+    rates = q.emigration_rates(S20, 2022)
+    row = rates.query("year == 2020 and group == 'Low'").iloc[0]
+    low = set(q.groups(2022)[lambda s: s == "Low"].index)
+    em = ims.stock_by_origin(S20, 2020).set_index("origin_iso3")["migrants"]
+    pop = hdi.load_hdi().query("year == 2020").set_index("iso3")["population"]
+    e, p = em.reindex(sorted(low)).fillna(0).sum(), pop.reindex(sorted(low)).sum()
+    assert row["countries"] == 33 and row["population_year"] == 2020
+    assert row["rate_pct"] == pytest.approx(100 * e / (e + p))
+
+
+def test_rates_by_hdi_band():
+    rates = q.country_emigration_rates(S24, 2024)
+    bands = q.rates_by_hdi_band(rates, 0.1)
+    assert bands["countries"].sum() == len(rates)
+    assert bands["band"].iloc[0] == "0.30–0.40" and bands["band"].iloc[-1] == "0.90–1.00"
+    first = rates[rates["hdi"] < 0.4]
+    assert "NER" in set(first["iso3"])  # HDI 0.394 (source.toml)
+    assert bands["countries"].iloc[0] == len(first)
+    assert bands["median_pct"].iloc[0] == pytest.approx(first["rate_pct"].median())
+    # lower bounds belong to their band, 1.0 to the last one
+    edge = pd.DataFrame({"iso3": list("abcd"), "hdi": [0.35, 0.4, 0.8, 1.0], "rate_pct": [1.0, 2.0, 3.0, 4.0],
+                         "emigrants": [1, 2, 3, 4], "population": [99, 98, 97, 96]})
+    got = q.rates_by_hdi_band(edge, 0.1).set_index("band")["countries"].to_dict()
+    assert got == {"0.30–0.40": 1, "0.40–0.50": 1, "0.80–0.90": 1, "0.90–1.00": 1}
+
+
+def test_group_summary():
+    s = q.group_summary(S24, 2024, 2022).set_index("group")
+    assert s.loc[list(q.GROUPS), "population_pct"].sum() == pytest.approx(100)
+    assert s["immigrants_pct"].sum() == pytest.approx(100) and s["emigrants_pct"].sum() == pytest.approx(100)
+    assert s.loc["Very high", "countries"] == 69 and np.isnan(s.loc[q.UNCLASSIFIED, "rate_pct"])
+
+
+def test_free_movement_membership_and_shares():
+    assert q.membership_year_for(1990) is None
+    assert q.membership_year_for(2024) == 2019 and q.membership_year_for(2015) == 2015
+    eco = q.free_movement_shares(S24, "ECOWAS").set_index("year")
+    assert 1990 not in eco.index and eco.loc[2024, "membership_year"] == 2019
+    assert eco.loc[1995, "members"] == 16 and eco.loc[2024, "members"] == 15  # Mauritania left in 2000
+    sch = q.free_movement_shares(S24, "Schengen").set_index("year")
+    assert sch.loc[1995, "members"] == 7 and sch.loc[2010, "members"] == 25
+    # recompute Schengen 2010 a different way: corridors flagged by a merge
+    members = free_movement.load_free_movement().query("regime == 'Schengen' and year == 2010 and member")["iso3"]
+    df = ims.load_bilateral(S24).query("year == 2010")
+    flag = pd.Series(True, index=members.to_numpy())
+    df = df[df["origin_iso3"].map(flag).fillna(False).astype(bool)]
+    inside = df["dest_iso3"].map(flag).fillna(False).astype(bool) & (df["dest_iso3"] != df["origin_iso3"])
+    assert sch.loc[2010, "share_pct"] == pytest.approx(100 * df.loc[inside, "migrants"].sum() / df["migrants"].sum())
+    fixed = q.free_movement_shares(S24, "Schengen", fixed_membership_year=2019)
+    assert fixed["year"].min() == 1990 and (fixed["members"] == 26).all()
+    assert fixed["share_pct"].between(0, 100).all()
+    with pytest.raises(ConfigError):
+        q.free_movement_shares(S24, "Mercosur")
+
+
+def test_heatmap_and_scatter_return_plotted_data():
+    m = q.share_matrix(q.matrix(S24, 2024, 2022))
+    fig, data = plots.heatmap(m, xlabel="to", ylabel="from", legend_title="%")
+    style.close(fig)
+    assert list(data.columns) == ["origin", *q.ALL_GROUPS] and len(data) == 5
+    rates = q.country_emigration_rates(S24, 2024)
+    fig, data = plots.scatter(rates, "hdi", "rate_pct", xlabel="HDI", ylabel="%", group="hdi_group", label="country",
+                              annotate=["India"], logy=True)
+    style.close(fig)
+    assert list(data.columns) == ["country", "hdi", "rate_pct", "hdi_group"] and len(data) == (rates["rate_pct"] > 0).sum()
