@@ -1,0 +1,87 @@
+"""Disaster displacement indicators on the real pins: source.toml spot values, invariants and direct sums."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from wmr.analysis import climate
+from wmr.sources import hdi, idmc
+
+# source.toml (idmc-gidd, events file): disaster displacements per year; GRID 2025: storms 25.8 M, floods 18.5 M in 2024
+SPOT = {2022: 32_567_846, 2023: 26_787_647, 2024: 45_763_920}
+
+
+def test_hazard_types_sum_to_the_yearly_totals():
+    types = climate.by_hazard_type(2024)
+    assert types["year"].tolist() == list(range(2008, 2025))
+    parts = [c for c in types.columns if c not in ("year", "total")]
+    assert parts[-1] == climate.OTHER and len(parts) == 6
+    assert (types[parts].sum(axis=1) == types["total"]).all()
+    y = types.set_index("year")
+    for year, total in SPOT.items():
+        assert y.loc[year, "total"] == total
+    assert round(y.loc[2024, "Storm"] / 1e6, 1) == 25.8 and round(y.loc[2024, "Flood"] / 1e6, 1) == 18.5
+    assert climate.main_hazard_types(2024, 2) == ["Flood", "Storm"]
+
+
+def test_series_stop_at_the_displacement_year():
+    assert climate.by_hazard_type(2022)["year"].max() == 2022
+    assert climate.by_region(2022)["year"].max() == 2022
+    with pytest.raises(ValueError):
+        climate.by_country(2030)
+
+
+def test_hazard_categories():
+    cat = climate.by_hazard_category(2024).set_index("year")
+    assert (cat[["weather", "geophysical", "mixed"]].sum(axis=1) == cat["total"]).all()
+    assert cat.loc[2024, "mixed"] == 19_052 and cat.loc[:2023, "mixed"].eq(0).all()
+    ev = idmc.load_disaster_events()
+    geo_2008 = ev.loc[(ev["year"] == 2008) & (ev["hazard_category"] == "Geophysical"), "displacements"].sum()
+    assert cat.loc[2008, "geophysical"] == geo_2008
+    assert cat.loc[2008, "weather_share_pct"] == pytest.approx(100 * cat.loc[2008, "weather"] / cat.loc[2008, "total"])
+    assert "Flood" in climate.hazard_types_of("Weather related", 2024)
+    assert "Earthquake" in climate.hazard_types_of("Geophysical", 2024)
+
+
+def test_country_rankings_absolute_and_relative():
+    c = climate.by_country(2024)
+    assert c["displacements"].sum() == SPOT[2024]
+    assert c.iloc[0]["iso3"] == "USA"
+    top = climate.top_countries(2024, 10)
+    assert top["rank"].tolist() == list(range(1, 11)) and top["displacements"].is_monotonic_decreasing
+    rel = climate.top_countries(2024, 10, relative=True)
+    assert rel["per_1000"].is_monotonic_decreasing and rel["population"].notna().all()
+    # the Philippines: 8,994,202 displacements over a 2022 population of 115,559,009 (UNDP)
+    phl = rel.set_index("iso3").loc["PHL"]
+    pop = hdi.load_hdi().set_index(["iso3", "year"]).loc[("PHL", 2022), "population"]
+    assert phl["population_year"] == 2022
+    assert phl["per_1000"] == pytest.approx(1000 * 8_994_202 / pop)
+    # Mayotte has no UNDP population: in the absolute ranking data, without a rate
+    myt = c.set_index("iso3").loc["MYT"]
+    assert myt["displacements"] == 142_000 and math.isnan(myt["per_1000"])
+    assert climate.population_near(2024)["population_year"].max() == 2022
+
+
+def test_regions_add_up_and_disaster_vs_conflict():
+    reg = climate.by_region(2024)
+    parts = [c for c in reg.columns if c not in ("year", "total")]
+    assert (reg[parts].sum(axis=1) == reg["total"]).all()
+    assert reg.set_index("year").loc[2024, "total"] == SPOT[2024]
+    assert reg[climate.NO_REGION].sum() > 0  # Abyei, Kosovo, Taiwan
+    dc = climate.disaster_vs_conflict(2024).set_index("year")
+    assert math.isnan(dc.loc[2008, "conflict"]) and math.isnan(dc.loc[2024, "conflict"])
+    assert dc.loc[2022, "conflict"] == 28_326_385 and dc.loc[2022, "disaster"] == 32_562_165  # country-year file
+    assert dc.loc[2023, "conflict"] == 20_508_883  # disaggregated 2023 file
+    assert dc.loc[2022, "disaster_share_pct"] == pytest.approx(100 * 32_562_165 / (32_562_165 + 28_326_385))
+
+
+def test_bin_label():
+    assert [climate.bin_label(v) for v in (0, 1e3, 1e5, 1e6, 1e7)] == ["0", "1,000", "100,000", "1 million", "10 million"]
+
+
+def test_unassigned_areas_and_files_note():
+    assert climate.unassigned_areas(2024) == ["Abyei Area", "Kosovo", "Taiwan, China"]
+    note = climate.files_note(climate.disaster_vs_conflict(2024))
+    assert note.startswith("Figures for 2008–2022 from the country-year file; 2023 from")
+    assert climate.files_note(climate.disaster_vs_conflict(2022)) == "Figures for 2008–2022 from the country-year file."
