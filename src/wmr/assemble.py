@@ -69,7 +69,7 @@ def assemble(edition: Edition, release_date: dt.date, with_pdf: bool = True,
             work.mkdir()
             pages = build_pdf(edition, docs, work, staging / pdf_name, release_date)
             shutil.rmtree(work)
-        build_site(edition, docs, staging / "html", facts, pdf_name=f"../{pdf_name}")
+        build_site(edition, docs, staging / "html", facts, pdf_name=f"../{pdf_name}" if with_pdf else None)
         _swap(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

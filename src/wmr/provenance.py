@@ -1,9 +1,17 @@
-"""Short, readable provenance strings for sources (used by both renderers and the sources page)."""
+"""Short, readable provenance strings for sources (used by both renderers and the sources page).
+
+The manifest's fields are written for completeness (who reshaped what, which files, caveats); a source line
+under a figure needs the gist: publisher, dataset, edition and licence. The full text stays on the data
+sources page, which every source line links to.
+"""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from . import pins
+
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9 ./&-]*[A-Z0-9]$")
 
 
 def short_license(text: str) -> str:
@@ -12,11 +20,115 @@ def short_license(text: str) -> str:
     return first or "see the data sources page"
 
 
+def _top_level_cut(text: str, separators: tuple[str, ...]) -> str:
+    """`text` up to the first separator that is not inside parentheses."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and any(text.startswith(sep, i) for sep in separators):
+            return text[:i]
+    return text
+
+
+def _parentheticals(text: str, keep_acronym_of_long_name: bool) -> str:
+    """Drop '(...)' asides; 'Long Name (ABBR)' becomes 'ABBR' (or 'Name (ABBR)' when the name is short)."""
+    out, i = "", 0
+    while i < len(text):
+        if text[i] == "(":
+            depth, j = 0, i
+            while j < len(text):
+                depth += {"(": 1, ")": -1}.get(text[j], 0)
+                if depth == 0:
+                    break
+                j += 1
+            inner = text[i + 1:j].strip()
+            if _ACRONYM.match(inner):
+                name = out.rstrip()
+                # the name in front of the acronym: from the last comma/dash on, or the whole head
+                head, sep, tail = name.rpartition(", ")
+                long_name = tail if sep else name
+                if keep_acronym_of_long_name and len(long_name) > 30:
+                    out = (head + sep if sep else "") + inner
+                else:
+                    out = f"{name} ({inner})"
+            i = j + 1
+            continue
+        out += text[i]
+        i += 1
+    return re.sub(r"\s+([,.;:])", r"\1", re.sub(r"\s{2,}", " ", out)).strip(" ,;")
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to at most `limit` characters, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-(")
+    return cut + "…"
+
+
+def short_publisher(text: str) -> str:
+    """'United Nations Department of Economic and Social Affairs (UN DESA), Population Division' -> 'UN DESA, Population Division'."""
+    text = re.sub(r"^\s*Underlying data:\s*", "", text)
+    text = _top_level_cut(text, ("; ", ". "))
+    text = re.sub(r"^([A-Z]{2,}) - .*$", r"\1", text)   # 'UNHCR - Office of the ...' -> 'UNHCR'
+    return clip(_parentheticals(text, keep_acronym_of_long_name=True), 70)
+
+
+def short_dataset(text: str) -> str:
+    """The dataset's name without its subtitle: 'International Migrant Stock 2024'."""
+    text = _top_level_cut(text, (": ", " - ", "; "))
+    return clip(_parentheticals(text, keep_acronym_of_long_name=False), 80)
+
+
+def _drop_long_asides(text: str, longest: int) -> str:
+    out = text
+    for m in re.finditer(r"\s*\(([^()]*)\)", text):
+        if len(m.group(1)) > longest:
+            out = out.replace(m.group(0), "")
+    return out
+
+
+def short_edition(text: str) -> str:
+    """The first statement of the edition field: 'International Migrant Stock 2024 (POP/DB/MIG/Stock/Rev.2024)'."""
+    text = _top_level_cut(" ".join(text.split()), ("; ", ". ")).rstrip(".")
+    if len(text) > 70:
+        text = _drop_long_asides(text, 30)
+    if len(text) > 90:
+        text = _top_level_cut(text, (", ",))
+    return clip(text, 90)
+
+
+def _end(text: str) -> str:
+    """`text` as a sentence: a full stop added unless it already ends with one (or an ellipsis)."""
+    return text if text.endswith((".", "…", "!", "?")) else text + "."
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    """What a source line says about one source."""
+
+    id: str
+    publisher: str
+    dataset: str
+    edition: str
+    licence: str
+
+    @property
+    def text(self) -> str:
+        return f"{_end(self.publisher)} {_end(self.dataset)} Edition: {_end(self.edition)} Licence: {_end(self.licence)}"
+
+
+def summary(source_id: str) -> SourceSummary:
+    s = pins.source(source_id)
+    return SourceSummary(id=s.id, publisher=short_publisher(s.publisher), dataset=short_dataset(s.title),
+                         edition=short_edition(s.edition), licence=short_license(s.license))
+
+
 def source_line(source_ids: list[str]) -> str:
-    """'Source: <citation> Licence: <licence>.' for one or several pinned sources."""
-    manifest = pins.load_manifest()
-    parts = []
-    for sid in source_ids:
-        s = manifest[sid]
-        parts.append(f"{s.citation.rstrip('.')}. Licence: {short_license(s.license)}.")
+    """'Source: <publisher>. <dataset>. Edition: <edition>. Licence: <licence>.' for one or several sources."""
+    parts = [summary(sid).text for sid in source_ids]
     return ("Sources: " if len(parts) > 1 else "Source: ") + " ".join(parts)

@@ -1,0 +1,465 @@
+"""The HTML edition as readers use it: in Chromium from file://, on a laptop and a 390 px phone.
+
+Browser tests share one Chromium (system /usr/bin/chromium driven by Python playwright) for the module and
+load every page of both editions: axe-core (node_modules, pinned by package.json) finds no serious or
+critical violation, no request leaves the site, nothing scrolls sideways at 390 px, the contents toggle,
+fact provenance and search work. Static tests check links, anchors, source lines and the search index, and
+unit tests check that the build refuses pages with skipped heading levels or images without alt text.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from wmr import chapter as chapter_api
+from wmr import document, pagecheck, searchindex, site
+from wmr.document import ChapterDoc, Figure, Prose
+from wmr.editions import ChapterConfig, Edition, Run
+from wmr.errors import AssemblyError
+
+from .conftest import ROOT
+
+EDITIONS = sorted(p.stem for p in (ROOT / "editions").glob("*.toml"))
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 900}
+TINY_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+
+
+def site_dir(built: Path, edition: str) -> Path:
+    return built / "report" / edition / "html"
+
+
+def pages_of(built: Path, edition: str) -> list[Path]:
+    pages = sorted(site_dir(built, edition).glob("*.html"))
+    assert {"index.html", "sources.html", "search.html"} <= {p.name for p in pages}
+    return pages
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if a.get("id"):
+            self.ids.add(a["id"])
+
+
+def parse(path: Path) -> _Tags:
+    p = _Tags()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+# --------------------------------------------------------------------------------------------------------
+# the browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is not installed at {AXE}: run `npm ci` in the project (scripts/setup.sh --test does)")
+    pw = sync_api.sync_playwright().start()
+    b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
+    pw.stop()
+
+
+def _block_the_network(context, attempts: list[str]) -> None:
+    """Record every request; abort any that would leave the machine."""
+    context.on("request", lambda r: attempts.append(r.url))
+    context.route(re.compile(r"^(https?|wss?|ftp)://"), lambda route: route.abort())
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_page_passes_axe_and_stays_offline(built, browser, edition):
+    """axe-core over every page: no serious or critical violation, headings in order; no request leaves."""
+    attempts: list[str] = []
+    errors: list[str] = []
+    # CSP is bypassed only so that axe can be injected; it also means a stray remote URL would really be tried
+    context = browser.new_context(viewport=LAPTOP, bypass_csp=True)
+    _block_the_network(context, attempts)
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    found: dict[str, list] = {}
+    try:
+        for path in pages_of(built, edition):
+            page.goto(path.as_uri())
+            page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
+            page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+            broken = page.evaluate("Array.from(document.images).filter(i => !i.naturalWidth).map(i => i.src)")
+            assert broken == [], (path.name, broken)
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5]) for v in result["violations"]
+                   if v["impact"] in ("serious", "critical") or v["id"] in ("heading-order", "page-has-heading-one",
+                                                                             "duplicate-id-aria", "landmark-unique")]
+            if bad:
+                found[path.name] = bad
+    finally:
+        context.close()
+    assert found == {}
+    assert errors == []
+    leaving = [u for u in attempts if not u.startswith(("file:", "data:", "about:"))]
+    assert leaving == []
+    assert any(u.endswith("/assets/site.js") for u in attempts)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_no_page_scrolls_sideways_on_a_phone(built, browser, edition):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    wide = {}
+    try:
+        for path in pages_of(built, edition):
+            page.goto(path.as_uri())
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                wide[path.name] = width
+    finally:
+        context.close()
+    assert wide == {}
+
+
+def test_contents_toggle_opens_the_sidebar_on_a_phone(built, browser):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto((site_dir(built, "wmr-2026") / "global.html").as_uri())
+        toggle, sidebar = page.locator(".nav-toggle"), page.locator("#sidebar")
+        assert toggle.is_visible() and not sidebar.is_visible()
+        assert toggle.get_attribute("aria-expanded") == "false"
+        toggle.tap()
+        assert sidebar.is_visible()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        assert page.locator("#sidebar a[href='overview.html']").is_visible()
+        assert page.locator("#sidebar .sections a").count() >= 2          # the chapter's own sections
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        page.keyboard.press("Escape")
+        assert not sidebar.is_visible()
+        page.set_viewport_size(LAPTOP)                                     # wide screens always show it
+        assert sidebar.is_visible() and not toggle.is_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_fact_provenance_opens_by_keyboard(built, browser, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    try:
+        page.goto((site_dir(built, "wmr-2026") / "global.html").as_uri())
+        for _ in range(150):                                               # Tab through the page to a fact
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.matches('a.fact')"):
+                break
+        else:
+            pytest.fail("no fact reachable with the Tab key")
+        fid = page.evaluate("document.activeElement.dataset.fact")
+        page.keyboard.press("Enter")
+        pop = page.locator("#fact-pop")
+        assert pop.is_visible()
+        assert page.evaluate("document.getElementById('fact-pop').contains(document.activeElement)")
+        assert fid in pop.inner_text()
+        facts = json.loads((site_dir(built, "wmr-2026") / "facts.json").read_text())
+        assert str(facts[fid]["year"]) in pop.inner_text() and facts[fid]["unit"] in pop.inner_text()
+        hrefs = pop.locator("a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+        src = [h for h in hrefs if h.startswith("sources.html#src-")]
+        assert {h.split("#src-")[1] for h in src} == set(facts[fid]["sources"])
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        page.keyboard.press("Escape")
+        assert not pop.is_visible()
+        assert page.evaluate("document.activeElement.dataset.fact") == fid   # focus returns to the number
+        page.keyboard.press(" ")                                            # Space opens it too
+        assert pop.is_visible()
+        page.keyboard.press("Tab")                                          # into the dialog's links
+        page.keyboard.press("Enter")                                        # follow the first source link
+        page.wait_for_url(re.compile(r"/sources\.html#src-"))
+        anchor = page.url.split("#", 1)[1]
+        assert page.locator(f"[id='{anchor}']").count() == 1
+    finally:
+        context.close()
+
+
+def test_without_script_contents_and_provenance_stay_reachable_and_print_drops_navigation(built, browser):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto((site_dir(built, "wmr-2026") / "global.html").as_uri())
+        assert page.locator("#sidebar").is_visible() and not page.locator(".nav-toggle").is_visible()
+        fact = page.locator("a.fact").first
+        fid = fact.get_attribute("data-fact")
+        fact.click()
+        assert page.url.endswith(f"#fact-{fid}")
+        row = page.locator(f"[id='fact-{fid}']")
+        assert row.is_visible() and fid in row.inner_text() and row.locator("a[href^='sources.html#src-']").count() >= 1
+        page.emulate_media(media="print")
+        for hidden in ("#sidebar", ".topbar", ".pager", ".downloads >> nth=0"):
+            assert not page.locator(hidden).is_visible(), hidden
+        assert page.locator("h1").is_visible() and page.locator("figure img").first.is_visible()
+    finally:
+        context.close()
+
+
+def test_search_box_finds_a_word_and_links_to_it_from_file_urls(built, browser):
+    from playwright.sync_api import expect
+
+    html = site_dir(built, "wmr-2026")
+    body = (html / "global.html").read_text(encoding="utf-8")
+    heading = re.search(r'<h2 id="([^"]+)">(.*?) <a class="heading-anchor"', body)
+    word = max(re.findall(r"[A-Za-z]{4,}", heading.group(2)), key=len)
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    try:
+        page.goto((html / "index.html").as_uri())
+        page.fill("#q", word)
+        page.press("#q", "Enter")
+        page.wait_for_url(re.compile(r"/search\.html\?q="))
+        page.wait_for_selector("#search-results li")
+        assert word.lower() in page.locator("#search-status").inner_text().lower()
+        assert page.locator("#search-results mark").count() >= 1
+        link = page.locator(f"#search-results a[href='global.html#{heading.group(1)}']")
+        assert link.count() == 1
+        link.click()
+        page.wait_for_url(re.compile(r"/global\.html#"))
+        assert page.url.endswith(f"global.html#{heading.group(1)}")
+        assert word.lower() in page.locator(f"[id='{heading.group(1)}']").inner_text().lower()
+        # live results as one types on the search page, and none for nonsense
+        page.goto((html / "search.html").as_uri())
+        page.fill("#search-q", "zzqxjv")
+        expect(page.locator("#search-status")).to_have_text(re.compile(r"^No sections"))
+        assert page.locator("#search-results li").count() == 0
+    finally:
+        context.close()
+
+
+# --------------------------------------------------------------------------------------------------------
+# the built pages, statically
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_internal_link_and_anchor_resolves(built, edition):
+    html = site_dir(built, edition)
+    parsed = {p.name: parse(p) for p in pages_of(built, edition)}
+    broken = []
+    for name, page in parsed.items():
+        pagecheck.check_page(name, (html / name).read_text(encoding="utf-8"))   # heading order, alt, unique ids
+        for tag, attrs in page.tags:
+            href = attrs.get("href") if tag == "a" else None
+            if not href or re.match(r"(?i)[a-z][a-z0-9+.-]*:", href):
+                continue
+            target, _, frag = href.partition("#")
+            target = target or name
+            if target.endswith(".html"):
+                if target not in parsed or (frag and frag not in parsed[target].ids):
+                    broken.append((name, href))
+            elif not (html / target).exists():
+                broken.append((name, href))
+    assert broken == []
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_fact_is_marked_up_with_its_provenance(built, edition):
+    html = site_dir(built, edition)
+    facts = json.loads((html / "facts.json").read_text())
+    n = 0
+    for path in html.glob("*.html"):
+        page = parse(path)
+        for tag, attrs in page.tags:
+            if tag == "a" and "fact" in (attrs.get("class") or "").split():
+                n += 1
+                fid = attrs["data-fact"]
+                assert fid in facts, (path.name, fid)
+                assert attrs["href"] == f"#fact-{fid}" and f"fact-{fid}" in page.ids   # works without script
+    assert n >= 50
+    overview = (html / "overview.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr id="fact-overview\.migrants_total">(.*?)</tr>', overview, re.S).group(1)
+    assert 'href="sources.html#src-' in row and str(facts["overview.migrants_total"]["year"]) in row
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_figures_and_tables_state_their_sources_and_offer_their_data(built, edition):
+    html = site_dir(built, edition)
+    sources_ids = parse(html / "sources.html").ids
+    n_fig = 0
+    for path in html.glob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for block in re.findall(r'<figure class="wmr-(?:figure|table)".*?</figure>', text, re.S):
+            source = re.search(r'<p class="source">(.*?)</p>', block, re.S).group(1)
+            assert "Edition:" in source and "Licence:" in source, source
+            for sid in re.findall(r'href="sources\.html#(src-[^"]+)"', source):
+                assert sid in sources_ids
+            assert re.search(r'Figure|Table', block)
+            if 'class="wmr-figure"' in block:
+                n_fig += 1
+                files = re.findall(r'<a href="(figures/[^"]+)" download>', block)
+                assert sorted(Path(f).suffix for f in files) == [".csv", ".json", ".png", ".svg"]
+                for f in files:
+                    assert (html / f).stat().st_size > 0
+                meta = json.loads((html / next(f for f in files if f.endswith(".json"))).read_text())
+                assert meta["title"] and meta["caption"] and meta["edition"] == edition and "units" in meta
+                assert all(s["citation"] and s["license"] for s in meta["sources"])
+            else:
+                assert "<table>" in block and "<img" not in block
+    assert n_fig >= 6
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_sources_page_lists_every_source_with_checksums_and_users(built, edition):
+    html = site_dir(built, edition)
+    page = (html / "sources.html").read_text(encoding="utf-8")
+    manifest = json.loads((ROOT / "data" / "manifest.json").read_text())["sources"]
+    cited = set()
+    for f in json.loads((html / "facts.json").read_text()).values():
+        cited.update(f["sources"])
+    for s in manifest:
+        if s["id"] not in cited:
+            continue
+        entry = re.search(rf'<section class="source-entry" id="src-{re.escape(s["id"])}".*?</section>', page, re.S)
+        assert entry, s["id"]
+        for f in s["files"]:
+            assert f["sha256"] in entry.group(0)
+        assert "Licence" in entry.group(0) and 'href="' in entry.group(0).split("Used in", 1)[1]
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_search_index_covers_every_chapter_section(built, edition):
+    html = site_dir(built, edition)
+    script = (html / "assets" / "search-index.js").read_text(encoding="utf-8")
+    assert "<" not in script.split("\n", 1)[1]
+    index = json.loads(script.split("= ", 1)[1].rstrip().rstrip(";"))
+    urls = [p["url"] for p in index["pages"]]
+    chapter_pages = [p.name for p in html.glob("*.html") if p.name not in ("index.html", "search.html", "sources.html")]
+    assert set(chapter_pages) <= set(urls)
+    ids = {u: parse(html / u).ids for u in urls}
+    for s in index["sections"]:
+        assert s["anchor"] in ids[urls[s["page"]]], s["anchor"]
+    assert sum(1 for s in index["sections"] if urls[s["page"]] == "global.html") >= 3
+    css = (html / "assets" / "style.css").read_text()
+    assert "@media print" in css and "@import" not in css
+
+
+# --------------------------------------------------------------------------------------------------------
+# build-time checks (no browser, no build)
+
+
+def test_page_check_refuses_skipped_headings_missing_alt_and_repeated_ids():
+    ok = '<h1 id="top">T</h1><h2 id="a">A</h2><h3 id="b">B</h3><h2 id="c">C</h2><img src="x.png" alt="A chart">'
+    pagecheck.check_page("ok.html", ok)
+    with pytest.raises(AssemblyError) as err:
+        pagecheck.check_page("bad.html", '<h1>T</h1><h2>A</h2><h4>Deep</h4>', source="the chapter 'x'")
+    assert "skips a heading level" in err.value.what and err.value.got == "h4" and "###" in err.value.fix
+    with pytest.raises(AssemblyError, match="does not start with a level-1"):
+        pagecheck.check_page("bad.html", "<h2>A</h2><h1>T</h1>")
+    with pytest.raises(AssemblyError, match="without alt text"):
+        pagecheck.check_page("bad.html", '<h1>T</h1><img src="x.png" alt=" ">')
+    with pytest.raises(AssemblyError, match="more than once"):
+        pagecheck.check_page("bad.html", '<h1 id="a">T</h1><p id="a">x</p>')
+
+
+def test_heading_anchors_are_stable_unique_and_prefixed_by_run():
+    a = site.Anchors({"top"})
+    assert a.claim("Where migrants live & where they come from") == "where-migrants-live-where-they-come-from"
+    assert a.claim("Top") == "top-2"
+    assert a.claim("Key figures", "africa") == "africa-key-figures"
+    assert a.claim("Key figures", "asia") == "asia-key-figures"
+    assert a.claim("Key figures", "asia") == "asia-key-figures-2"
+    assert a.claim("Africa", "africa") == "africa"
+    assert a.claim("Latin America and the Caribbean", "latin_america_caribbean") == "latin-america-and-the-caribbean"
+    assert a.claim("Émigration", None) == "emigration"
+
+
+def _edition(sources=()) -> Edition:
+    return Edition(id="wmr-test", title="Test <edition>", subtitle="", publisher="IOM", sources=tuple(sources),
+                   parameters={})
+
+
+def _write_figure_files(folder: Path, stem: str) -> dict:
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {"png": f"{stem}.png", "svg": f"{stem}.svg", "csv": f"{stem}.csv", "json": f"{stem}.json"}
+    (folder / files["png"]).write_bytes(TINY_PNG)
+    (folder / files["svg"]).write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (folder / files["csv"]).write_text("a,b\n1,2\n")
+    (folder / files["json"]).write_text("{}")
+    return files
+
+
+def test_build_fails_when_a_chapter_page_would_skip_a_heading_level(tmp_path):
+    doc = ChapterDoc(slug="demo", number=1, title="Demo", figures_dir=tmp_path / "fig",
+                     blocks=[Prose("Intro.\n\n## Fine\n\nText.\n\n#### Too deep\n\nMore.\n")])
+    with pytest.raises(AssemblyError) as err:
+        site.build_site(_edition(), [doc], tmp_path / "html", {}, "demo.pdf")
+    assert "demo.html" in err.value.what and "Too deep" in err.value.what and err.value.fix
+
+
+def test_build_fails_when_a_figure_has_no_alt_text(tmp_path):
+    files = _write_figure_files(tmp_path / "fig", "fig-x")
+    fig = Figure(id="fig-x", anchor="fig-x", number="1.1", title="X", caption="C", alt="", sources=["unsd-m49"],
+                 files=files)
+    doc = ChapterDoc(slug="demo", number=1, title="Demo", figures_dir=tmp_path / "fig", blocks=[Prose("Intro."), fig])
+    with pytest.raises(AssemblyError, match="without alt text"):
+        site.build_site(_edition(["unsd-m49"]), [doc], tmp_path / "html", {}, "demo.pdf")
+
+
+def test_loading_a_chapter_refuses_a_figure_without_alt_text(tmp_path, monkeypatch):
+    monkeypatch.setenv("WMR_PROJECT_ROOT", str(tmp_path))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Demo\n\nIntro."), nbformat.v4.new_code_cell("ch.figure(...)")]
+    payload = {"id": "fig-x", "title": "X", "caption": "C", "alt": "  ", "sources": ["unsd-m49"],
+               "files": {"png": "fig-x.png"}}
+    nb.cells[1].outputs = [nbformat.v4.new_output("display_data", data={chapter_api.FIGURE_MIME: payload})]
+    (tmp_path / "chapters" / "wmr-test").mkdir(parents=True)
+    nbformat.write(nb, tmp_path / "chapters" / "wmr-test" / "demo.ipynb")
+    cfg = ChapterConfig(slug="demo", number=1, notebook=tmp_path / "demo.md", parameters={},
+                        runs=(Run(chapter="demo", key=None, parameters={}),))
+    with pytest.raises(AssemblyError, match="no alt text"):
+        document.load_chapter(_edition(), cfg)
+
+
+def test_search_index_escapes_everything_that_comes_from_data():
+    evil = '</script><img src=x onerror="alert(1)"> & \u2028 "quoted"'
+    page = (f'<main><h1 id="top">T</h1><p>{evil.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}</p>'
+            '<h2 id="s">Sec <a class="heading-anchor" href="#s">#</a></h2><p>body</p>'
+            '<p class="downloads">Download</p></main>')
+    script = searchindex.index_script([{"url": "a.html", "title": evil, "html": page, "first_anchor": "top"}])
+    code = script.split("\n", 1)[1]
+    assert "<" not in code and ">" not in code and "\u2028" not in code and "&" not in code
+    index = json.loads(code.split("= ", 1)[1].rstrip().rstrip(";"))
+    assert index["pages"][0]["title"] == evil
+    assert index["sections"][0]["text"].startswith("</script><img")
+    assert index["sections"][1] == {"page": 0, "anchor": "s", "title": "Sec", "text": "body"}
+
+
+def test_fact_markup_is_escaped_and_links_to_its_row():
+    from wmr.facts import Fact, Ledger
+
+    doc = ChapterDoc(slug="demo", number=1, title="Demo")
+    doc.ledgers[None] = Ledger("demo", {"x": Fact(name="x", value=1, display='<b>"1"</b>', unit="persons", year=2024,
+                                                  sources=["unsd-m49"])})
+    html = document.resolve_roles("See {fact}`x`.", doc, None, site._render_role)
+    assert html == ('See <a class="fact" href="#fact-demo.x" data-fact="demo.x">&lt;b&gt;&quot;1&quot;&lt;/b&gt;</a>.')
+
+
+def test_numref_becomes_a_numbered_link_and_an_unknown_id_fails_the_build(tmp_path):
+    fig = Figure(id="fig-x", anchor="fig-x", number="3.4", title="X", caption="C", alt="A chart", sources=[], files={})
+    doc = ChapterDoc(slug="demo", number=3, title="Demo", blocks=[fig], refs={(None, "fig-x"): fig})
+    html = document.resolve_roles("As {numref}`fig-x` shows.", doc, None, site._render_role)
+    assert html == 'As <a class="xref" href="#fig-x">Figure 3.4</a> shows.'
+    with pytest.raises(AssemblyError, match="unknown figure or table 'fig-y'") as err:
+        document.resolve_roles("See {numref}`fig-y`.", doc, None, site._render_role)
+    assert err.value.expected == "one of: fig-x" and err.value.fix
