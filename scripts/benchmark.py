@@ -12,28 +12,15 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from wmr.scratch import make_project
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def scratch_project(dest: Path) -> Path:
-    for name in ("editions", "notebooks"):
-        shutil.copytree(ROOT / name, dest / name)
-    (dest / "data").mkdir()
-    for item in (ROOT / "data").iterdir():
-        if item.is_file():
-            shutil.copy2(item, dest / "data" / item.name)
-    (ROOT / "data" / "cache").mkdir(parents=True, exist_ok=True)
-    (dest / "data" / "cache").symlink_to(ROOT / "data" / "cache")
-    for name in ("pyproject.toml", "build.py"):
-        shutil.copy2(ROOT / name, dest / name)
-    return dest
 
 
 def timed(project: Path, *args: str) -> float:
@@ -56,7 +43,7 @@ def main() -> int:
     p.add_argument("--prose-target", type=float, default=60.0, help="seconds to re-render one chapter after a prose edit")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        project = scratch_project(Path(tmp) / "project")
+        project = make_project(ROOT, Path(tmp) / "project")
         results = {
             "cold": timed(project, "--edition", args.edition, "--force"),
             "warm": timed(project, "--edition", args.edition),

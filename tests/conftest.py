@@ -39,19 +39,10 @@ def replace_with_copy(mirror: Path, rel: str) -> Path:
 
 
 def make_project(dest: Path) -> Path:
-    """A scratch copy of the project's inputs (configs, notebooks, manifest) sharing the real tidy cache."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in ("editions", "notebooks"):
-        shutil.copytree(ROOT / name, dest / name)
-    (dest / "data").mkdir()
-    for item in (ROOT / "data").iterdir():
-        if item.is_file():
-            shutil.copy2(item, dest / "data" / item.name)
-    shutil.copy2(ROOT / "pyproject.toml", dest / "pyproject.toml")
-    shutil.copy2(ROOT / "build.py", dest / "build.py")
-    (ROOT / "data" / "cache").mkdir(parents=True, exist_ok=True)
-    (dest / "data" / "cache").symlink_to(ROOT / "data" / "cache")
-    return dest
+    """A scratch copy of the project's inputs sharing the real tidy cache."""
+    from wmr.scratch import make_project as copy_inputs
+
+    return copy_inputs(ROOT, dest)
 
 
 def run_build(project: Path, *args: str, mirror: Path | None = None, timeout: int = 1500):

@@ -60,6 +60,7 @@ def assemble(edition: Edition, release_date: dt.date, with_pdf: bool = True,
     final = report_dir(edition.id)
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{edition.id}-", dir=final.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the published edition is for readers
     try:
         (staging / "facts.json").write_text(json.dumps(facts, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         pdf_name = f"{edition.id}.pdf"
