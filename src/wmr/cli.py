@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 import time
 import traceback
@@ -116,7 +115,19 @@ def main(argv: list[str] | None = None) -> int:
                               got="--all --chapters", fix="name one edition")
         for edition_id in ids:
             editions.load(edition_id)  # validate every edition before any kernel starts
-        return max(build_edition(e, args) for e in ids)
+        failed = []
+        for edition_id in ids:  # with --all, one failing edition does not stop the others
+            try:
+                build_edition(edition_id, args)
+            except WMRError as exc:
+                if len(ids) == 1:
+                    raise
+                failed.append(edition_id)
+                print(f"error: {exc.message()}", file=sys.stderr)
+        if failed:
+            raise WMRError(f"{len(failed)} of {len(ids)} editions failed: {', '.join(failed)}; "
+                           "their published editions were left as they were.")
+        return 0
     except WMRError as exc:
         if args.verbose:
             traceback.print_exc()

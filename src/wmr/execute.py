@@ -159,6 +159,8 @@ def _execute_worker(nb_json: str, out_path: str, cwd: str, fig_dir: str, read_lo
 
     from .kernels import IpcKernelManager
 
+    log = os.open(str(Path(read_log).with_suffix(".kernel.log")), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(log, 2)  # the kernel's own chatter (e.g. on shutdown) goes to a log, not the build's output
     os.environ[chapter_api.FIGURES_ENV] = fig_dir
     os.environ[pins.READ_LOG_ENV] = read_log
     os.environ.setdefault("MPLCONFIGDIR", str(paths.cache_dir() / "mplconfig"))

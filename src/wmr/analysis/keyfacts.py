@@ -6,7 +6,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import fmt
-from ..countries import name
 from ..sources import missing_migrants
 from . import displacement, migrants, remittances
 
@@ -86,6 +85,14 @@ def key_facts(ims_source: str, stock_year: int, remittance_year: int, refugee_ye
               mmp_total(mmp_year), "persons", mmp_year, [MMP], "count"),
     ]
     return out
+
+
+def population_year(ims_source: str, stock_year: int) -> int:
+    """Year of the world population the migrant share is measured against (stock year, or latest before it)."""
+    return migrants.world_population_near(ims_source, stock_year)["year"]
+
+
+population_source = migrants.population_source
 
 
 def mmp_total(year: int) -> int:

@@ -1,0 +1,103 @@
+"""Bar charts: ranked horizontal bars, grouped and stacked bars."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import FuncFormatter
+
+from .. import style
+from .axes import _scaled_formatter, scaled_ticks
+
+
+def bar_chart(data: pd.DataFrame, label: str, value: str, *, xlabel: str, scale: float = 1.0,
+              highlight: Sequence[str] = (), size: str = "tall", value_format: str = "{:,.1f}"):
+    """Horizontal bars, largest on top, each labelled with its value (divided by `scale`)."""
+    data = data.sort_values(value, ascending=True)
+    fig, ax = style.figure(size)
+    colors = [style.PALETTE[1] if lab in highlight else style.ACCENT for lab in data[label]]
+    bars = ax.barh(data[label], data[value], color=colors)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.xaxis.set_major_formatter(_scaled_formatter(scale))
+    ax.set_xlabel(xlabel)
+    for bar, v in zip(bars, data[value]):
+        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + value_format.format(v / scale),
+                va="center", fontsize=7.5)
+    ax.margins(x=0.12)
+    return fig, data[[label, value]].iloc[::-1].reset_index(drop=True)
+
+
+def grouped_bars(data: pd.DataFrame, category: str, series: Sequence[str], *, ylabel: str, scale: float = 1.0,
+                 labels: dict[str, str] | None = None, size: str = "full", percent: bool = False):
+    """Vertical bars for several series per category."""
+    fig, ax = style.figure(size)
+    labels = labels or {}
+    n = len(series)
+    xs = np.arange(len(data))
+    width = 0.8 / n
+    for i, col in enumerate(series):
+        ax.bar(xs + (i - (n - 1) / 2) * width, data[col], width, label=labels.get(col, col))
+    ax.set_xticks(xs, data[category], rotation=0 if len(data) < 7 else 30, ha="center" if len(data) < 7 else "right")
+    ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}%") if percent else _scaled_formatter(scale))
+    if n > 1:
+        ax.legend(ncols=min(4, n))
+    return fig, data[[category, *series]].copy()
+
+
+def stacked_bars(data: pd.DataFrame, category: str, series: Sequence[str], *, ylabel: str, scale: float = 1.0,
+                 labels: dict[str, str] | None = None, size: str = "full", percent: bool = False,
+                 colors: Sequence[str] | None = None):
+    """Vertical bars per category with the series stacked on each other (parts of a total); NaN counts as 0."""
+    fig, ax = style.figure(size)
+    labels = labels or {}
+    colors = list(colors) if colors else style.PALETTE
+    xs = np.arange(len(data))
+    bottom = np.zeros(len(data))
+    for i, col in enumerate(series):
+        vals = data[col].fillna(0).to_numpy(dtype=float)
+        ax.bar(xs, vals, 0.75, bottom=bottom, label=labels.get(col, col), color=colors[i % len(colors)])
+        bottom += vals
+    rotate = len(data) >= 7
+    ax.set_xticks(xs, data[category], rotation=45 if rotate else 0, ha="right" if rotate else "center")
+    ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}%") if percent else _scaled_formatter(scale))
+    if len(series) > 1:
+        ax.set_ylim(0, bottom.max() * 1.18)  # headroom for the legend above the tallest bar
+        ax.legend(loc="upper left", ncols=min(3, len(series)))
+    return fig, data[[category, *series]].copy()
+
+
+def grouped_barh(data: pd.DataFrame, label: str, series: Sequence[str], *, xlabel: str, scale: float = 1.0,
+                 labels: dict[str, str] | None = None, size: str = "tall", value_format: str = "{:,.1f}",
+                 wrap: int = 30):
+    """Horizontal bars for several series per category, first row on top, each bar labelled with its value.
+
+    Category labels longer than `wrap` characters are wrapped; the returned data is `data[[label, *series]]`.
+    """
+    import textwrap
+
+    fig, ax = style.figure(size)
+    labels = labels or {}
+    n = len(series)
+    ys = np.arange(len(data))[::-1]
+    height = 0.8 / n
+    for i, col in enumerate(series):
+        pos = ys + ((n - 1) / 2 - i) * height
+        vals = data[col].fillna(0).to_numpy(dtype=float)
+        bars = ax.barh(pos, vals, height, label=labels.get(col, col), color=style.PALETTE[i % len(style.PALETTE)])
+        for bar, v in zip(bars, vals):
+            if v:  # no label on empty bars (no figure)
+                ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + value_format.format(v / scale),
+                        va="center", fontsize=7 if n > 1 else 7.5)
+    ax.set_yticks(ys, [textwrap.fill(str(t), wrap) for t in data[label]])
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    scaled_ticks(fig, scale, "x")
+    ax.set_xlabel(xlabel)
+    ax.margins(x=0.14)
+    if n > 1:
+        ax.legend(loc="lower right", ncols=1)
+    return fig, data[[label, *series]].reset_index(drop=True)

@@ -1,0 +1,77 @@
+"""Charts over time: lines, stacked areas and a dated timeline."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import FuncFormatter
+
+from .. import style
+from .axes import _scaled_formatter, _year_locator
+
+
+def line_chart(data: pd.DataFrame, x: str, series: Sequence[str], *, ylabel: str, scale: float = 1.0,
+               labels: dict[str, str] | None = None, percent: bool = False, size: str = "full", markers: bool = True):
+    """Lines of one or more columns against x (years); `scale` divides the axis labels (1e6 -> millions)."""
+    fig, ax = style.figure(size)
+    labels = labels or {}
+    for col in series:
+        sub = data[[x, col]].dropna()
+        ax.plot(sub[x], sub[col], marker="o" if markers else None, markersize=3.5, linewidth=2,
+                label=labels.get(col, col))
+    ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.1f}%") if percent else _scaled_formatter(scale))
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_locator(_year_locator(data[x]))
+    if len(series) > 1:
+        ax.legend(loc="upper left", ncols=min(3, len(series)))
+    return fig, data[[x, *series]].copy()
+
+
+def stacked_area(data: pd.DataFrame, x: str, series: Sequence[str], *, ylabel: str, scale: float = 1.0,
+                 labels: dict[str, str] | None = None, size: str = "full"):
+    """Stacked areas of several columns against x."""
+    fig, ax = style.figure(size)
+    labels = labels or {}
+    sub = data[[x, *series]].fillna(0)
+    ax.stackplot(sub[x], *[sub[c] for c in series], labels=[labels.get(c, c) for c in series],
+                 colors=style.PALETTE[: len(series)], alpha=0.9)
+    ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_formatter(_scaled_formatter(scale))
+    ax.xaxis.set_major_locator(_year_locator(sub[x]))
+    ax.legend(loc="upper left", ncols=min(3, len(series)))
+    return fig, data[[x, *series]].copy()
+
+
+def timeline(data: pd.DataFrame, date: str, label: str, *, size: str = "tall", wrap: int = 48):
+    """Dated events on a time axis, one row each (earliest on top), labelled with date and text; returns the rows drawn.
+
+    Dots sit at their true dates, so gaps between milestones show; labels go right of the dot in the first
+    half of the period and left of it in the second, wrapped at `wrap` characters.
+    """
+    import textwrap
+
+    rows = data.sort_values(date, kind="stable").reset_index(drop=True)
+    fig, ax = style.figure(size)
+    dates = pd.to_datetime(rows[date])
+    ys = np.arange(len(rows))[::-1]
+    first, last = dates.min(), dates.max()
+    middle = first + (last - first) / 2
+    ax.hlines(ys, first, last, color="#eeeeee", linewidth=0.8, zorder=1)
+    ax.scatter(dates, ys, s=28, color=style.ACCENT, zorder=3)
+    for d, y, text in zip(dates, ys, rows[label]):
+        right = d <= middle
+        ax.annotate(textwrap.fill(f"{d.day} {d.strftime('%b %Y')}: {text}", wrap), (d, y),
+                    xytext=(6 if right else -6, 0), textcoords="offset points", va="center",
+                    ha="left" if right else "right", fontsize=7.5)
+    span = last - first
+    ax.set_xlim(first - span * 0.03, last + span * 0.03)
+    ax.set_ylim(-0.8, len(rows) - 0.2)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    out = rows.copy()
+    out[date] = dates.dt.strftime("%Y-%m-%d")
+    return fig, out
