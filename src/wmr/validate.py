@@ -50,6 +50,16 @@ def check_codes(codes: Iterable[str], table: str, known: set[str], allowed_extra
     return codes - known - set(allowed_extra)
 
 
+def require_documented_codes(codes: Iterable[str], table: str, documented: frozenset[str], module: str) -> None:
+    """Codes unknown to M49 are kept only when the loader documents them (its NON_M49); others stop the load."""
+    from .sources import m49
+
+    if new := check_codes(codes, table, m49.known_iso3(), allowed_extra=documented):
+        raise ValidationError(f"Tidy table '{table}' holds country codes that M49 and this module do not know.",
+                              expected="M49 ISO3 codes or one of " + ", ".join(sorted(documented)), got=sorted(new),
+                              fix=f"map the codes in the loader, or keep and document them in NON_M49 of {module}")
+
+
 def check_no_nulls(df: pd.DataFrame, table: str, columns: list[str]) -> None:
     """Key columns must be complete."""
     for col in columns:

@@ -28,8 +28,7 @@ import pandas as pd
 
 from ..errors import LoaderError, ValidationError
 from ..tidycache import cached_table
-from ..validate import check_codes, check_columns, check_no_nulls, check_unique
-from . import m49
+from ..validate import check_columns, check_no_nulls, check_unique, require_documented_codes
 
 SOURCE = "idmc-gidd"
 FILE_COUNTRY_YEAR = "IDMC_Internal_Displacement_Conflict-Violence_Disasters.xlsx"
@@ -130,11 +129,7 @@ def _check(df: pd.DataFrame, table: str, schema: dict[str, str], keys: list[str]
     if keys:
         check_unique(df, table, keys)
     check_no_nulls(df, table, ["iso3", "year"])
-    if new := check_codes(df["iso3"].unique(), table, m49.known_iso3(), allowed_extra=NON_M49):
-        raise ValidationError(f"Tidy table '{table}' holds country codes that M49 and this module do not know.",
-                              expected="M49 ISO3 codes or one of " + ", ".join(sorted(NON_M49)), got=sorted(new),
-                              fix="map the codes in the loader, or keep and document them in NON_M49 of "
-                                  "wmr/sources/idmc.py")
+    require_documented_codes(df["iso3"].unique(), table, NON_M49, "wmr/sources/idmc.py")
     return df
 
 

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import ConfigError, LoaderError, ValidationError
+from ..errors import ConfigError, LoaderError
 from ..tidycache import cached_table
-from ..validate import check_codes, check_columns, check_no_nulls, check_unique
+from ..validate import check_columns, check_no_nulls, check_unique, require_documented_codes
 from . import m49
 
 SOURCE = "unwto-tourism"
@@ -143,11 +143,7 @@ def _with_iso3(df: pd.DataFrame, table: str, schema: dict[str, str]) -> pd.DataF
     df = df[list(schema)]
     check_columns(df, table, schema)
     check_no_nulls(df, table, list(schema))
-    if new := check_codes(df.loc[df["iso3"].ne(""), "iso3"].unique(), table, m49.known_iso3(), allowed_extra=NON_M49):
-        raise ValidationError(f"Tidy table '{table}' holds country codes that M49 and this module do not know.",
-                              expected="M49 ISO3 codes or one of " + ", ".join(sorted(NON_M49)), got=sorted(new),
-                              fix="map the codes in _CODE_QUIRKS, or keep and document them in NON_M49 of "
-                                  "wmr/sources/tourism.py")
+    require_documented_codes(df.loc[df["iso3"].ne(""), "iso3"].unique(), table, NON_M49, "wmr/sources/tourism.py")
     return df
 
 

@@ -28,10 +28,9 @@ from pathlib import Path
 import pandas as pd
 import pyreadr
 
-from ..errors import LoaderError, ValidationError
+from ..errors import LoaderError
 from ..tidycache import cached_table
-from ..validate import check_codes, check_columns, check_no_nulls, check_unique
-from . import m49
+from ..validate import check_columns, check_no_nulls, check_unique, require_documented_codes
 
 SOURCE = "unhcr-population"
 NON_M49 = frozenset({"UNK", "XXA", "TIB", "AB9", "UKN", "STA", "XXX"})
@@ -249,8 +248,4 @@ def load_countries() -> pd.DataFrame:
 
 def _report_codes(codes: pd.Series, table: str) -> None:
     """Keep codes M49 does not know when documented in NON_M49; any other stops the load."""
-    if new := check_codes(codes.unique(), table, m49.known_iso3(), allowed_extra=NON_M49):
-        raise ValidationError(f"Tidy table '{table}' holds country codes that M49 and this module do not know.",
-                              expected="M49 ISO3 codes or one of " + ", ".join(sorted(NON_M49)), got=sorted(new),
-                              fix="map the codes in the loader, or keep and document them in NON_M49 of "
-                                  "wmr/sources/unhcr.py")
+    require_documented_codes(codes.unique(), table, NON_M49, "wmr/sources/unhcr.py")

@@ -1,0 +1,26 @@
+import pandas as pd
+import pytest
+
+from wmr.errors import ValidationError
+from wmr.validate import check_codes, check_columns, check_unique, require_documented_codes
+
+
+def test_undocumented_codes_stop_the_load_and_documented_ones_are_kept():
+    require_documented_codes(["FRA", "TWN"], "t", frozenset({"TWN"}), "wmr/sources/x.py")
+    with pytest.raises(ValidationError) as exc:
+        require_documented_codes(["FRA", "QQQ"], "t", frozenset({"TWN"}), "wmr/sources/x.py")
+    assert exc.value.got == ["QQQ"] and "wmr/sources/x.py" in exc.value.fix
+
+
+def test_malformed_codes_are_rejected():
+    with pytest.raises(ValidationError, match="malformed"):
+        check_codes(["fr"], "t", {"FRA"})
+
+
+def test_column_types_and_keys():
+    df = pd.DataFrame({"iso3": ["FRA", "FRA"], "year": [2020, 2020]})
+    check_columns(df, "t", {"iso3": "str", "year": "int"})
+    with pytest.raises(ValidationError, match="wrong type"):
+        check_columns(df.astype({"year": float}), "t", {"year": "int"})
+    with pytest.raises(ValidationError, match="duplicate keys"):
+        check_unique(df, "t", ["iso3", "year"])
