@@ -2,7 +2,6 @@
 direct computations written differently here."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from wmr.analysis import gender
