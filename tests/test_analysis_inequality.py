@@ -174,3 +174,35 @@ def test_heatmap_and_scatter_return_plotted_data():
                               annotate=["India"], logy=True)
     style.close(fig)
     assert list(data.columns) == ["country", "hdi", "rate_pct", "hdi_group"] and len(data) == (rates["rate_pct"] > 0).sum()
+
+
+def test_fact_specs_have_chapter_fact_keys_and_unique_names():
+    keys = {"name", "value", "unit", "year", "sources", "fmt", "display", "note"}
+    specs = [*q.classification_setup_facts(S24, 2024, 2022), *q.immigrant_share_facts(S24, 2024, 2022),
+             *q.emigrant_share_facts(S24, 2024, 2022), *q.varying_groups_facts(S24, 2024),
+             *q.group_rate_facts(S24, 2024, 2022), *q.country_rate_facts(S24, 2024),
+             *q.matrix_facts(S24, 2024, 2022), *q.free_movement_facts(S24, 2024)]
+    assert all(set(s) == keys for s in specs)
+    names = [s["name"] for s in specs]
+    assert len(names) == len(set(names)) == 101
+    assert {"early_year", "n_very_high", "n_low", "imm_vh_peak_pct", "em_gain_group", "rate_rise_pp", "n_rate_above_10",
+            "cell_gain", "cell_loss", "schengen_fixed_first_pct"} <= set(names)
+    assert all(not (isinstance(s["value"], float) and np.isnan(s["value"])) for s in specs)
+
+
+def test_fact_spec_values_match_spot_values_and_independent_computation():
+    setup = {s["name"]: s for s in q.classification_setup_facts(S24, 2024, 2022)}
+    assert setup["early_year"]["value"] == 1990 and setup["pop_year"]["value"] == 2022
+    assert [setup[f"n_{k}"]["value"] for k in ("very_high", "high", "medium", "low")] == [69, 49, 42, 33]
+    assert setup["cutoff_very_high"]["display"] == "0.800"
+    imm = {s["name"]: s for s in q.immigrant_share_facts(S24, 2024, 2022)}
+    assert imm["migrants_early"]["value"] == WORLD_2024[1990] and imm["migrants_last"]["value"] == WORLD_2024[2024]
+    # very high HDI destinations in 2024, straight from the stocks and the file's 2022 groups
+    df = q.stocks(S24)
+    vh = set(hdi.load_hdi_groups_2022().query("hdi_group == 'Very high'")["iso3"])
+    last = df[df["year"] == 2024]
+    expected = 100 * last.loc[last["dest_iso3"].isin(vh), "migrants"].sum() / last["migrants"].sum()
+    assert imm["imm_vh_last_pct"]["value"] == pytest.approx(expected, rel=1e-12)
+    assert imm["imm_vh_last_pct"]["sources"] == [S24, q.HDI] and imm["imm_vh_last_pct"]["fmt"] == "percent"
+    em = {s["name"]: s for s in q.emigrant_share_facts(S24, 2024, 2022)}
+    assert em["em_unknown_last"]["value"] == OOO_2024 and em["em_unknown_last"]["sources"] == [S24]

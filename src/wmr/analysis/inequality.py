@@ -305,3 +305,213 @@ def free_movement_shares(ims_source: str, regime: str, fixed_membership_year: in
         rows.append({"year": year, "membership_year": used, "members": len(members), "emigrants": int(total),
                      "within": int(within), "share_pct": 100 * within / total})
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------- fact specs
+# Each function returns the chapter's facts as keyword arguments of Chapter.fact (name, value, unit, year,
+# sources, fmt, display, note), so the notebook records them with `for spec in ...: ch.fact(**spec)`.
+
+_KEYS = (("Very high", "vh"), ("High", "high"), ("Medium", "medium"), ("Low", "low"))
+
+
+def _spec(name: str, value, unit: str, year: int, sources: list[str], fmt: str = "count",
+          display: str | None = None, note: str = "") -> dict:
+    return {"name": name, "value": value, "unit": unit, "year": year, "sources": list(sources), "fmt": fmt,
+            "display": display, "note": note}
+
+
+def _pct(name: str, value, year: int, sources: list[str]) -> dict:
+    return _spec(name, value, "percent", year, sources, "percent")
+
+
+def _year(name: str, year: int, sources: list[str]) -> dict:
+    return _spec(name, year, "year", year, sources, "year")
+
+
+def classification_setup_facts(ims_source: str, stock_year: int, hdi_year: int) -> list[dict]:
+    """Years used (first stock year, group/stock HDI years, population year), UNDP cut-offs and group sizes."""
+    ims_, hdi_ = [ims_source], [HDI]
+    early_year = stock_years(ims_source)[0]
+    group_year = hdi_year_for(hdi_year)
+    counts = groups(group_year).value_counts()
+    out = [_year("early_year", early_year, ims_), _year("group_year", group_year, hdi_),
+           _year("stock_hdi_year", hdi_year_for(stock_year), hdi_),
+           _year("pop_year", population_year_for(stock_year), hdi_)]
+    for lower, label in hdi.GROUP_CUTOFFS[:-1]:
+        key = label.lower().replace(" ", "_")
+        out.append(_spec(f"cutoff_{key}", lower, "HDI", group_year, hdi_, display=f"{lower:.3f}"))
+        out.append(_spec(f"n_{key}", int(counts[label]), "countries", group_year, hdi_))
+    out.append(_spec("n_low", int(counts["Low"]), "countries", group_year, hdi_))
+    out.append(_spec("n_classified", int(counts.sum()), "countries", group_year, hdi_))
+    return out
+
+
+def immigrant_share_facts(ims_source: str, stock_year: int, group_year: int) -> list[dict]:
+    """World migrant totals and destination shares by fixed HDI group (first, last and peak year of very high)."""
+    src, ims_ = [ims_source, HDI], [ims_source]
+    early_year = stock_years(ims_source)[0]
+    dest = by_group(ims_source, "dest", group_year)
+    Dp = wide(dest, "share_pct").set_index("year")
+    Dn = wide(dest, "migrants").set_index("year")
+    summary = group_summary(ims_source, stock_year, group_year).set_index("group")
+    pop_year = population_year_for(stock_year)
+    peak_year = int(Dp["Very high"].idxmax())
+    world = Dn.sum(axis=1)
+    return [
+        _spec("migrants_early", world[early_year], "persons", early_year, ims_, "millions"),
+        _spec("migrants_last", world[stock_year], "persons", stock_year, ims_, "millions"),
+        _pct("imm_vh_early_pct", Dp.loc[early_year, "Very high"], early_year, src),
+        _pct("imm_vh_last_pct", Dp.loc[stock_year, "Very high"], stock_year, src),
+        _pct("imm_vh_peak_pct", Dp.loc[peak_year, "Very high"], peak_year, src),
+        _year("imm_vh_peak_year", peak_year, ims_),
+        _spec("imm_vh_last", Dn.loc[stock_year, "Very high"], "persons", stock_year, src, "millions"),
+        _pct("imm_low_early_pct", Dp.loc[early_year, "Low"], early_year, src),
+        _pct("imm_low_last_pct", Dp.loc[stock_year, "Low"], stock_year, src),
+        _pct("imm_medium_early_pct", Dp.loc[early_year, "Medium"], early_year, src),
+        _pct("imm_medium_last_pct", Dp.loc[stock_year, "Medium"], stock_year, src),
+        _pct("imm_high_last_pct", Dp.loc[stock_year, "High"], stock_year, src),
+        _pct("imm_unclassified_last_pct", Dp.loc[stock_year, UNCLASSIFIED], stock_year, src),
+        _spec("imm_unclassified_last", Dn.loc[stock_year, UNCLASSIFIED], "persons", stock_year, src, "millions"),
+        _pct("pop_vh_pct", summary.loc["Very high", "population_pct"], pop_year, src),
+        _pct("pop_low_pct", summary.loc["Low", "population_pct"], pop_year, src),
+    ]
+
+
+def emigrant_share_facts(ims_source: str, stock_year: int, group_year: int) -> list[dict]:
+    """Origin shares by fixed HDI group, the group gaining most, and the unclassified origins (OOO vs no HDI)."""
+    src, ims_ = [ims_source, HDI], [ims_source]
+    early_year = stock_years(ims_source)[0]
+    orig = by_group(ims_source, "origin", group_year)
+    Op = wide(orig, "share_pct").set_index("year")
+    On = wide(orig, "migrants").set_index("year")
+    uncl = unclassified_breakdown(ims_source, stock_year, group_year, "origin")
+    unknown = int(uncl.loc[uncl["iso3"] == "OOO", "migrants"].sum())
+    out = []
+    for g, key in _KEYS:
+        out.append(_pct(f"em_{key}_early_pct", Op.loc[early_year, g], early_year, src))
+        out.append(_pct(f"em_{key}_last_pct", Op.loc[stock_year, g], stock_year, src))
+    gain = (Op.loc[stock_year, list(GROUPS)] - Op.loc[early_year, list(GROUPS)]).sort_values(ascending=False)
+    no_hdi = uncl[uncl["iso3"] != "OOO"].iloc[0]
+    out += [
+        _spec("em_gain_group", gain.index[0].lower(), "HDI group", stock_year, src, "text"),
+        _pct("em_unclassified_last_pct", Op.loc[stock_year, UNCLASSIFIED], stock_year, src),
+        _spec("em_medium_early", On.loc[early_year, "Medium"], "persons", early_year, src, "millions"),
+        _spec("em_medium_last", On.loc[stock_year, "Medium"], "persons", stock_year, src, "millions"),
+        _spec("em_unknown_last", unknown, "persons", stock_year, ims_, "millions"),
+        _spec("no_hdi_top_origin", f"{no_hdi['country']} ({no_hdi['migrants'] / 1e6:.1f} million)", "country",
+              stock_year, src, "text"),
+        _spec("em_no_hdi_last", On.loc[stock_year, UNCLASSIFIED] - unknown, "persons", stock_year, src, "millions"),
+    ]
+    return out
+
+
+def varying_groups_facts(ims_source: str, stock_year: int) -> list[dict]:
+    """Very high and unclassified destination shares when each stock year is grouped by its own HDI."""
+    src, hdi_ = [ims_source, HDI], [HDI]
+    early_year = stock_years(ims_source)[0]
+    V = wide(by_group(ims_source, "dest", None), "share_pct").set_index("year")
+    early_hdi = hdi_year_for(early_year)
+    early_groups = groups(early_hdi).value_counts()
+    return [
+        _spec("early_hdi_year", early_hdi, "year", early_year, hdi_, "year"),
+        _spec("n_vh_early", int(early_groups.get("Very high", 0)), "countries", early_year, hdi_),
+        _spec("n_hdi_early", int(early_groups.sum()), "countries", early_year, hdi_),
+        _pct("vary_vh_early_pct", V.loc[early_year, "Very high"], early_year, src),
+        _pct("vary_uncl_early_pct", V.loc[early_year, UNCLASSIFIED], early_year, src),
+        _pct("vary_vh_last_pct", V.loc[stock_year, "Very high"], stock_year, src),
+    ]
+
+
+def group_rate_facts(ims_source: str, stock_year: int, group_year: int) -> list[dict]:
+    """Pooled emigration rates by fixed HDI group in the first and last year, and the group whose rate rose most."""
+    src = [ims_source, HDI]
+    early_year = stock_years(ims_source)[0]
+    Rp = wide(emigration_rates(ims_source, group_year), "rate_pct").set_index("year")
+    out = []
+    for g, key in _KEYS:
+        out.append(_pct(f"rate_{key}_early_pct", Rp.loc[early_year, g], early_year, src))
+        out.append(_pct(f"rate_{key}_last_pct", Rp.loc[stock_year, g], stock_year, src))
+    rise = (Rp.loc[stock_year, list(GROUPS)] - Rp.loc[early_year, list(GROUPS)]).sort_values(ascending=False)
+    out += [_spec("rate_rise_group", rise.index[0].lower(), "HDI group", stock_year, src, "text"),
+            _spec("rate_rise_pp", rise.iloc[0], "percentage points", stock_year, src, display=f"{rise.iloc[0]:.1f}")]
+    return out
+
+
+def country_rate_facts(ims_source: str, stock_year: int, band_width: float = 0.1, threshold: int = 10) -> list[dict]:
+    """Country emigration rates: median, count at or above `threshold` %, top two countries, and HDI bands."""
+    src = [ims_source, HDI]
+    country = country_emigration_rates(ims_source, stock_year)
+    bands = rates_by_hdi_band(country, band_width)
+    top = country.sort_values("rate_pct", ascending=False).head(3)
+    hi_band, lo_band = bands.loc[bands["median_pct"].idxmax()], bands.loc[bands["median_pct"].idxmin()]
+    top_band = bands.iloc[-1]
+    median = country["rate_pct"].median()
+    return [
+        _spec("countries_rated", len(country), "countries", stock_year, src),
+        _pct("median_rate_pct", median, stock_year, src),
+        _spec("top_rate_country", f"{top.iloc[0]['country']} ({top.iloc[0]['rate_pct']:.1f}%)", "country", stock_year,
+              src, "text"),
+        _spec("second_rate_country", f"{top.iloc[1]['country']} ({top.iloc[1]['rate_pct']:.1f}%)", "country",
+              stock_year, src, "text"),
+        _spec(f"n_rate_above_{threshold}", int((country["rate_pct"] >= threshold).sum()), "countries", stock_year, src),
+        _spec("rate_threshold", threshold, "percent", stock_year, src, "percent", display=f"{threshold}%"),
+        _spec("band_high", f"{hi_band['band']} ({hi_band['median_pct']:.1f}%, {int(hi_band['countries'])} countries)",
+              "HDI band", stock_year, src, "text"),
+        _spec("band_low", f"{lo_band['band']} ({lo_band['median_pct']:.1f}%)", "HDI band", stock_year, src, "text"),
+        _spec("band_top_relation", "below" if top_band["median_pct"] < median else "above", "comparison", stock_year,
+              src, "text"),
+        _spec("band_top", f"{top_band['band']} ({top_band['median_pct']:.1f}%)", "HDI band", stock_year, src, "text"),
+    ]
+
+
+def matrix_facts(ims_source: str, stock_year: int, group_year: int) -> list[dict]:
+    """Origin–destination matrix: direction shares, within-group shares, largest cell and largest change."""
+    src = [ims_source, HDI]
+    early_year = stock_years(ims_source)[0]
+    m_early, m_last = matrix(ims_source, early_year, group_year), matrix(ims_source, stock_year, group_year)
+    out = []
+    for when, m, y in [("early", m_early, early_year), ("last", m_last, stock_year)]:
+        d = direction_shares(m)
+        out += [_pct(f"dir_{k}_{when}_pct", d[f"{k}_pct"], y, src) for k in ("higher", "same", "lower")]
+    out.append(_pct("classified_last_pct", direction_shares(m_last)["classified_pct"], stock_year, src))
+    for when, m, y in [("early", m_early, early_year), ("last", m_last, stock_year)]:
+        out += [_pct(f"low_in_low_{when}_pct", 100 * m.loc["Low", "Low"] / m.loc["Low"].sum(), y, src),
+                _pct(f"medium_in_vh_{when}_pct", 100 * m.loc["Medium", "Very high"] / m.loc["Medium"].sum(), y, src),
+                _pct(f"vh_in_vh_{when}_pct", 100 * m.loc["Very high", "Very high"] / m.loc["Very high"].sum(), y, src)]
+    cells = m_last.loc[list(GROUPS), list(GROUPS)].stack()
+    big = cells.idxmax()
+    out += [_spec("largest_cell", f"from {big[0].lower()} to {big[1].lower()} human development countries", "cell",
+                  stock_year, src, "text"),
+            _spec("largest_cell_migrants", cells[big], "persons", stock_year, src, "millions")]
+    for g, key in [("Low", "low"), ("High", "high")]:
+        out.append(_pct(f"{key}_in_vh_last_pct", 100 * m_last.loc[g, "Very high"] / m_last.loc[g].sum(), stock_year, src))
+    change = (share_matrix(m_last) - share_matrix(m_early)).stack()
+    for name, cell in [("cell_gain", change.idxmax()), ("cell_loss", change.idxmin())]:
+        out.append(_spec(name, f"{cell[0].lower()} to {cell[1].lower()} human development ({change.loc[cell]:+.1f} percentage points)",
+                         "cell", stock_year, src, "text"))
+    return out
+
+
+def free_movement_facts(ims_source: str, stock_year: int) -> list[dict]:
+    """ECOWAS and Schengen: intra-regime shares of member states' emigrants in the first and last year, members."""
+    src, fm = [ims_source, FREE_MOVEMENT], [FREE_MOVEMENT]
+    last_members = membership_year_for(stock_year)
+    eco = free_movement_shares(ims_source, "ECOWAS")
+    sch = free_movement_shares(ims_source, "Schengen")
+    f0 = free_movement_shares(ims_source, "Schengen", fixed_membership_year=last_members).iloc[0]
+    e0, e1, s0, s1 = eco.iloc[0], eco.iloc[-1], sch.iloc[0], sch.iloc[-1]
+    return [
+        _year("fm_first_year", int(e0["year"]), src),
+        _year("fm_membership_last", last_members, fm),
+        _pct("ecowas_first_pct", e0["share_pct"], int(e0["year"]), src),
+        _pct("ecowas_last_pct", e1["share_pct"], stock_year, src),
+        _spec("ecowas_within_first", e0["within"], "persons", int(e0["year"]), src, "millions"),
+        _spec("ecowas_within_last", e1["within"], "persons", stock_year, src, "millions"),
+        _spec("ecowas_members_last", int(e1["members"]), "countries", last_members, fm),
+        _pct("schengen_first_pct", s0["share_pct"], int(s0["year"]), src),
+        _pct("schengen_last_pct", s1["share_pct"], stock_year, src),
+        _spec("schengen_members_first", int(s0["members"]), "countries", int(s0["year"]), fm),
+        _spec("schengen_members_last", int(s1["members"]), "countries", last_members, fm),
+        _pct("schengen_fixed_first_pct", f0["share_pct"], int(f0["year"]), src),
+        _spec("schengen_within_last", s1["within"], "persons", stock_year, src, "millions"),
+    ]
