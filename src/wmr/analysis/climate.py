@@ -57,11 +57,7 @@ def by_hazard_category(last: int) -> pd.DataFrame:
     return wide.reset_index().rename_axis(columns=None)
 
 
-def population_near(year: int) -> pd.DataFrame:
-    """iso3, population, population_year: UNDP population of the latest year not after `year`."""
-    h = hdi.load_hdi().dropna(subset=["population"])
-    h = h[h["year"] <= year].sort_values("year").groupby("iso3").tail(1)
-    return h[["iso3", "population", "year"]].rename(columns={"year": "population_year"}).reset_index(drop=True)
+population_near = hdi.population_near  # UNDP population of the latest year not after the given year
 
 
 def by_country(year: int) -> pd.DataFrame:

@@ -52,24 +52,23 @@ def stock_years(ims_source: str) -> list[int]:
     return sorted(int(y) for y in _stocks(ims_source)["year"].unique())
 
 
+def _latest_year(column: str, label: str, year: int) -> int:
+    found = hdi.latest_year_with(column, year)
+    if found is None:
+        first = int(hdi.load_hdi().dropna(subset=[column])["year"].min())
+        raise ConfigError(f"No {label} before {year}.", expected=f"a year from {first}", got=year,
+                          fix="use a later stock year")
+    return found
+
+
 def hdi_year_for(year: int) -> int:
     """The latest year ≤ `year` with HDI values in the pinned file (2022 for 2024)."""
-    years = sorted(int(y) for y in hdi.load_hdi().dropna(subset=["hdi"])["year"].unique())
-    earlier = [y for y in years if y <= year]
-    if not earlier:
-        raise ConfigError(f"No HDI before {year}.", expected=f"a year from {years[0]}", got=year,
-                          fix="use a later stock year")
-    return earlier[-1]
+    return _latest_year("hdi", "HDI", year)
 
 
 def population_year_for(year: int) -> int:
     """The latest year ≤ `year` with population in the pinned HDI file (2022 for 2024)."""
-    years = sorted(int(y) for y in hdi.load_hdi().dropna(subset=["population"])["year"].unique())
-    earlier = [y for y in years if y <= year]
-    if not earlier:
-        raise ConfigError(f"No population before {year}.", expected=f"a year from {years[0]}", got=year,
-                          fix="use a later stock year")
-    return earlier[-1]
+    return _latest_year("population", "population", year)
 
 
 def groups(hdi_year: int) -> pd.Series:

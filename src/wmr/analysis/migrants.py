@@ -94,9 +94,7 @@ def country_shares(ims_source: str, year: int) -> pd.DataFrame:
         pop = wb[(wb["kind"] == "country") & (wb["sex"] == "total") & (wb["year"] == year)][["iso3", "population"]]
         pop = pop.assign(population_year=year)
     else:
-        h = hdi.load_hdi().dropna(subset=["population"])
-        h = h[h["year"] <= year].sort_values("year").groupby("iso3").tail(1)
-        pop = h[["iso3", "population", "year"]].rename(columns={"year": "population_year"})
+        pop = hdi.population_near(year)
     out = dest.merge(pop, on="iso3", how="inner")
     out["share_pct"] = 100 * out["migrants"] / out["population"]
     return out.sort_values("iso3").reset_index(drop=True)

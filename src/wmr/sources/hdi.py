@@ -128,6 +128,20 @@ def world_population() -> pd.DataFrame:
     return df.loc[df["code"] == WORLD_CODE, ["year", "population"]].reset_index(drop=True)
 
 
+def population_near(year: int) -> pd.DataFrame:
+    """iso3, population, population_year: each country's population of the latest year not after `year`."""
+    h = load_hdi().dropna(subset=["population"])
+    h = h[h["year"] <= year].sort_values("year").groupby("iso3").tail(1)
+    return h[["iso3", "population", "year"]].rename(columns={"year": "population_year"}).reset_index(drop=True)
+
+
+def latest_year_with(column: str, year: int) -> int | None:
+    """The latest year not after `year` for which the file has any `column` value (None if there is none)."""
+    years = sorted(int(y) for y in load_hdi().dropna(subset=[column])["year"].unique())
+    earlier = [y for y in years if y <= year]
+    return earlier[-1] if earlier else None
+
+
 def _parse_groups(path: Path) -> pd.DataFrame:
     raw = pd.read_csv(path, encoding="utf-8-sig", usecols=["iso3", "hdicode"]).dropna(subset=["hdicode"])
     return pd.DataFrame({"iso3": raw["iso3"].astype(str),
