@@ -6,18 +6,22 @@ all of it succeeded, so a failure never leaves a half-written or half-old editio
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from . import paths
-from .book import build_pdf
-from .document import ChapterDoc, load_chapter
 from .editions import Edition
 from .errors import AssemblyError
-from .site import build_site
+from .execute import chapters_dir
+
+if TYPE_CHECKING:
+    from .document import ChapterDoc
 
 
 @dataclass
@@ -28,10 +32,31 @@ class Assembled:
     tables: int
     facts: int
     pages: int
+    reused: bool = False
+
+
+KEY_FILE = ".assembly-key"
 
 
 def report_dir(edition_id: str) -> Path:
     return paths.project_root() / "report" / edition_id
+
+
+def assembly_key(edition: Edition, configs: list, release_date: dt.date, with_pdf: bool,
+                 incomplete: list[str]) -> str:
+    """Hash of everything the assembled edition is made from; equal keys mean the published edition is current."""
+    h = hashlib.sha256()
+    pkg = Path(__file__).resolve().parent
+    for f in sorted(p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(str(f.relative_to(pkg)).encode() + b"\0" + f.read_bytes())
+    root = paths.project_root()
+    for f in [root / "editions" / f"{edition.id}.toml", root / "data" / "manifest.json"]:
+        h.update(f.read_bytes())
+    h.update(json.dumps([str(release_date), with_pdf, incomplete, [c.slug for c in configs]]).encode())
+    for cfg in configs:
+        for run in cfg.runs:
+            h.update((chapters_dir(edition.id) / f"{run.name}.ipynb").read_bytes())
+    return h.hexdigest()
 
 
 def collect_facts(docs: list[ChapterDoc]) -> dict[str, dict]:
@@ -51,9 +76,32 @@ def _check_sources(edition: Edition, docs: list[ChapterDoc]) -> None:
 
 
 def assemble(edition: Edition, release_date: dt.date, with_pdf: bool = True,
-             chapter_slugs: list[str] | None = None) -> Assembled:
-    """Build facts.json, the HTML site and the PDF for the edition's chapters (all, or `chapter_slugs`)."""
+             chapter_slugs: list[str] | None = None, incomplete: list[str] | None = None) -> Assembled:
+    """Build facts.json, the HTML site and the PDF for the edition's chapters (all, or `chapter_slugs`).
+
+    Skipped when the published edition was assembled from exactly the same inputs (see `assembly_key`).
+    `incomplete` names failed chapters: the edition is then published marked as incomplete.
+    """
+    incomplete = incomplete or []
     configs = [c for c in edition.chapters if chapter_slugs is None or c.slug in chapter_slugs]
+    final = report_dir(edition.id)
+    key = assembly_key(edition, configs, release_date, with_pdf, incomplete)
+    try:
+        current = (final / KEY_FILE).read_text(encoding="utf-8").strip() == key
+    except OSError:
+        current = False
+    if current and (not with_pdf or (final / f"{edition.id}.pdf").is_file()):
+        return Assembled(final, len(configs), 0, 0, 0, 0, reused=True)
+    return _assemble(edition, configs, release_date, with_pdf, incomplete, key)
+
+
+def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: bool, incomplete: list[str],
+              key: str) -> Assembled:
+    # Imported here: they load pandas and matplotlib, which a build with nothing to assemble never needs.
+    from .book import build_pdf
+    from .document import load_chapter
+    from .site import build_site
+
     docs = [load_chapter(edition, c) for c in configs]
     _check_sources(edition, docs)
     facts = collect_facts(docs)
@@ -70,7 +118,9 @@ def assemble(edition: Edition, release_date: dt.date, with_pdf: bool = True,
             work.mkdir()
             pages = build_pdf(edition, docs, work, staging / pdf_name, release_date)
             shutil.rmtree(work)
-        build_site(edition, docs, staging / "html", facts, pdf_name=f"../{pdf_name}" if with_pdf else None)
+        build_site(edition, docs, staging / "html", facts, pdf_name=f"../{pdf_name}" if with_pdf else None,
+                   incomplete=incomplete)
+        (staging / KEY_FILE).write_text(key + "\n", encoding="utf-8")
         _swap(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -16,11 +16,8 @@ import pandas as pd
 from . import paths, pins, style
 from .errors import ChapterError
 from .facts import Fact, make_fact
+from .protocol import FACT_MIME, FIGURE_MIME, FIGURES_ENV, TABLE_MIME  # noqa: F401  (re-exported)
 
-FACT_MIME = "application/vnd.wmr.fact+json"
-FIGURE_MIME = "application/vnd.wmr.figure+json"
-TABLE_MIME = "application/vnd.wmr.table+json"
-FIGURES_ENV = "WMR_FIGURES_DIR"
 ID_RE = re.compile(r"^(fig|tab)-[a-z0-9][a-z0-9-]*$")
 
 

@@ -1,33 +1,57 @@
-"""Command line: `python build.py [verify|pin] [--edition NAME|--all] [--chapters a,b] [--verbose]`."""
+"""Command line: `python build.py [build|status|verify|pin] [--edition NAME|--all] [--chapters a,b] ...`.
+
+Heavy modules (pandas, matplotlib, the assembler) are imported only when there is work for them, so a
+rebuild with nothing to do finishes in well under a second.
+"""
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 import time
 import traceback
+from pathlib import Path
 
-from . import assemble, editions, execute, paths, pins, pinning
+from . import editions, execute, paths, pins
 from .errors import ChapterError, ConfigError, PinError, WMRError
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="build.py", description="Build World Migration Report editions from pinned data.")
-    p.add_argument("command", nargs="?", default="build", choices=["build", "verify", "pin"],
-                   help="build (default): execute chapters and assemble HTML + PDF; verify: check every pin; "
-                        "pin: regenerate data/manifest.json from the mirror")
+    p.add_argument("command", nargs="?", default="build", choices=["build", "status", "verify", "pin"],
+                   help="build (default): execute chapters and assemble HTML + PDF; status: which chapters are "
+                        "fresh or stale and why; verify: check every pin; pin: regenerate data/manifest.json")
     which = p.add_mutually_exclusive_group()
     which.add_argument("--edition", default=None, help=f"edition to build (default {editions.DEFAULT_EDITION})")
     which.add_argument("--all", action="store_true", help="build every edition in editions/")
     p.add_argument("--chapters", default=None, help="comma-separated chapter slugs to execute and assemble")
-    p.add_argument("--jobs", type=int, default=2, help="chapters executed in parallel (default 2)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="chapter runs executed in parallel (default: one per core, here %(default)s)")
+    p.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
+                   help="per-cell time limit (default: cell_timeout of the edition config)")
     p.add_argument("--force", action="store_true", help="re-execute even when the cached chapter is still valid")
     p.add_argument("--html-only", action="store_true", help="skip the PDF (faster while editing)")
+    p.add_argument("--publish-partial", action="store_true",
+                   help="when chapters fail, still publish the others, marked as an incomplete edition")
     p.add_argument("--verbose", action="store_true", help="show full tracebacks")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.jobs < 1:
+        p.error(f"--jobs must be at least 1 (got {args.jobs})")
+    if args.timeout is not None and args.timeout < 1:
+        p.error(f"--timeout must be a positive number of seconds (got {args.timeout})")
+    return args
 
 
 def _say(msg: str) -> None:
     print(msg, flush=True)
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(paths.project_root()))
+    except ValueError:
+        return str(path)
 
 
 def cmd_verify() -> int:
@@ -40,58 +64,107 @@ def cmd_verify() -> int:
     return 1 if bad else 0
 
 
+def cmd_status(edition_id: str, chapters: str | None) -> int:
+    """Print each chapter run as fresh or stale, with what changed."""
+    from . import notebooks
+
+    edition = editions.load(edition_id)
+    _say(f"== {edition_id}")
+    stale = 0
+    for cfg in _selected(edition, chapters):
+        source = notebooks.read(cfg.notebook)
+        for run in cfg.runs:
+            reasons, _ = execute.run_status(edition, cfg, run, source)
+            stale += bool(reasons)
+            _say(f"   {run.name:32} " + ("fresh" if not reasons else "stale: " + "; ".join(reasons)))
+    _say(f"   {stale} stale run(s)")
+    return 0
+
+
 def _selected(edition: editions.Edition, chapters: str | None) -> list[editions.ChapterConfig]:
     if not chapters:
         return list(edition.chapters)
     return [edition.chapter(s.strip()) for s in chapters.split(",") if s.strip()]
 
 
-def build_edition(edition_id: str, args: argparse.Namespace) -> int:
-    t0 = time.monotonic()
-    edition = editions.load(edition_id)
-    selected = _selected(edition, args.chapters)
+def _check_pins(edition: editions.Edition) -> None:
     failed = [r for r in pins.verify_all(list(edition.sources)) if not r.ok]
     if failed and not paths.mirror_dir().is_dir():
-        err = PinError("The data mirror folder does not exist, and the pinned files could not be downloaded "
+        raise PinError("The data mirror folder does not exist, and the pinned files could not be downloaded "
                        f"({len(failed)} source(s) unavailable); nothing was built.",
                        expected="a folder holding the pinned sources (one sub-folder per source)",
                        got=str(paths.mirror_dir()),
                        fix=f"put the mirror at ../shared/wmr-sources beside the project, or set {paths.MIRROR_ENV}")
-        raise err
     if failed:
-        raise WMRError(f"Edition '{edition_id}': {len(failed)} pinned source(s) failed verification; nothing was built.\n"
+        raise PinError(f"Edition '{edition.id}': {len(failed)} pinned source(s) failed verification; nothing was built.\n"
                        + "\n".join(r.problem for r in failed))
-    _say(f"== {edition_id}: {len(selected)} chapter(s), {sum(len(c.runs) for c in selected)} run(s)")
 
-    def report(res: execute.RunResult) -> None:
-        secs = f"{res.seconds:5.1f} s" if res.status != "reused" else "      "
-        _say(f"   {res.run.name:28} {res.status:9} {secs}")
 
-    results = execute.execute_runs(edition, selected, workers=args.jobs, force=args.force, on_result=report)
+def failure_block(edition_id: str, res: execute.RunResult, verbose: bool) -> str:
+    """One short block per failed run: where (edition, chapter, run, cell, line), what, and the kept notebook."""
+    e = res.error
+    run = res.run
+    who = f"{edition_id} / chapter '{run.chapter}'" + (f" (run {run.key})" if run.key else "")
+    if e.get("cell") is not None:
+        where = f"code cell {e['cell']}" + (f" (line {e['line']} of the notebook)" if e.get("line") else "")
+    else:
+        where = "before any cell ran"
+    lines = [f"!! {who} failed in {where}", f"   {e.get('ename')}: {e.get('evalue')}"]
+    if e.get("source"):
+        src = e["source"].splitlines()
+        lines.append("   the cell begins:")
+        lines += [f"      {line}" for line in src[:6]] + (["      ..."] if len(src) > 6 else [])
+    if e.get("traceback"):
+        lines.append(_strip_ansi(e["traceback"]) if verbose else "   (use --verbose for the full traceback)")
+    if res.notebook.is_file():
+        lines.append(f"   executed notebook kept, error marked: {_rel(res.notebook)}")
+    return "\n".join(lines)
+
+
+def build_edition(edition_id: str, args: argparse.Namespace) -> int:
+    t0 = time.monotonic()
+    edition = editions.load(edition_id)
+    selected = _selected(edition, args.chapters)
+    _check_pins(edition)
+    runs = [run.name for c in selected for run in c.runs]
+    _say(f"== {edition_id}: {len(selected)} chapter(s), {len(runs)} run(s), up to {args.jobs} at a time")
+    from .progress import Progress
+
+    progress = Progress(runs)
+    try:
+        results = execute.execute_runs(edition, selected, workers=args.jobs, force=args.force,
+                                       timeout=args.timeout or edition.cell_timeout,
+                                       on_event=progress.event, on_tick=progress.tick)
+    finally:
+        progress.close()
     failures = [r for r in results if r.status == "failed"]
     for r in failures:
-        e = r.error
-        cell = f"cell {e['cell']}" if e.get("cell") is not None else "kernel"
-        _say(f"!! {r.run.name} failed at {cell}: {e.get('ename')}: {e.get('evalue')}")
-        if e.get("source"):
-            _say("   in:\n      " + "\n      ".join(e["source"].splitlines()[:12]))
-        if e.get("traceback"):
-            _say(_strip_ansi(e["traceback"]) if args.verbose else "   (use --verbose for the full traceback)")
-        _say(f"   executed notebook kept for inspection: {r.notebook}")
-    if failures:
-        raise ChapterError(f"{len(failures)} of {len(results)} chapter run(s) of '{edition_id}' failed; "
-                           "the published edition was left as it was.",
-                           fix="fix the failing cells shown above and rebuild")
+        _say(failure_block(edition_id, r, args.verbose))
+    if failures and not args.publish_partial:
+        raise ChapterError(f"{len(failures)} of {len(results)} chapter run(s) of '{edition_id}' failed (listed above); "
+                           "the other runs were built and cached, and the published edition was left as it was.",
+                           fix="fix the failing cells and rebuild (only the failed runs re-execute), or pass "
+                               "--publish-partial to publish the other chapters marked as incomplete")
+    failed_slugs = sorted({r.run.chapter for r in failures})
     slugs = None
-    if args.chapters:  # assemble every chapter already executed, so a partial rebuild keeps the others
-        slugs = [c.slug for c in edition.chapters if c in selected or execute.is_executed(edition.id, c)]
+    if args.chapters or failed_slugs:  # assemble every chapter already executed, so a partial rebuild keeps the others
+        slugs = [c.slug for c in edition.chapters if c.slug not in failed_slugs
+                 and (c in selected or execute.is_executed(edition.id, c))]
         skipped = [c.slug for c in edition.chapters if c.slug not in slugs]
         if skipped:
-            _say(f"   not yet built, left out of this assembly: {', '.join(skipped)}")
-    done = assemble.assemble(edition, release_date=editions.release_date(edition_id),
-                             with_pdf=not args.html_only, chapter_slugs=slugs)
-    _say(f"   assembled {done.chapters} chapters, {done.figures} figures, {done.tables} tables, {done.facts} facts"
-         + (f", PDF {done.pages} pages" if done.pages else "") + f" -> {done.report}  ({time.monotonic() - t0:.1f} s)")
+            _say(f"   left out of this assembly: {', '.join(skipped)}")
+    from . import assemble
+
+    missing = failed_slugs if args.publish_partial else []
+    done = assemble.assemble(edition, release_date=editions.release_date(edition_id), with_pdf=not args.html_only,
+                             chapter_slugs=slugs, incomplete=missing)
+    what = "unchanged (inputs as for the published edition)" if done.reused else \
+        (f"assembled {done.chapters} chapters, {done.figures} figures, {done.tables} tables, {done.facts} facts"
+         + (f", PDF {done.pages} pages" if done.pages else ""))
+    _say(f"   {what} -> {_rel(done.report)}  ({time.monotonic() - t0:.1f} s)")
+    if missing:
+        raise ChapterError(f"Published '{edition_id}' WITHOUT the failed chapter(s) {', '.join(missing)}, "
+                           "marked as an incomplete edition.", fix="fix the failing cells and rebuild")
     return 0
 
 
@@ -101,12 +174,35 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
+def _io_error(exc: OSError) -> WMRError:
+    """A disk-full, read-only or permission error as one message naming the file and the remedy."""
+    import errno
+
+    causes = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exhausted",
+              errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
+              errno.EPERM: "permission denied", errno.EFBIG: "the file is larger than allowed"}
+    cause = causes.get(exc.errno, exc.strerror or str(exc))
+    target = exc.filename or "an output file"
+    return WMRError(f"Could not write {target}: {cause}. Nothing half-written was published: the previous "
+                    "report and executed chapters were left as they were.",
+                    expected="a writable project folder with free space (chapters/, figures/, report/)",
+                    got=f"{type(exc).__name__} [errno {exc.errno}] {exc.strerror}",
+                    fix="free disk space or make the folder writable, then rebuild (finished chapters are reused)")
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the build as Ctrl-C does: kernels killed, nothing half-written
     try:
         if args.command == "verify":
             return cmd_verify()
         if args.command == "pin":
+            from . import pinning
+
             _say(f"wrote {pinning.write_manifest()}")
             return 0
         ids = editions.available() if args.all else [args.edition or editions.DEFAULT_EDITION]
@@ -114,7 +210,10 @@ def main(argv: list[str] | None = None) -> int:
             raise ConfigError("--chapters cannot be combined with --all.", expected="--edition NAME --chapters a,b",
                               got="--all --chapters", fix="name one edition")
         for edition_id in ids:
-            editions.load(edition_id)  # validate every edition before any kernel starts
+            edition = editions.load(edition_id)  # validate every edition before any kernel starts
+            _selected(edition, args.chapters)
+        if args.command == "status":
+            return max(cmd_status(e, args.chapters) for e in ids)
         failed = []
         for edition_id in ids:  # with --all, one failing edition does not stop the others
             try:
@@ -133,6 +232,14 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"error: {exc.message()}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into e.g. `head`, which closed early: nothing to report
+        return 1
+    except OSError as exc:
+        if args.verbose:
+            traceback.print_exc()
+        print(f"error: {_io_error(exc).message()}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("interrupted: kernels stopped; finished chapters are kept, nothing half-written was published",
+              file=sys.stderr)
         return 130

@@ -1,6 +1,7 @@
 """Edition configs (editions/<id>.toml): title, the sources pinned, and the chapters with their parameters."""
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,8 @@ from . import notebooks, paths, pins
 from .errors import ConfigError
 
 DEFAULT_EDITION = "wmr-2026"
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+DEFAULT_CELL_TIMEOUT = 600
 TYPES = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,), "list": (list,), "dict": (dict,)}
 
 
@@ -43,6 +46,7 @@ class Edition:
     sources: tuple[str, ...]
     parameters: dict
     chapters: tuple[ChapterConfig, ...] = field(default_factory=tuple)
+    cell_timeout: int = DEFAULT_CELL_TIMEOUT
 
     def chapter(self, slug: str) -> ChapterConfig:
         for c in self.chapters:
@@ -62,6 +66,15 @@ def release_date(edition_id: str):
     if not isinstance(value, dt.date):
         raise ConfigError(f"release_date of edition '{edition_id}' is not a date.", expected="e.g. release_date = 2026-11-30",
                           got=repr(value), fix="write the date unquoted, as TOML dates are")
+    return value
+
+
+def check_name(kind: str, value: object) -> str:
+    """Refuse names that could be paths (`../x`, `/abs`) or odd strings: lower-case letters, digits, '-' and '_'."""
+    if not isinstance(value, str) or not NAME_RE.match(value):
+        raise ConfigError(f"Invalid {kind} name {value!r}.",
+                          expected="lower-case letters, digits, '-' or '_' (at most 64; no '/', '.', spaces)",
+                          got=repr(value), fix=f"use a plain {kind} name such as 'wmr-2026' or 'regions'")
     return value
 
 
@@ -99,6 +112,7 @@ def _check_parameters(slug: str, nb_path: Path, given: dict, declared: dict[str,
 
 def load(edition_id: str) -> Edition:
     """Parse and validate editions/<edition_id>.toml (chapters exist, parameters match, sources pinned)."""
+    check_name("edition", edition_id)
     root = paths.project_root()
     path = root / "editions" / f"{edition_id}.toml"
     if not path.is_file():
@@ -118,7 +132,7 @@ def load(edition_id: str) -> Edition:
     shared = dict(raw.get("parameters", {}))
     chapters = []
     for number, ch in enumerate(raw.get("chapters", []), start=1):
-        slug = ch["slug"]
+        slug = check_name("chapter", ch.get("slug"))
         nb_path = paths.inside(root / ch["notebook"], root)
         nb = notebooks.read(nb_path)
         declared = notebooks.parameters(nb, nb_path)
@@ -129,10 +143,16 @@ def load(edition_id: str) -> Edition:
         for run in ch.get("runs", [{}]):
             run = dict(run)
             key = run.pop("key", None)
+            if key is not None:
+                check_name("run key", key)
             params = {**base, **own, **run}
             _check_parameters(slug + (f" (run {key})" if key else ""), nb_path, params, declared)
             runs.append(Run(slug, key, params))
         chapters.append(ChapterConfig(slug, number, nb_path, own, tuple(runs)))
+    timeout = raw.get("cell_timeout", DEFAULT_CELL_TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
+        raise ConfigError(f"cell_timeout of edition '{edition_id}' is not a positive whole number of seconds.",
+                          expected="e.g. cell_timeout = 600", got=repr(timeout), fix="write a positive integer")
     return Edition(id=edition_id, title=raw["title"], subtitle=raw.get("subtitle", ""),
                    publisher=raw.get("publisher", ""), sources=tuple(raw.get("sources", [])),
-                   parameters=shared, chapters=tuple(chapters))
+                   parameters=shared, chapters=tuple(chapters), cell_timeout=timeout)

@@ -1,48 +1,42 @@
 """Execute chapter notebooks with papermill: cached by inputs, in parallel, normalised, never half-written.
 
-A run is reused while its code cells, parameters, library code and the checksums of the data it read
-are unchanged; prose-only edits are merged into the cached outputs without starting a kernel.
+A run is reused while its inputs (see `freshness`) are unchanged; prose-only edits are merged into the
+cached outputs without starting a kernel. Failures are collected per run, never raised, so the other
+chapters still build; Ctrl-C kills every worker and kernel and leaves only complete files behind.
 """
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import os
 import shutil
+import signal
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Callable
 
 import nbformat
 
-from . import chapter as chapter_api
-from . import notebooks, paths, pins
+from . import freshness, notebooks, paths
 from .editions import ChapterConfig, Edition, Run
+from .protocol import FIGURES_ENV, READ_LOG_ENV
 
 INJECTED_ID = "injected-parameters"
+ERROR_TAG = "wmr-error"
 
 
 @dataclass
 class RunResult:
     run: Run
-    status: str                  # 'executed', 'reused', 'failed'
+    status: str                  # 'running', 'executed', 'reused', 'failed'
     notebook: Path
     seconds: float = 0.0
     error: dict = field(default_factory=dict)
-
-
-def library_fingerprint() -> str:
-    """Hash of the wmr package's Python code: a library change re-executes every chapter."""
-    h = hashlib.sha256()
-    pkg = Path(__file__).resolve().parent
-    for py in sorted(pkg.rglob("*.py")):
-        h.update(str(py.relative_to(pkg)).encode())
-        h.update(py.read_bytes())
-    return h.hexdigest()
 
 
 def chapters_dir(edition: str) -> Path:
@@ -70,12 +64,6 @@ def with_parameters(nb: nbformat.NotebookNode, params: dict) -> nbformat.Noteboo
     return nb
 
 
-def run_key(nb: nbformat.NotebookNode, run: Run, library: str) -> str:
-    blob = json.dumps({"code": notebooks.code_fingerprint(nb), "params": run.parameters, "library": library,
-                       "kernel": notebooks.KERNEL["name"]}, sort_keys=True)
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
 def normalise(nb: nbformat.NotebookNode, meta: dict) -> nbformat.NotebookNode:
     """Drop what differs run to run (times, paths, stderr noise) so unchanged inputs give identical bytes."""
     nb.metadata.pop("papermill", None)
@@ -89,58 +77,30 @@ def normalise(nb: nbformat.NotebookNode, meta: dict) -> nbformat.NotebookNode:
     return nb
 
 
-def _output_files(nb: nbformat.NotebookNode) -> list[str]:
-    files = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            for mime in (chapter_api.FIGURE_MIME, chapter_api.TABLE_MIME):
-                payload = out.get("data", {}).get(mime)
-                if payload:
-                    files += list(payload["files"].values())
-    return files
-
-
-def _reads_current(reads: dict[str, str]) -> bool:
-    manifest = pins.load_manifest()
-    for ref, digest in reads.items():
-        sid, _, name = ref.partition("/")
-        src = manifest.get(sid)
-        if src is None or not any(f.name == name and f.sha256 == digest for f in src.files):
-            return False
-    return True
-
-
-def cached(run: Run, key: str, edition: str) -> nbformat.NotebookNode | None:
-    """The previous executed notebook of this run if still valid for `key`, else None."""
-    path = chapters_dir(edition) / f"{run.name}.ipynb"
-    if not path.is_file():
-        return None
-    try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception:
-        return None
-    meta = nb.metadata.get("wmr", {})
-    if meta.get("key") != key or not _reads_current(meta.get("reads", {})):
-        return None
-    fig_dir = figures_dir(edition, run.chapter)
-    if not all((fig_dir / f).is_file() for f in _output_files(nb)):
-        return None
-    return nb
-
-
 def is_executed(edition: str, cfg: ChapterConfig) -> bool:
     """Whether every run of the chapter has an executed notebook (valid or not)."""
     return all((chapters_dir(edition) / f"{run.name}.ipynb").is_file() for run in cfg.runs)
 
 
+def run_status(edition: Edition, cfg: ChapterConfig, run: Run,
+               source: nbformat.NotebookNode | None = None) -> tuple[list[str], nbformat.NotebookNode | None]:
+    """Why `run` must execute (empty: fresh) and its previous executed notebook, if any."""
+    source = source if source is not None else notebooks.read(cfg.notebook)
+    prev = freshness.read_executed(chapters_dir(edition.id) / f"{run.name}.ipynb")
+    return freshness.stale_reasons(prev, freshness.run_inputs(source, run), figures_dir(edition.id, run.chapter)), prev
+
+
+def _prose(nb: nbformat.NotebookNode) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type != "code"]
+
+
 def merge_prose(source: nbformat.NotebookNode, executed: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Current prose with the cached outputs: code cells match one to one because the key matched."""
     out = copy.deepcopy(executed)
-    src_cells = [c for c in source.cells]
     exe_code = [c for c in executed.cells if c.cell_type == "code" and c.get("id") != INJECTED_ID]
     injected = [c for c in executed.cells if c.get("id") == INJECTED_ID]
     cells, k = [], 0
-    for cell in src_cells:
+    for cell in source.cells:
         if cell.cell_type == "code":
             cells.append(exe_code[k])
             k += 1
@@ -152,31 +112,99 @@ def merge_prose(source: nbformat.NotebookNode, executed: nbformat.NotebookNode) 
     return out
 
 
-def _execute_worker(nb_json: str, out_path: str, cwd: str, fig_dir: str, read_log: str) -> dict:
-    """Runs in a child process: its own environment for the kernel (figure folder, read log)."""
+# ---------------------------------------------------------------- the worker (a child process)
+
+def _worker_init() -> None:
+    """Ctrl-C is the parent's business; SIGTERM from the parent kills this worker's kernels, then it exits."""
+    from . import kernels
+
+    def terminate(signum, frame):
+        kernels.kill_all()
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, terminate)
+
+
+def _execute_worker(nb_json: str, out_path: str, cwd: str, fig_dir: str, read_log: str, timeout: int) -> dict:
+    """Execute one notebook with its own environment for the kernel (figure folder, read log)."""
     import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     from .kernels import IpcKernelManager
 
     log = os.open(str(Path(read_log).with_suffix(".kernel.log")), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(log, 2)  # the kernel's own chatter (e.g. on shutdown) goes to a log, not the build's output
-    os.environ[chapter_api.FIGURES_ENV] = fig_dir
-    os.environ[pins.READ_LOG_ENV] = read_log
+    os.environ[FIGURES_ENV] = fig_dir
+    os.environ[READ_LOG_ENV] = read_log
     os.environ.setdefault("MPLCONFIGDIR", str(paths.cache_dir() / "mplconfig"))
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     nb = nbformat.reads(nb_json, as_version=4)
     started = time.monotonic()
+    outcome = {"ok": False, "kind": "error", "ename": "", "evalue": "", "traceback": ""}
     try:
         papermill.execute_notebook(nb, out_path, kernel_name="python3", cwd=cwd, progress_bar=False,
-                                   log_output=False, record_timing=False, kernel_manager_class=IpcKernelManager)
+                                   log_output=False, record_timing=False, execution_timeout=timeout,
+                                   kernel_manager_class=IpcKernelManager)
+        outcome = {"ok": True}
     except PapermillExecutionError as exc:
-        return {"ok": False, "cell": exc.cell_index, "ename": exc.ename, "evalue": exc.evalue,
-                "traceback": "\n".join(exc.traceback), "source": exc.source, "seconds": time.monotonic() - started}
-    except Exception as exc:  # kernel died, timeout...
-        return {"ok": False, "cell": None, "ename": type(exc).__name__, "evalue": str(exc), "traceback": "",
-                "source": "", "seconds": time.monotonic() - started}
-    return {"ok": True, "seconds": time.monotonic() - started}
+        outcome.update(ename=exc.ename, evalue=exc.evalue, traceback="\n".join(exc.traceback))
+    except CellTimeoutError:
+        outcome.update(kind="timeout", ename="CellTimeoutError",
+                       evalue=f"the cell was still running after {timeout} s and was stopped; its kernel was shut down")
+    except DeadKernelError as exc:
+        outcome.update(kind="kernel died", ename="DeadKernelError",
+                       evalue=f"the kernel died while running the cell ({exc}); e.g. os._exit, a crash or out of memory")
+    except Exception as exc:
+        outcome.update(kind="kernel", ename=type(exc).__name__, evalue=str(exc))
+    outcome["seconds"] = time.monotonic() - started
+    return outcome
+
+
+# ---------------------------------------------------------------- failures
+
+def _failed_cell(nb: nbformat.NotebookNode) -> int | None:
+    """Index of the cell execution stopped in: the last code cell papermill started."""
+    started = [i for i, c in enumerate(nb.cells)
+               if c.cell_type == "code" and c.metadata.get("papermill", {}).get("start_time")]
+    return started[-1] if started else None
+
+
+def mark_failure(nb: nbformat.NotebookNode, notebook_file: Path, outcome: dict) -> dict:
+    """Locate the failing cell (code cell number, line in the text notebook), flag it in `nb`, describe it."""
+    nb.cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
+    idx = _failed_cell(nb)
+    where = {"cell": None, "line": None, "source": ""}
+    if idx is not None:
+        cell = nb.cells[idx]
+        number = sum(1 for c in nb.cells[:idx + 1] if c.cell_type == "code" and c.get("id") != INJECTED_ID)
+        try:
+            text = notebook_file.read_text(encoding="utf-8")
+            pos = text.find(cell.source) if cell.source else -1
+            line = text[:pos].count("\n") + 1 if pos >= 0 else None
+        except OSError:
+            line = None
+        where = {"cell": number, "line": line, "source": cell.source}
+        banner = nbformat.v4.new_markdown_cell(
+            f"**Build error in the next cell** (code cell {number}): {outcome['ename']}: {outcome['evalue']}")
+        banner.id = "wmr-error"
+        banner.metadata["tags"] = [ERROR_TAG]
+        nb.cells.insert(idx, banner)
+    return {**outcome, **where}
+
+
+# ---------------------------------------------------------------- the scheduler
+
+def _timings_path() -> Path:
+    return paths.cache_dir() / "run-seconds.json"
+
+
+def _load_timings() -> dict[str, float]:
+    try:
+        return json.loads(_timings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def _publish_figures(staging: Path, run: Run, edition: str) -> None:
@@ -191,71 +219,98 @@ def _publish_figures(staging: Path, run: Run, edition: str) -> None:
         os.replace(new, target / new.name)
 
 
-def execute_runs(edition: Edition, chapters: list[ChapterConfig], workers: int = 2,
-                 force: bool = False, on_result=None) -> list[RunResult]:
-    """Execute (or reuse) every run of `chapters`; failures are collected, never raised, so others still build."""
-    library = library_fingerprint()
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """SIGTERM every worker (each kills its kernels first), without waiting for running notebooks."""
+    for proc in list(getattr(pool, "_processes", {}).values()):  # no public API lists a pool's processes
+        if proc.is_alive():
+            proc.terminate()
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+
+
+def execute_runs(edition: Edition, chapters: list[ChapterConfig], workers: int | None = None, force: bool = False,
+                 timeout: int = 600, on_event: Callable[[RunResult], None] | None = None,
+                 on_tick: Callable[[], None] | None = None) -> list[RunResult]:
+    """Execute (or reuse) every run of `chapters`, `workers` at a time; failures are collected, never raised."""
+    emit = on_event or (lambda res: None)
     out_dir = chapters_dir(edition.id)
     out_dir.mkdir(parents=True, exist_ok=True)
     root = paths.project_root()
     results: list[RunResult] = []
-    pending = []
+    pending: list[tuple[ChapterConfig, Run, dict, nbformat.NotebookNode]] = []
     for ch in chapters:
         source = notebooks.read(ch.notebook)
         for run in ch.runs:
-            key = run_key(source, run, library)
-            prev = None if force else cached(run, key, edition.id)
+            reasons, prev = run_status(edition, ch, run, source)
             target = out_dir / f"{run.name}.ipynb"
-            if prev is not None:
-                merged = merge_prose(source, prev)
-                data = nbformat.writes(merged) + "\n"
-                if target.read_text(encoding="utf-8") != data:
-                    paths.atomic_write_text(target, data)
-                res = RunResult(run, "reused", target)
-                results.append(res)
-                if on_result:
-                    on_result(res)
+            if prev is not None and not reasons and not force:
+                if _prose(prev) != _prose(source):  # a prose edit: new text, cached outputs, no kernel
+                    paths.atomic_write_text(target, nbformat.writes(merge_prose(source, prev)) + "\n")
+                results.append(RunResult(run, "reused", target))
+                emit(results[-1])
                 continue
-            pending.append((run, key, source))
+            pending.append((ch, run, freshness.run_inputs(source, run), source))
+    if not pending:
+        return results
 
+    timings = _load_timings()
+    pending.sort(key=lambda p: -timings.get(f"{edition.id}/{p[1].name}", 1e9))  # longest first: shorter makespan
+    queue = deque(pending)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
     (root / "figures").mkdir(exist_ok=True)
     staging_root = Path(tempfile.mkdtemp(prefix=f".staging-{edition.id}-", dir=root / "figures"))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_worker_init)
+    running: dict[Future, tuple] = {}
     try:
-        jobs = {}
-        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(pending) or 1)),
-                                 mp_context=get_context("spawn")) as pool:
-            for run, key, source in pending:
+        while queue or running:
+            while queue and len(running) < workers:
+                ch, run, inputs, source = queue.popleft()
                 staging = staging_root / run.name
                 staging.mkdir(parents=True)
                 read_log = staging_root / f"{run.name}.reads"
                 read_log.touch()
                 raw_out = staging_root / f"{run.name}.ipynb"
-                nb = with_parameters(source, run.parameters)
-                fut = pool.submit(_execute_worker, nbformat.writes(nb), str(raw_out), str(root), str(staging),
-                                  str(read_log))
-                jobs[fut] = (run, key, staging, read_log, raw_out)
-            for fut in as_completed(jobs):
-                run, key, staging, read_log, raw_out = jobs[fut]
-                outcome = fut.result()
-                secs = outcome["seconds"]
-                reads = dict(sorted(line.split("\t") for line in read_log.read_text().splitlines() if line))
-                meta = {"edition": edition.id, "chapter": run.chapter, "run": run.key, "key": key,
-                        "parameters": run.parameters, "reads": reads}
-                executed = nbformat.read(raw_out, as_version=4) if raw_out.exists() else None
-                if outcome["ok"]:
-                    nb = normalise(executed, meta)
-                    _publish_figures(staging, run, edition.id)
-                    paths.atomic_write_text(out_dir / f"{run.name}.ipynb", nbformat.writes(nb) + "\n")
-                    (out_dir / f"{run.name}.failed.ipynb").unlink(missing_ok=True)
-                    res = RunResult(run, "executed", out_dir / f"{run.name}.ipynb", secs)
-                else:
-                    failed = out_dir / f"{run.name}.failed.ipynb"
-                    if executed is not None:
-                        paths.atomic_write_text(failed, nbformat.writes(normalise(executed, meta)) + "\n")
-                    res = RunResult(run, "failed", failed, secs, outcome)
+                fut = pool.submit(_execute_worker, nbformat.writes(with_parameters(source, run.parameters)),
+                                  str(raw_out), str(root), str(staging), str(read_log), timeout)
+                running[fut] = (ch, run, inputs, staging, read_log, raw_out)
+                emit(RunResult(run, "running", out_dir / f"{run.name}.ipynb"))
+            done, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
+            if on_tick:
+                on_tick()
+            for fut in done:
+                ch, run, inputs, staging, read_log, raw_out = running.pop(fut)
+                res = _finish(edition, ch, run, inputs, staging, read_log, raw_out, fut.result())
+                timings[f"{edition.id}/{run.name}"] = round(res.seconds, 1)
                 results.append(res)
-                if on_result:
-                    on_result(res)
+                emit(res)
+    except BaseException:
+        _stop_workers(pool)
+        raise
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(staging_root, ignore_errors=True)
+    paths.atomic_write_text(_timings_path(), json.dumps(timings, indent=1, sort_keys=True))
     return results
+
+
+def _finish(edition: Edition, ch: ChapterConfig, run: Run, inputs: dict, staging: Path, read_log: Path,
+            raw_out: Path, outcome: dict) -> RunResult:
+    """Publish a successful run's notebook and figures, or keep the failed notebook with the error marked."""
+    out_dir = chapters_dir(edition.id)
+    reads = dict(sorted(line.split("\t") for line in read_log.read_text().splitlines() if line))
+    meta = {"edition": edition.id, "chapter": run.chapter, "run": run.key, "inputs": inputs,
+            "key": freshness.key_of(inputs), "reads": reads}
+    executed = nbformat.read(raw_out, as_version=4) if raw_out.exists() else None
+    if outcome["ok"]:
+        _publish_figures(staging, run, edition.id)
+        paths.atomic_write_text(out_dir / f"{run.name}.ipynb", nbformat.writes(normalise(executed, meta)) + "\n")
+        (out_dir / f"{run.name}.failed.ipynb").unlink(missing_ok=True)
+        return RunResult(run, "executed", out_dir / f"{run.name}.ipynb", outcome["seconds"])
+    failed = out_dir / f"{run.name}.failed.ipynb"
+    error = dict(outcome)
+    if executed is not None:
+        error = mark_failure(executed, ch.notebook, outcome)
+        paths.atomic_write_text(failed, nbformat.writes(normalise(executed, meta)) + "\n")
+    return RunResult(run, "failed", failed, outcome["seconds"], error)

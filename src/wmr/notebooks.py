@@ -1,13 +1,17 @@
 """Reading chapter notebooks stored as text (jupytext MyST Markdown) and their parameters cell."""
 from __future__ import annotations
 
+import ast
+import copy
 import hashlib
+import json
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
-import jupytext
 import nbformat
 
+from . import paths
 from .errors import ConfigError
 
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -21,13 +25,42 @@ class Parameter:
     help: str
 
 
+_PARSED: dict[str, nbformat.NotebookNode] = {}
+
+
 def read(path: Path) -> nbformat.NotebookNode:
-    """The text notebook as an nbformat notebook, with python3 kernel metadata (papermill needs it)."""
+    """The text notebook as an nbformat notebook, with python3 kernel metadata (papermill needs it).
+
+    Parsing MyST is slow (~40 ms a chapter), so parses are cached by the text's hash, in memory and on disk.
+    """
     try:
-        nb = jupytext.read(path)
+        text = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError("Chapter notebook not found.", expected=str(path), got="no such file",
                           fix="check the 'notebook' path of the chapter in the edition config") from None
+    digest = hashlib.sha256(text + metadata.version("jupytext").encode()).hexdigest()
+    if digest not in _PARSED:
+        _PARSED[digest] = _parse_cached(path, text, digest)
+    return copy.deepcopy(_PARSED[digest])
+
+
+def _parse_cached(path: Path, text: bytes, digest: str) -> nbformat.NotebookNode:
+    store = paths.cache_dir() / "parsed-notebooks" / f"{digest}.json"
+    try:
+        return nbformat.from_dict(json.loads(store.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        pass
+    import jupytext
+
+    nb = _normalised(jupytext.reads(text.decode("utf-8"), fmt=path.suffix.lstrip(".") or "md"))
+    try:
+        paths.atomic_write_text(store, json.dumps(nb))
+    except OSError:
+        pass  # the cache is an optimisation; a read-only cache folder must not stop a build
+    return nb
+
+
+def _normalised(nb) -> nbformat.NotebookNode:
     nb = nbformat.from_dict(nb)
     nb.metadata["kernelspec"] = dict(KERNEL)
     nb.metadata.pop("jupytext", None)
@@ -38,16 +71,31 @@ def read(path: Path) -> nbformat.NotebookNode:
 
 
 def parameters(nb: nbformat.NotebookNode, path: Path) -> dict[str, Parameter]:
-    """Parameters declared in the cell tagged 'parameters' (name, type and default), in order."""
-    from papermill.inspection import _infer_parameters
+    """Parameters declared in the cell tagged 'parameters' (name, type and default), in order.
 
+    Read with `ast` (only annotated assignments count), so a parameter without a type is reported, not guessed.
+    """
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:
         raise ConfigError(f"Notebook {path.name} must have exactly one cell tagged 'parameters'.",
                           expected=1, got=len(cells), fix="tag the first code cell with `:tags: [parameters]`")
+    source = cells[0].source
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise ConfigError(f"The parameters cell of {path.name} is not valid Python.", expected="name: type = value lines",
+                          got=f"{exc.msg} (line {exc.lineno})", fix="fix the parameters cell") from None
+    lines = source.splitlines()
     out = {}
-    for p in _infer_parameters(nb):
-        out[p.name] = Parameter(p.name, (p.inferred_type_name or "None").lower(), p.default, p.help)
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            comment = lines[node.end_lineno - 1].partition("#")[2].strip()
+            default = ast.get_source_segment(source, node.value) or "" if node.value is not None else ""
+            out[node.target.id] = Parameter(node.target.id, ast.unparse(node.annotation).lower(), default, comment)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    out[target.id] = Parameter(target.id, "none", ast.get_source_segment(source, node.value) or "", "")
     return out
 
 

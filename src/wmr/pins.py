@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import PinError
+from .protocol import READ_LOG_ENV  # noqa: F401  (re-exported)
 
 MANIFEST_NAME = "manifest.json"
 OFFLINE_ENV = "WMR_OFFLINE"  # set to any value to never download a pin absent from the mirror
@@ -177,9 +178,6 @@ def _download(pin: FilePin, target: Path) -> None:
                            got=f"{type(exc).__name__}: {exc}",
                            fix="put the mirror at ../shared/wmr-sources (or set WMR_DATA_MIRROR), or allow network access") from None
     os.replace(tmp.name, target)
-
-
-READ_LOG_ENV = "WMR_READ_LOG"
 
 
 def _log_read(pin: FilePin) -> None:

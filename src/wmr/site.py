@@ -181,12 +181,13 @@ def _write(target: Path, name: str, page: str, source: str = "") -> None:
     (target / name).write_text(page, encoding="utf-8")
 
 
-def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: dict, pdf_name: str | None) -> None:
-    """Write the whole site into `target` (a fresh staging folder)."""
+def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: dict, pdf_name: str | None,
+               incomplete: list[str] | None = None) -> None:
+    """Write the whole site into `target` (a fresh staging folder); `incomplete` names chapters left out."""
     env = _env()
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(TEMPLATES / "assets", target / "assets")
-    common = {"edition": edition, "chapters": docs, "pdf_name": pdf_name}
+    common = {"edition": edition, "chapters": docs, "pdf_name": pdf_name, "incomplete": incomplete or []}
     searchable: list[dict] = []
     index = env.get_template("index.html.j2").render(current=None, sections=[], page="index", prev=None,
                                                      next=docs[0] if docs else None, **common)

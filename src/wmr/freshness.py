@@ -1,0 +1,125 @@
+"""What an executed chapter run depends on, and why it is stale.
+
+A run is fresh while its code cells, parameters, the library's source, the locked dependency versions,
+the kernel and the sha256 of every pinned file it read are what they were when it executed. Prose is not
+an input: a prose edit is merged into the cached outputs.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+
+from . import notebooks, paths, pins
+from .editions import Run
+from .protocol import FIGURE_MIME, TABLE_MIME
+
+
+@functools.cache
+def library_fingerprint() -> str:
+    """Hash of the wmr package's Python code: a library change re-executes every chapter."""
+    h = hashlib.sha256()
+    pkg = Path(__file__).resolve().parent
+    for f in sorted(pkg.rglob("*.py")):
+        h.update(str(f.relative_to(pkg)).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+@functools.cache
+def dependency_versions() -> dict[str, str]:
+    """Installed versions of the packages pyproject.toml pins (numbers change results: pandas, matplotlib...)."""
+    raw = tomllib.loads((paths.project_root() / "pyproject.toml").read_text(encoding="utf-8"))
+    out = {}
+    for spec in raw.get("project", {}).get("dependencies", []):
+        name = spec.split(";")[0].split("[")[0]
+        for sep in ("==", ">=", "<=", "~=", "<", ">", "!="):
+            name = name.split(sep)[0]
+        name = name.strip()
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return dict(sorted(out.items()))
+
+
+def run_inputs(nb: nbformat.NotebookNode, run: Run) -> dict:
+    """Everything but the data files that decides a run's outputs (the data files are logged while it runs)."""
+    return {"code": notebooks.code_fingerprint(nb), "parameters": run.parameters, "library": library_fingerprint(),
+            "dependencies": dependency_versions(), "kernel": notebooks.KERNEL["name"]}
+
+
+def key_of(inputs: dict) -> str:
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
+def _read_changes(reads: dict[str, str]) -> list[str]:
+    manifest = pins.load_manifest()
+    changed = []
+    for ref, digest in reads.items():
+        sid, _, name = ref.partition("/")
+        src = manifest.get(sid)
+        if src is None or not any(f.name == name and f.sha256 == digest for f in src.files):
+            changed.append(ref)
+    return changed
+
+
+def _dict_changes(what: str, old: dict, new: dict) -> str:
+    diffs = [f"{k} {old.get(k, '(none)')!r} -> {new.get(k, '(none)')!r}"
+             for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+    return f"{what} changed: " + ", ".join(diffs)
+
+
+def output_files(nb: nbformat.NotebookNode) -> list[str]:
+    """Figure and table files an executed notebook refers to (in figures/<edition>/<chapter>/)."""
+    files = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            for mime in (FIGURE_MIME, TABLE_MIME):
+                payload = out.get("data", {}).get(mime)
+                if payload:
+                    files += list(payload["files"].values())
+    return files
+
+
+def read_executed(path: Path) -> nbformat.NotebookNode | None:
+    """An executed notebook without schema validation (fast; it was validated when written), or None."""
+    from nbformat.v4.rwbase import rejoin_lines
+
+    try:
+        return rejoin_lines(nbformat.from_dict(json.loads(path.read_text(encoding="utf-8"))))
+    except (OSError, ValueError):
+        return None
+
+
+def stale_reasons(executed: nbformat.NotebookNode | None, inputs: dict, fig_dir: Path) -> list[str]:
+    """Why the executed notebook cannot be reused for `inputs` (empty list: it is fresh)."""
+    if executed is None:
+        return ["never executed"]
+    meta = executed.metadata.get("wmr", {})
+    old = meta.get("inputs")
+    if not isinstance(old, dict):
+        return ["executed by an older version of the build"]
+    reasons = []
+    if old.get("code") != inputs["code"]:
+        reasons.append("code cells changed")
+    if old.get("parameters") != inputs["parameters"]:
+        reasons.append(_dict_changes("parameters", old.get("parameters", {}), inputs["parameters"]))
+    if old.get("library") != inputs["library"]:
+        reasons.append("wmr library code changed")
+    if old.get("dependencies") != inputs["dependencies"]:
+        reasons.append(_dict_changes("dependency versions", old.get("dependencies", {}), inputs["dependencies"]))
+    if old.get("kernel") != inputs["kernel"]:
+        reasons.append(f"kernel changed: {old.get('kernel')} -> {inputs['kernel']}")
+    changed = _read_changes(meta.get("reads", {}))
+    if changed:
+        reasons.append("pinned data changed: " + ", ".join(changed))
+    missing = [f for f in output_files(executed) if not (fig_dir / f).is_file()]
+    if missing:
+        reasons.append(f"{len(missing)} figure/table file(s) missing, e.g. {missing[0]}")
+    return reasons

@@ -1,0 +1,8 @@
+"""What a chapter kernel and the build agree on: payload MIME types and the environment the build sets."""
+
+FACT_MIME = "application/vnd.wmr.fact+json"
+FIGURE_MIME = "application/vnd.wmr.figure+json"
+TABLE_MIME = "application/vnd.wmr.table+json"
+
+FIGURES_ENV = "WMR_FIGURES_DIR"   # where the chapter writes figure files while it runs (staged by the build)
+READ_LOG_ENV = "WMR_READ_LOG"     # where every pinned file read is logged (its sha256 joins the cache key)
