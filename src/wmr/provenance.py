@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from . import pins
+from .pinning import RAW_URL
 
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9 ./&-]*[A-Z0-9]$")
 
@@ -132,3 +134,15 @@ def source_line(source_ids: list[str]) -> str:
     """'Source: <publisher>. <dataset>. Edition: <edition>. Licence: <licence>.' for one or several sources."""
     parts = [summary(sid).text for sid in source_ids]
     return ("Sources: " if len(parts) > 1 else "Source: ") + " ".join(parts)
+
+
+
+def repository_url(pin: pins.FilePin) -> str | None:
+    """The pinned file's page in the GitHub repository it was retrieved from, at the pinned commit (or None)."""
+    rf = pin.retrieved_from or {}
+    if not (rf.get("repo") and rf.get("commit") and rf.get("path")):
+        return None
+    path = quote(rf["path"])
+    if pin.download_url != RAW_URL.format(repo=rf["repo"], commit=rf["commit"], path=path):
+        return None  # not a file pinned from GitHub
+    return f"https://github.com/{rf['repo']}/blob/{rf['commit']}/{path}"
