@@ -104,11 +104,6 @@ def short_edition(text: str) -> str:
     return clip(text, 90)
 
 
-def _end(text: str) -> str:
-    """`text` as a sentence: a full stop added unless it already ends with one (or an ellipsis)."""
-    return text if text.endswith((".", "…", "!", "?")) else text + "."
-
-
 @dataclass(frozen=True)
 class SourceSummary:
     """What a source line says about one source."""
@@ -119,22 +114,11 @@ class SourceSummary:
     edition: str
     licence: str
 
-    @property
-    def text(self) -> str:
-        return f"{_end(self.publisher)} {_end(self.dataset)} Edition: {_end(self.edition)} Licence: {_end(self.licence)}"
-
 
 def summary(source_id: str) -> SourceSummary:
     s = pins.source(source_id)
     return SourceSummary(id=s.id, publisher=short_publisher(s.publisher), dataset=short_dataset(s.title),
                          edition=short_edition(s.edition), licence=short_license(s.license))
-
-
-def source_line(source_ids: list[str]) -> str:
-    """'Source: <publisher>. <dataset>. Edition: <edition>. Licence: <licence>.' for one or several sources."""
-    parts = [summary(sid).text for sid in source_ids]
-    return ("Sources: " if len(parts) > 1 else "Source: ") + " ".join(parts)
-
 
 
 def repository_url(pin: pins.FilePin) -> str | None:
