@@ -385,7 +385,8 @@ def test_heading_anchors_are_stable_unique_and_prefixed_by_run():
 
 
 def _edition(sources=()) -> Edition:
-    return Edition(id="wmr-test", title="Test <edition>", subtitle="", publisher="IOM", sources=tuple(sources),
+    return Edition(id="wmr-test", title="Test <edition>", subtitle="", publisher="IOM", language="en",
+                   sources=tuple(sources),
                    parameters={})
 
 

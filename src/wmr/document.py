@@ -195,6 +195,30 @@ def resolve_roles(text: str, doc: ChapterDoc, run: str | None, render) -> str:
     return ROLE_RE.sub(sub, text)
 
 
+@dataclass
+class SourceUse:
+    """Where one chapter cites a source: its figures and tables (in order) and whether its numbers do."""
+
+    doc: ChapterDoc
+    blocks: list
+    facts: bool
+
+
+def source_uses(docs: list[ChapterDoc]) -> dict[str, list[SourceUse]]:
+    """Per source id, the chapters citing it, for the data-sources pages of both renderers."""
+    used: dict[str, list[SourceUse]] = {}
+    for doc in docs:
+        blocks: dict[str, list] = {}
+        for block in doc.blocks:
+            if isinstance(block, (Figure, Table)):
+                for sid in dict.fromkeys(block.sources):
+                    blocks.setdefault(sid, []).append(block)
+        cited = {sid for ledger in doc.ledgers.values() for f in ledger.facts.values() for sid in f.sources}
+        for sid in sorted(set(blocks) | cited):
+            used.setdefault(sid, []).append(SourceUse(doc, blocks.get(sid, []), sid in cited))
+    return used
+
+
 def label(block) -> str:
     """'Figure 2.3' or 'Table 1.1'."""
     return f"{'Figure' if isinstance(block, Figure) else 'Table'} {block.number}"

@@ -12,6 +12,7 @@ from .errors import ConfigError
 DEFAULT_EDITION = "wmr-2026"
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 DEFAULT_CELL_TIMEOUT = 600
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")  # ISO 639 language, optional ISO 3166 region: 'en', 'en-GB'
 TYPES = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,), "list": (list,), "dict": (dict,)}
 
 
@@ -43,6 +44,7 @@ class Edition:
     title: str
     subtitle: str
     publisher: str
+    language: str            # 'en' or 'en-GB': the PDF's document language and hyphenation rules
     sources: tuple[str, ...]
     parameters: dict
     chapters: tuple[ChapterConfig, ...] = field(default_factory=tuple)
@@ -62,8 +64,11 @@ def release_date(edition_id: str):
     import datetime as dt
 
     path = paths.project_root() / "editions" / f"{edition_id}.toml"
-    value = tomllib.loads(path.read_text(encoding="utf-8")).get("release_date", dt.date(2026, 1, 1))
-    if not isinstance(value, dt.date):
+    value = tomllib.loads(path.read_text(encoding="utf-8")).get("release_date")
+    if value is None:
+        raise ConfigError(f"Edition config {path.name} has no release_date.", expected="e.g. release_date = 2026-11-30",
+                          got="no release_date key", fix=f"add the publication date to {path.name}")
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise ConfigError(f"release_date of edition '{edition_id}' is not a date.", expected="e.g. release_date = 2026-11-30",
                           got=repr(value), fix="write the date unquoted, as TOML dates are")
     return value
@@ -75,6 +80,17 @@ def check_name(kind: str, value: object) -> str:
         raise ConfigError(f"Invalid {kind} name {value!r}.",
                           expected="lower-case letters, digits, '-' or '_' (at most 64; no '/', '.', spaces)",
                           got=repr(value), fix=f"use a plain {kind} name such as 'wmr-2026' or 'regions'")
+    return value
+
+
+def _language(raw: dict, path: Path) -> str:
+    """The edition's `language` (required: it becomes the PDF's document language)."""
+    value = raw.get("language")
+    if not isinstance(value, str) or not LANGUAGE_RE.match(value):
+        raise ConfigError(f"Edition config {path.name} has no valid 'language'.",
+                          expected="an ISO 639 language code, optionally with a region: 'en' or 'en-GB'",
+                          got="no language key" if value is None else repr(value),
+                          fix=f'add language = "en" (or the edition\'s language) to {path.name}')
     return value
 
 
@@ -123,6 +139,7 @@ def load(edition_id: str) -> Edition:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Edition config {path.name} is not valid TOML.", expected="TOML", got=str(exc),
                           fix="fix the syntax at the position given") from None
+    language = _language(raw, path)
     manifest = pins.load_manifest()
     unknown = [s for s in raw.get("sources", []) if s not in manifest]
     if unknown:
@@ -154,5 +171,5 @@ def load(edition_id: str) -> Edition:
         raise ConfigError(f"cell_timeout of edition '{edition_id}' is not a positive whole number of seconds.",
                           expected="e.g. cell_timeout = 600", got=repr(timeout), fix="write a positive integer")
     return Edition(id=edition_id, title=raw["title"], subtitle=raw.get("subtitle", ""),
-                   publisher=raw.get("publisher", ""), sources=tuple(raw.get("sources", [])),
+                   publisher=raw.get("publisher", ""), language=language, sources=tuple(raw.get("sources", [])),
                    parameters=shared, chapters=tuple(chapters), cell_timeout=timeout)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from . import pins
+from .pinning import RAW_URL
 
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9 ./&-]*[A-Z0-9]$")
 
@@ -102,11 +104,6 @@ def short_edition(text: str) -> str:
     return clip(text, 90)
 
 
-def _end(text: str) -> str:
-    """`text` as a sentence: a full stop added unless it already ends with one (or an ellipsis)."""
-    return text if text.endswith((".", "…", "!", "?")) else text + "."
-
-
 @dataclass(frozen=True)
 class SourceSummary:
     """What a source line says about one source."""
@@ -117,10 +114,6 @@ class SourceSummary:
     edition: str
     licence: str
 
-    @property
-    def text(self) -> str:
-        return f"{_end(self.publisher)} {_end(self.dataset)} Edition: {_end(self.edition)} Licence: {_end(self.licence)}"
-
 
 def summary(source_id: str) -> SourceSummary:
     s = pins.source(source_id)
@@ -128,7 +121,12 @@ def summary(source_id: str) -> SourceSummary:
                          edition=short_edition(s.edition), licence=short_license(s.license))
 
 
-def source_line(source_ids: list[str]) -> str:
-    """'Source: <publisher>. <dataset>. Edition: <edition>. Licence: <licence>.' for one or several sources."""
-    parts = [summary(sid).text for sid in source_ids]
-    return ("Sources: " if len(parts) > 1 else "Source: ") + " ".join(parts)
+def repository_url(pin: pins.FilePin) -> str | None:
+    """The pinned file's page in the GitHub repository it was retrieved from, at the pinned commit (or None)."""
+    rf = pin.retrieved_from or {}
+    if not (rf.get("repo") and rf.get("commit") and rf.get("path")):
+        return None
+    path = quote(rf["path"])
+    if pin.download_url != RAW_URL.format(repo=rf["repo"], commit=rf["commit"], path=path):
+        return None  # not a file pinned from GitHub
+    return f"https://github.com/{rf['repo']}/blob/{rf['commit']}/{path}"

@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import pins
-from .document import ChapterDoc, Figure, Prose, Table, label, resolve_roles
+from .document import ChapterDoc, Figure, Prose, Table, label, resolve_roles, source_uses
 from .editions import Edition
 from .pagecheck import check_page
 from .provenance import summary
@@ -161,17 +161,13 @@ def _sources_context(edition: Edition, docs: list[ChapterDoc]) -> list[dict]:
     """Every source of the edition with, per chapter that uses it, the figures, tables and numbers citing it."""
     manifest = pins.load_manifest()
     used: dict[str, list[dict]] = {}
-    for doc in docs:
-        items: dict[str, list[dict]] = {}
-        for block in doc.blocks:
-            if isinstance(block, (Figure, Table)):
-                for sid in dict.fromkeys(block.sources):
-                    items.setdefault(sid, []).append({"href": f"{doc.slug}.html#{block.anchor}", "text": label(block)})
-        cited = {sid for ledger in doc.ledgers.values() for f in ledger.facts.values() for sid in f.sources}
-        for sid in sorted(cited):
-            items.setdefault(sid, []).append({"href": f"{doc.slug}.html#numbers", "text": "numbers"})
-        for sid, refs in sorted(items.items()):
-            used.setdefault(sid, []).append({"href": f"{doc.slug}.html", "text": f"Chapter {doc.number}", "items": refs})
+    for sid, uses in source_uses(docs).items():
+        for use in uses:
+            items = [{"href": f"{use.doc.slug}.html#{b.anchor}", "text": label(b)} for b in use.blocks]
+            if use.facts:
+                items.append({"href": f"{use.doc.slug}.html#numbers", "text": "numbers"})
+            used.setdefault(sid, []).append({"href": f"{use.doc.slug}.html", "text": f"Chapter {use.doc.number}",
+                                             "items": items})
     ids = list(dict.fromkeys([*edition.sources, *sorted(used)]))
     return [{**vars(manifest[sid]), "summary": summary(sid), "used": used.get(sid, [])} for sid in ids]
 

@@ -1,0 +1,400 @@
+"""The PDF edition as a book: outline, cover, contents, lists, headers, captions, links, fonts, metadata, appendix.
+
+Expected values come from the inputs (edition configs, notebooks, the pin manifest) or from the HTML edition
+(figure and table numbers, section titles), never from the PDF code. Rendered pages are written to
+build/test-artefacts/pdf/<edition>/ for a person to look at.
+"""
+from __future__ import annotations
+
+import calendar
+import ctypes
+import json
+import re
+import shutil
+import tomllib
+from dataclasses import dataclass, field
+from html import unescape
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+
+from .conftest import ROOT, make_project, run_build
+
+EDITIONS = sorted(p.stem for p in (ROOT / "editions").glob("*.toml"))
+ARTEFACTS = ROOT / "build" / "test-artefacts" / "pdf"
+CM = 72 / 2.54                       # PDF points per centimetre
+A4 = (21.0 * CM, 29.7 * CM)
+MIN_MARGIN = 2.0 * CM                # text keeps at least this far from the page edges
+HEADER_BAND, FOOTER_BAND = 2.2 * CM, 2.0 * CM
+BOLD = 600                           # font weight of caption labels ('Figure 2.1' set bold)
+LABEL_RE = re.compile(r"(?:^|\n)((?:Figure|Table) \d+\.\d+)")
+
+
+def config(edition: str) -> dict:
+    return tomllib.loads((ROOT / "editions" / f"{edition}.toml").read_text(encoding="utf-8"))
+
+
+def chapter_titles(edition: str) -> list[str]:
+    """Each chapter's title: the level-1 heading of its notebook, in the edition's order."""
+    titles = []
+    for ch in config(edition)["chapters"]:
+        text = (ROOT / ch["notebook"]).read_text(encoding="utf-8")
+        titles.append(re.search(r"^# (.+?)\s*$", text, re.M).group(1))
+    return titles
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace (line breaks may fall anywhere, also after a hyphen).
+
+    pdfium reports a hyphen ending a line as U+FFFE (it assumes hyphenation); the book never hyphenates words,
+    so it is the text's own hyphen.
+    """
+    return re.sub(r"[\s\u200b\ufeff]+", "", text.replace("\ufffe", "-"))
+
+
+def html_labels(html_dir: Path, slugs: list[str], kind: str) -> list[str]:
+    """'Figure 2.1', ... of the HTML edition, in chapter order (kind: 'figure' or 'table')."""
+    out = []
+    for slug in slugs:
+        page = (html_dir / f"{slug}.html").read_text(encoding="utf-8")
+        for block in page.split(f'<figure class="wmr-{kind}"')[1:]:
+            out.append(re.search(r'class="label" href="#[^"]+">((?:Figure|Table) [\d.]+)<', block).group(1))
+    return out
+
+
+def html_sections(html_dir: Path, slug: str) -> list[str]:
+    """The h2 section titles of a chapter page of the HTML edition (without its 'Numbers' list)."""
+    page = (html_dir / f"{slug}.html").read_text(encoding="utf-8")
+    titles = [unescape(re.sub(r"<[^>]+>", "", m.group(2))).rstrip("#").strip()
+              for m in re.finditer(r'<h2 id="([^"]+)">(.*?)</h2>', page, re.S) if m.group(1) != "numbers"]
+    return titles
+
+
+@dataclass
+class Book:
+    edition: str
+    path: Path
+    doc: pdfium.PdfDocument
+    texts: list[str]
+    toc: list[tuple[int, str, int]]               # (level, title, page index)
+    html: Path
+    slugs: list[str]
+    titles: list[str]
+    captions: dict[str, int] = field(default_factory=dict)   # 'Figure 2.1' -> page index of its caption
+
+    def page_of(self, title: str) -> int:
+        return next(page for level, t, page in self.toc if level == 0 and t == title)
+
+    @property
+    def chapter_pages(self) -> list[int]:
+        return [self.page_of(f"{n} {t}") for n, t in enumerate(self.titles, start=1)]
+
+    @property
+    def appendix(self) -> int:
+        return self.page_of("Data sources")
+
+    def band(self, index: int, bottom: float, top: float) -> str:
+        page = self.doc[index]
+        return page.get_textpage().get_text_bounded(0, bottom, page.get_width(), top)
+
+    def body(self, index: int) -> str:
+        """The text between the running header and the footer."""
+        return self.band(index, FOOTER_BAND, self.doc[index].get_height() - HEADER_BAND)
+
+    def footer(self, index: int) -> str:
+        return self.band(index, 0, FOOTER_BAND).strip()
+
+    def header(self, index: int) -> str:
+        height = self.doc[index].get_height()
+        return self.band(index, height - HEADER_BAND, height).strip()
+
+
+def _captions(doc: pdfium.PdfDocument, texts: list[str], pages: range) -> dict[str, int]:
+    """Caption labels: 'Figure N.M' / 'Table N.M' starting a line in bold, on the given pages."""
+    found: dict[str, list[int]] = {}
+    for i in pages:
+        tp = doc[i].get_textpage()
+        for m in LABEL_RE.finditer(texts[i]):
+            if pdfium_c.FPDFText_GetFontWeight(tp.raw, m.start(1)) >= BOLD:
+                found.setdefault(m.group(1), []).append(i)
+    duplicates = {k: v for k, v in found.items() if len(v) > 1}
+    assert duplicates == {}, f"caption labels printed more than once: {duplicates}"
+    return {k: v[0] for k, v in found.items()}
+
+
+@pytest.fixture(scope="module", params=EDITIONS)
+def book(request, built) -> Book:
+    edition = request.param
+    path = built / "report" / edition / f"{edition}.pdf"
+    assert path.is_file(), f"{path} missing: test_book must run on the session build before tests that rebuild"
+    doc = pdfium.PdfDocument(str(path))
+    texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]  # indices are character indices
+    toc = [(item.level, item.get_title(), item.get_dest().get_index()) for item in doc.get_toc()]
+    slugs = [c["slug"] for c in config(edition)["chapters"]]
+    b = Book(edition, path, doc, texts, toc, built / "report" / edition / "html", slugs, chapter_titles(edition))
+    b.captions = _captions(doc, texts, range(b.chapter_pages[0], b.appendix))
+    yield b
+    doc.close()
+
+
+def test_outline_has_every_chapter_section_list_and_source(book):
+    top = [t for level, t, _ in book.toc if level == 0]
+    chapters = [f"{n} {t}" for n, t in enumerate(book.titles, start=1)]
+    assert top == ["Contents", "List of figures", "List of tables", *chapters, "Data sources"]
+    for n, (slug, title) in enumerate(zip(book.slugs, chapters), start=1):
+        start = next(i for i, (level, t, _) in enumerate(book.toc) if level == 0 and t == title)
+        children = []
+        for level, t, _ in book.toc[start + 1:]:
+            if level == 0:
+                break
+            if level == 1:
+                children.append(t)
+        want = [f"{n}.{k} {s}" for k, s in enumerate(html_sections(book.html, slug), start=1)]
+        assert children == want, slug
+    manifest = {s["id"]: s for s in json.loads((ROOT / "data" / "manifest.json").read_text())["sources"]}
+    appendix = [t for level, t, page in book.toc if level == 1 and page >= book.appendix]
+    assert appendix == [manifest[sid]["title"] for sid in config(book.edition)["sources"]]
+
+
+def test_metadata_comes_from_the_edition_config(book):
+    cfg = config(book.edition)
+    meta = book.doc.get_metadata_dict()
+    assert meta["Title"] == cfg["title"]
+    assert meta["Author"] == cfg["publisher"]
+    assert meta["CreationDate"].startswith("D:" + cfg["release_date"].strftime("%Y%m%d"))
+    size = pdfium_c.FPDFCatalog_GetLanguage(book.doc.raw, None, 0)
+    buf = (ctypes.c_ushort * (size // 2))()
+    pdfium_c.FPDFCatalog_GetLanguage(book.doc.raw, buf, size)
+    assert bytes(buf).decode("utf-16-le").rstrip("\x00") == cfg["language"]
+
+
+def test_cover_shows_title_subtitle_edition_and_publication_date(book):
+    cfg = config(book.edition)
+    date = cfg["release_date"]
+    cover = squash(book.texts[0])
+    for want in (cfg["title"], cfg["subtitle"], cfg["publisher"], book.edition,
+                 f"{date.day} {calendar.month_name[date.month]} {date.year}"):
+        assert squash(want) in cover, want
+    assert book.header(0) == "" and book.footer(0) == ""
+
+
+def test_pages_are_a4_and_text_stays_inside_the_margins(book):
+    outside = []
+    for i in range(len(book.doc)):
+        page = book.doc[i]
+        width, height = page.get_size()
+        assert abs(width - A4[0]) < 1 and abs(height - A4[1]) < 1, (i, width, height)
+        tp = page.get_textpage()
+        for r in range(tp.count_rects()):
+            left, bottom, right, top = tp.get_rect(r)
+            if left < MIN_MARGIN or right > width - MIN_MARGIN or bottom < MIN_MARGIN / 2 or top > height - MIN_MARGIN / 2:
+                outside.append((i + 1, round(left), round(right), tp.get_text_bounded(left, bottom, right, top)[:40]))
+    assert outside == []
+
+
+def test_contents_page_numbers_match_the_chapter_pages(book):
+    start, end = book.page_of("Contents"), book.page_of("List of figures")
+    contents = " ".join(re.sub(r"( ?\.){3,}", " … ", book.texts[i]) for i in range(start, end))
+    contents = " ".join(contents.split())
+    numbers = [book.footer(i) for i in book.chapter_pages]
+    assert numbers[0] == "1"
+    for n, (title, page, number) in enumerate(zip(book.titles, book.chapter_pages, numbers), start=1):
+        m = re.search(re.escape(f"{n} {title}") + r" … (\d+)", contents)
+        assert m and m.group(1) == number, (title, number)
+    # page numbers run on without gaps: roman in the front matter, arabic from chapter 1
+    arabic = [book.footer(i) for i in range(book.chapter_pages[0], len(book.doc))]
+    assert arabic == [str(k) for k in range(1, len(arabic) + 1)]
+    front = [book.footer(i) for i in range(1, book.chapter_pages[0])]
+    assert front[:3] == ["i", "ii", "iii"][:len(front)]
+
+
+def test_chapters_open_on_a_new_page_with_number_and_title_and_no_header(book):
+    for n, (title, page) in enumerate(zip(book.titles, book.chapter_pages), start=1):
+        assert squash(book.texts[page]).startswith(squash(f"Chapter {n} {title}")), (n, book.texts[page][:80])
+        assert book.header(page) == ""
+
+
+def test_running_headers_name_the_chapter(book):
+    cfg = config(book.edition)
+    bounds = [*book.chapter_pages, book.appendix]
+    checked = 0
+    for n, title in enumerate(book.titles, start=1):
+        for page in range(bounds[n - 1] + 1, bounds[n]):
+            assert squash(book.header(page)) == squash(f"{n} {title} {cfg['title']}"), (page, book.header(page))
+            checked += 1
+    assert checked >= len(book.titles)
+
+
+def test_figure_and_table_numbers_match_the_html_edition(book):
+    for kind, word in (("figure", "Figure"), ("table", "Table")):
+        html = html_labels(book.html, book.slugs, kind)
+        pdf = sorted((k for k in book.captions if k.startswith(word)), key=lambda k: book.captions[k])
+        assert len(pdf) == len(html), kind
+        assert sorted(pdf) == sorted(html), kind
+    assert html_labels(book.html, book.slugs, "figure"), "the HTML edition has no figures to compare with"
+
+
+def test_lists_of_figures_and_tables_give_each_caption_its_page(book):
+    for title, kind, word in (("List of figures", "figure", "Figure"), ("List of tables", "table", "Table")):
+        start = book.page_of(title)
+        end = min(p for level, t, p in book.toc if level == 0 and p > start)
+        listing = "\n".join(book.body(i) for i in range(start, end))
+        # each entry runs from its label to the next one and ends with its page number
+        parts = re.split(rf"(?:^|\n)({word} \d+\.\d+)\b", listing)
+        entries = {label: entry.split()[-1] for label, entry in zip(parts[1::2], parts[2::2])}
+        want = {label: book.footer(book.captions[label]) for label in html_labels(book.html, book.slugs, kind)}
+        assert entries == want, kind
+
+
+def test_captions_are_above_and_source_lines_beneath(book):
+    for label, page in book.captions.items():
+        text = book.texts[page]
+        caption = re.search(rf"(?:^|\n)({re.escape(label)})\b", text)
+        following = LABEL_RE.search(text, caption.end(1))
+        source = re.compile(r"Sources?:").search(text, caption.end(1), following.start(1) if following else len(text))
+        assert source, (label, page)
+        tp = book.doc[page].get_textpage()
+        assert tp.get_charbox(source.start())[3] < tp.get_charbox(caption.start(1))[1], label  # below the caption
+
+
+def _link_target(doc: pdfium.PdfDocument, link) -> tuple[int | None, str | None]:
+    """(destination page index, URI) of a link annotation."""
+    dest = pdfium_c.FPDFLink_GetDest(doc.raw, link)
+    action = pdfium_c.FPDFLink_GetAction(link)
+    if not dest and action and pdfium_c.FPDFAction_GetType(action) == pdfium_c.PDFACTION_GOTO:
+        dest = pdfium_c.FPDFAction_GetDest(doc.raw, action)
+    if dest:
+        return pdfium_c.FPDFDest_GetDestPageIndex(doc.raw, dest), None
+    if action and pdfium_c.FPDFAction_GetType(action) == pdfium_c.PDFACTION_URI:
+        size = pdfium_c.FPDFAction_GetURIPath(doc.raw, action, None, 0)
+        buf = ctypes.create_string_buffer(size)
+        pdfium_c.FPDFAction_GetURIPath(doc.raw, action, buf, size)
+        return None, buf.value.decode()
+    return None, None
+
+
+def test_cross_references_link_to_their_figures_and_tables(book):
+    checked = 0
+    for page in range(book.chapter_pages[0], book.appendix):
+        p = book.doc[page]
+        tp = p.get_textpage()
+        for m in re.finditer(r"(?:Figure|Table) \d+\.\d+", book.texts[page]):
+            if m.group(0) not in book.captions or pdfium_c.FPDFText_GetFontWeight(tp.raw, m.start()) >= BOLD:
+                continue  # a caption label, or a label of another chapter's text
+            left, bottom, right, top = tp.get_charbox(m.start() + 2)
+            link = pdfium_c.FPDFLink_GetLinkAtPoint(p.raw, (left + right) / 2, (bottom + top) / 2)
+            assert link, (page, m.group(0))
+            assert _link_target(book.doc, link)[0] == book.captions[m.group(0)], (page, m.group(0))
+            checked += 1
+    assert checked >= len(book.captions) // 2
+
+
+def test_source_urls_and_repositories_are_clickable(book):
+    uris = set()
+    for page in range(len(book.doc)):
+        p = book.doc[page]
+        pos, link = ctypes.c_int(0), pdfium_c.FPDF_LINK()
+        while pdfium_c.FPDFLink_Enumerate(p.raw, ctypes.byref(pos), ctypes.byref(link)):
+            uris.add(_link_target(book.doc, link)[1])
+    manifest = {s["id"]: s for s in json.loads((ROOT / "data" / "manifest.json").read_text())["sources"]}
+    for sid in config(book.edition)["sources"]:
+        s = manifest[sid]
+        if s["url"]:
+            assert s["url"] in uris, s["url"]
+        for f in s["files"]:
+            if f.get("download_url"):
+                assert f["download_url"] in uris, f["download_url"]
+                rf = f["retrieved_from"]
+                assert any(u and u.startswith(f"https://github.com/{rf['repo']}/blob/{rf['commit']}/") for u in uris), rf
+
+
+def test_data_sources_appendix_has_citation_licence_and_checksum_of_every_pin(book):
+    appendix = squash(" ".join(book.texts[book.appendix:]))
+    manifest = {s["id"]: s for s in json.loads((ROOT / "data" / "manifest.json").read_text())["sources"]}
+    for sid in config(book.edition)["sources"]:
+        s = manifest[sid]
+        for want in (s["title"], s["citation"], s["license"], *(f["sha256"] for f in s["files"])):
+            assert squash(want) in appendix, (sid, want[:60])
+
+
+def test_text_has_chapter_titles_and_key_fact_displays(book):
+    text = squash(" ".join(book.texts))
+    for title in book.titles:
+        assert squash(title) in text
+    facts = json.loads((book.path.parent / "facts.json").read_text(encoding="utf-8"))
+    overview = {k: f["display"] for k, f in facts.items() if k.startswith("overview.")}
+    assert len(overview) >= 14
+    chapter_one = squash(" ".join(book.texts[book.chapter_pages[0]:book.chapter_pages[1]]))
+    assert [k for k, d in overview.items() if squash(d) not in chapter_one] == []
+
+
+def test_fonts_are_bundled_with_typst_and_charts_are_vector(book):
+    bundled = ("LibertinusSerif", "NewCM", "NewComputerModern", "DejaVuSansMono")
+    fonts, images = set(), 0
+    for page in range(len(book.doc)):
+        for obj in book.doc[page].get_objects(max_depth=15):
+            if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                font = pdfium_c.FPDFTextObj_GetFont(obj.raw)
+                size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+                buf = ctypes.create_string_buffer(size)
+                pdfium_c.FPDFFont_GetBaseFontName(font, buf, size)
+                fonts.add(buf.value.decode().split("+")[-1])
+            elif obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                images += 1
+    assert fonts and all(f.startswith(bundled) for f in fonts), fonts
+    # figures are embedded from their SVG files: vector paths; raster only where the SVG itself holds an image
+    svgs = list((book.path.parents[2] / "figures" / book.edition).rglob("*.svg"))
+    raster = sum(svg.read_text(encoding="utf-8").count("<image") for svg in svgs)
+    assert images <= raster
+    for label, page in book.captions.items():
+        if label.startswith("Figure"):
+            paths = [o for o in book.doc[page].get_objects(max_depth=15) if o.type == pdfium_c.FPDF_PAGEOBJ_PATH]
+            assert len(paths) >= 20, label
+
+
+def test_cover_contents_lists_and_chapter_openings_render(book):
+    """Render the pages a reader sees first to PNG (for a person to look at) and check they are not blank."""
+    folder = ARTEFACTS / book.edition
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    pages = {"00-cover": 0, "01-contents": book.page_of("Contents"), "02-list-of-figures": book.page_of("List of figures"),
+             "03-list-of-tables": book.page_of("List of tables"), "99-data-sources": book.appendix}
+    pages |= {f"{10 + n}-chapter-{slug}": p for n, (slug, p) in enumerate(zip(book.slugs, book.chapter_pages), start=1)}
+    for name, index in pages.items():
+        image = book.doc[index].render(scale=100 / 72).to_pil()
+        image.save(folder / f"{name}.png")
+        grey = image.convert("L")
+        inked = sum(grey.histogram()[:200]) / (grey.width * grey.height)
+        assert inked > 0.005, (name, inked)
+
+
+def test_two_assemblies_give_identical_bytes(built, monkeypatch, tmp_path):
+    """The book is a function of its inputs: assembling again (here, in this process) gives the same bytes."""
+    from wmr import book as pdf_book
+    from wmr import document, editions
+
+    monkeypatch.setenv("WMR_PROJECT_ROOT", str(built))
+    for edition in EDITIONS:
+        ed = editions.load(edition)
+        docs = [document.load_chapter(ed, c) for c in ed.chapters]
+        outputs = []
+        for attempt in ("a", "b"):
+            work = tmp_path / edition / attempt
+            work.mkdir(parents=True)
+            pdf_book.build_pdf(ed, docs, work, work / "book.pdf", editions.release_date(edition))
+            outputs.append((work / "book.pdf").read_bytes())
+        published = (built / "report" / edition / f"{edition}.pdf").read_bytes()
+        assert outputs[0] == outputs[1] == published, edition
+
+
+@pytest.mark.parametrize("line, problem", [("", "no language key"), ('language = "English"\n', "'English'")])
+def test_missing_or_invalid_language_is_a_clear_error(tmp_path, line, problem):
+    project = make_project(tmp_path / "project")
+    cfg = project / "editions" / "wmr-2026.toml"
+    cfg.write_text(re.sub(r"(?m)^language = .*\n", line, cfg.read_text(encoding="utf-8")), encoding="utf-8")
+    proc = run_build(project, "--edition", "wmr-2026")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "language" in proc.stderr and problem in proc.stderr and "fix:" in proc.stderr
+    assert not (project / "chapters").exists()
