@@ -65,3 +65,48 @@ def built(tmp_path_factory) -> Path:
         raise AssertionError(f"build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     (project / "build.log").write_text(proc.stdout)
     return project
+
+
+def copy_built(built: Path, dest: Path) -> Path:
+    """A private copy of the session's built project (inputs and outputs), for tests that change or break it."""
+    shutil.copytree(built, dest, symlinks=True)
+    return dest
+
+
+@pytest.fixture
+def built_copy(built, tmp_path) -> Path:
+    return copy_built(built, tmp_path / "project")
+
+
+def project_processes(project: Path) -> list[str]:
+    """Processes (build, workers, kernels) still running for `project`: they inherit WMR_PROJECT_ROOT."""
+    marker = f"WMR_PROJECT_ROOT={project}".encode()
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            if marker in (proc / "environ").read_bytes().split(b"\0"):
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                found.append(f"{proc.name}: {cmdline[:120]}")
+        except OSError:
+            continue
+    return found
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """sha256 of every file under `root` by relative path (to show that nothing changed, byte for byte)."""
+    import hashlib
+
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def leftovers(project: Path) -> list[str]:
+    """Temporary or half-written files a build must never leave in its output folders."""
+    out = []
+    for name in ("chapters", "figures", "report"):
+        for p in (project / name).rglob("*"):
+            if p.name.startswith((".staging-", ".old-")) or ".tmp-" in p.name:
+                out.append(str(p.relative_to(project)))
+    return out

@@ -128,8 +128,9 @@ def test_rebuild_is_byte_identical(built):
 def test_warm_rebuild_reuses_every_chapter(built):
     proc = run_build(built, "--edition", "wmr-2024")
     assert proc.returncode == 0, proc.stderr
-    lines = [l for l in proc.stdout.splitlines() if l.startswith("   ") and "assembled" not in l]
-    assert lines and all("reused" in l for l in lines), proc.stdout
+    lines = [l for l in proc.stdout.splitlines() if l.startswith("   ") and "->" not in l]
+    assert len(lines) == 14 and all(l.split()[1] == "cached" for l in lines), proc.stdout
+    assert "unchanged (inputs as for the published edition)" in proc.stdout
 
 
 MIN_WORDS = {"overview": 150, "global": 500}  # the issue sets 500 words for chapter 2, 600 for chapters 3-9
@@ -187,7 +188,7 @@ def test_prose_edit_rerenders_without_execution(built):
         nb.write_text(original.replace("## Remittances", "## Remittances\n\nA sentence added by an editor."))
         proc = run_build(built, "--edition", "wmr-2026", "--chapters", "overview", "--html-only")
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert "overview" in proc.stdout and "reused" in proc.stdout and "executed" not in proc.stdout
+        assert "overview" in proc.stdout and "cached" in proc.stdout and "executed" not in proc.stdout
         page = (built / "report" / "wmr-2026" / "html" / "overview.html").read_text()
         assert "A sentence added by an editor." in page
     finally:

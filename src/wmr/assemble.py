@@ -116,7 +116,7 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
         if with_pdf:
             work = staging / "pdf-build"
             work.mkdir()
-            pages = build_pdf(edition, docs, work, staging / pdf_name, release_date)
+            pages = build_pdf(edition, docs, work, staging / pdf_name, release_date, incomplete)
             shutil.rmtree(work)
         build_site(edition, docs, staging / "html", facts, pdf_name=f"../{pdf_name}" if with_pdf else None,
                    incomplete=incomplete)

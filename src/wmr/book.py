@@ -120,7 +120,7 @@ def _sources_data(edition: Edition, docs: list[ChapterDoc]) -> list[dict]:
     return out
 
 
-def book_data(edition: Edition, docs: list[ChapterDoc], release_date: dt.date) -> dict:
+def book_data(edition: Edition, docs: list[ChapterDoc], release_date: dt.date, incomplete: list[str] = ()) -> dict:
     """Everything the template draws from data: edition metadata, figures and tables by label, sources."""
     lang, _, region = edition.language.partition("-")
     return {
@@ -129,17 +129,19 @@ def book_data(edition: Edition, docs: list[ChapterDoc], release_date: dt.date) -
                     "date": {"year": release_date.year, "month": release_date.month, "day": release_date.day}},
         "blocks": {block_key(d, b): _block_data(d, b) for d in docs for b in d.blocks if isinstance(b, (Figure, Table))},
         "sources": _sources_data(edition, docs),
+        "incomplete": list(incomplete),  # chapters that failed: the cover says the edition is incomplete
     }
 
 
-def _write_inputs(edition: Edition, docs: list[ChapterDoc], workdir: Path, release_date: dt.date) -> Path:
+def _write_inputs(edition: Edition, docs: list[ChapterDoc], workdir: Path, release_date: dt.date,
+                  incomplete: list[str]) -> Path:
     """Write the Typst sources, book.json and the figures into `workdir`; returns the main file."""
     for doc in docs:
         dest = workdir / FIG_ROOT / doc.slug
         dest.mkdir(parents=True, exist_ok=True)
         for fig in doc.figures:
             shutil.copy2(doc.figures_dir / fig.files["svg"], dest / fig.files["svg"])
-    data = book_data(edition, docs, release_date)
+    data = book_data(edition, docs, release_date, incomplete)
     (workdir / DATA).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
     md = "\n\n".join(chapter_markdown(d) for d in docs)
     (workdir / "body.md").write_text(md, encoding="utf-8")
@@ -150,9 +152,10 @@ def _write_inputs(edition: Edition, docs: list[ChapterDoc], workdir: Path, relea
     return workdir / MAIN
 
 
-def build_pdf(edition: Edition, docs: list[ChapterDoc], workdir: Path, target: Path, release_date: dt.date) -> int:
-    """Write the book to `target` (via `workdir`); returns the number of pages."""
-    main = _write_inputs(edition, docs, workdir, release_date)
+def build_pdf(edition: Edition, docs: list[ChapterDoc], workdir: Path, target: Path, release_date: dt.date,
+              incomplete: list[str] = ()) -> int:
+    """Write the book to `target` (via `workdir`); returns the number of pages. `incomplete`: failed chapters."""
+    main = _write_inputs(edition, docs, workdir, release_date, list(incomplete))
     stamp = int(dt.datetime.combine(release_date, dt.time(12), tzinfo=dt.timezone.utc).timestamp())
     try:
         pdf, warnings = typst.compile_with_warnings(str(main), root=str(workdir), ignore_system_fonts=True,

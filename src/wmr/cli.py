@@ -84,7 +84,7 @@ def cmd_status(edition_id: str, chapters: str | None) -> int:
 def _selected(edition: editions.Edition, chapters: str | None) -> list[editions.ChapterConfig]:
     if not chapters:
         return list(edition.chapters)
-    return [edition.chapter(s.strip()) for s in chapters.split(",") if s.strip()]
+    return [edition.chapter(editions.check_name("chapter", s.strip())) for s in chapters.split(",") if s.strip()]
 
 
 def _check_pins(edition: editions.Edition) -> None:

@@ -44,10 +44,9 @@ class Progress:
         return f"   {name:{self.width}} {shown:9} " + (f"{secs:6.1f} s" if status in ("executed", "failed") else "")
 
     def _draw(self) -> None:
-        counts: dict[str, int] = {}
-        for status, _, _ in self.state.values():
-            counts[status] = counts.get(status, 0) + 1
-        summary = ", ".join(f"{n} {('cached' if s == 'reused' else s)}" for s, n in sorted(counts.items()))
+        statuses = [status for status, _, _ in self.state.values()]
+        summary = ", ".join(f"{statuses.count(s)} {'cached' if s == 'reused' else s}"
+                            for s in ("running", "waiting", "executed", "reused", "failed") if s in statuses)
         lines = [self._line(name, *st) for name, st in self.state.items()]
         lines.append(f"   [{time.monotonic() - self.t0:5.1f} s] {summary}")
         up = f"\x1b[{self._drawn}F" if self._drawn else ""

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths, pins
+from .errors import WMRError
 
 
 def cached_table(name: str, version: str, inputs: list[tuple[str, str]],
@@ -27,7 +28,13 @@ def cached_table(name: str, version: str, inputs: list[tuple[str, str]],
     target = paths.cache_dir() / "tidy" / f"{name}-{key}.parquet"
     if target.exists():
         return pd.read_parquet(target)
-    df = parse(*resolved)
+    try:
+        df = parse(*resolved)
+    except WMRError as exc:  # name the pinned files, so a changed layout points straight at its source
+        where = ", ".join(f"{sid}/{fname}" for sid, fname in inputs)
+        exc.what = f"{exc.what} (while reading the pinned file(s) {where})"
+        exc.args = (exc.message(),)
+        raise
     _write_parquet(df, target)
     return df
 

@@ -59,7 +59,9 @@ def load_free_movement() -> pd.DataFrame:
     check_unique(df, "free movement", ["regime", "iso3", "year"])
     check_no_nulls(df, "free movement", list(COLUMNS))
     if unknown := unknown_codes(df):
-        raise ValidationError("Tidy table 'free movement' holds codes unknown to M49.", expected="M49 ISO3 codes",
+        files = ", ".join(f"{SOURCE}/{f}" for f in FILES.values())
+        raise ValidationError(f"Tidy table 'free movement' (from {files}) holds codes unknown to M49.",
+                              expected="M49 ISO3 codes",
                               got=sorted(unknown), fix="correct or document the codes in wmr/sources/free_movement.py")
     return df
 
