@@ -227,17 +227,12 @@ def main(argv: list[str] | None = None) -> int:
             raise WMRError(f"{len(failed)} of {len(ids)} editions failed: {', '.join(failed)}; "
                            "their published editions were left as they were.")
         return 0
-    except WMRError as exc:
-        if args.verbose:
-            traceback.print_exc()
-        print(f"error: {exc.message()}", file=sys.stderr)
-        return 1
     except BrokenPipeError:  # output piped into e.g. `head`, which closed early: nothing to report
         return 1
-    except OSError as exc:
+    except (WMRError, OSError) as exc:  # OSError: disk full, read-only or unwritable output
         if args.verbose:
             traceback.print_exc()
-        print(f"error: {_io_error(exc).message()}", file=sys.stderr)
+        print(f"error: {(exc if isinstance(exc, WMRError) else _io_error(exc)).message()}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted: kernels stopped; finished chapters are kept, nothing half-written was published",
