@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the project needs on a fresh Debian machine with Python 3.11.
 #   bash scripts/setup.sh          build dependencies (Python packages)
-#   bash scripts/setup.sh --test   plus test dependencies: Chromium, poppler-utils, axe-core, pytest & co.
+#   bash scripts/setup.sh --test   plus test dependencies: Chromium, poppler-utils, util-linux, axe-core, pytest & co.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-}"
@@ -11,6 +11,8 @@ apt_packages=()
 if [ "$mode" = "--test" ]; then
   command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || apt_packages+=(poppler-utils)
+  command -v unshare >/dev/null 2>&1 || apt_packages+=(util-linux)  # disk-full / read-only tests mount in a namespace
+  command -v mount >/dev/null 2>&1 || apt_packages+=(mount)
 fi
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   sudo=""
