@@ -120,7 +120,8 @@ def _sources_data(edition: Edition, docs: list[ChapterDoc]) -> list[dict]:
     return out
 
 
-def book_data(edition: Edition, docs: list[ChapterDoc], release_date: dt.date, incomplete: list[str] = ()) -> dict:
+def book_data(edition: Edition, docs: list[ChapterDoc], release_date: dt.date,
+              incomplete: list[str] | tuple[str, ...] = ()) -> dict:
     """Everything the template draws from data: edition metadata, figures and tables by label, sources."""
     lang, _, region = edition.language.partition("-")
     return {
@@ -153,7 +154,7 @@ def _write_inputs(edition: Edition, docs: list[ChapterDoc], workdir: Path, relea
 
 
 def build_pdf(edition: Edition, docs: list[ChapterDoc], workdir: Path, target: Path, release_date: dt.date,
-              incomplete: list[str] = ()) -> int:
+              incomplete: list[str] | tuple[str, ...] = ()) -> int:
     """Write the book to `target` (via `workdir`); returns the number of pages. `incomplete`: failed chapters."""
     main = _write_inputs(edition, docs, workdir, release_date, list(incomplete))
     stamp = int(dt.datetime.combine(release_date, dt.time(12), tzinfo=dt.timezone.utc).timestamp())
