@@ -10,6 +10,8 @@ from matplotlib.ticker import FuncFormatter
 from .. import style
 from .axes import _scaled_formatter, _year_locator
 
+INSIDE_LEGEND_CHARS = 60  # longer legends would run past the plot area: they go below it instead
+
 
 def line_chart(data: pd.DataFrame, x: str, series: Sequence[str], *, ylabel: str, scale: float = 1.0,
                labels: dict[str, str] | None = None, percent: bool = False, size: str = "full", markers: bool = True):
@@ -25,8 +27,19 @@ def line_chart(data: pd.DataFrame, x: str, series: Sequence[str], *, ylabel: str
     ax.set_ylim(bottom=0)
     ax.xaxis.set_major_locator(_year_locator(data[x]))
     if len(series) > 1:
-        ax.legend(loc="upper left", ncols=min(3, len(series)))
+        _legend(fig, ax, [labels.get(c, c) for c in series])
     return fig, data[[x, *series]].copy()
+
+
+def _legend(fig, ax, names: list[str]) -> None:
+    """Short legends in the plot's top left corner; long ones below the plot in two columns.
+
+    Both are the axes' own legend, so a notebook's later `ax.legend(...)` or `legend_outside` replaces it.
+    """
+    if sum(len(n) for n in names) > INSIDE_LEGEND_CHARS:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), borderaxespad=2.6, ncols=2)
+    else:
+        ax.legend(loc="upper left", ncols=min(3, len(names)))
 
 
 def stacked_area(data: pd.DataFrame, x: str, series: Sequence[str], *, ylabel: str, scale: float = 1.0,
@@ -40,7 +53,7 @@ def stacked_area(data: pd.DataFrame, x: str, series: Sequence[str], *, ylabel: s
     ax.set_ylabel(ylabel)
     ax.yaxis.set_major_formatter(_scaled_formatter(scale))
     ax.xaxis.set_major_locator(_year_locator(sub[x]))
-    ax.legend(loc="upper left", ncols=min(3, len(series)))
+    _legend(fig, ax, [labels.get(c, c) for c in series])
     return fig, data[[x, *series]].copy()
 
 
