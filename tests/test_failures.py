@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REAL_MIRROR, leftovers, make_project, project_processes, replace_with_copy, run_build, tree_digest
+from .conftest import REAL_MIRROR, ROOT, leftovers, make_project, project_processes, replace_with_copy, run_build, tree_digest
 
 EDITION = "wmr-2026"
 PARAMS_CELL_END = re.compile(r"(:tags: \[parameters\]\n.*?```\n)", re.S)
@@ -233,15 +233,12 @@ def _in_mount_namespace(project: Path, setup: str, build_args: str) -> dict:
     """
     check = project / "check.py"
     check.write_text(
-        "import hashlib, json, pathlib, sys\n"
-        "def digest(root):\n"
-        "    root = pathlib.Path(root)\n"
-        "    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()"
-        " for p in sorted(root.rglob('*')) if p.is_file()}\n"
-        "same = digest('report') == digest('report.orig')\n"
-        "junk = [str(p) for p in pathlib.Path('report').rglob('*') if p.name.startswith(('.staging-', '.old-'))"
-        " or '.tmp-' in p.name]\n"
-        "print(json.dumps({'same': same, 'junk': junk}))\n")
+        "import json, pathlib, sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from tests.conftest import leftovers, tree_digest\n"
+        "here = pathlib.Path.cwd()\n"
+        "same = tree_digest(here / 'report') == tree_digest(here / 'report.orig')\n"
+        "print(json.dumps({'same': same, 'junk': leftovers(here)}))\n")
     shutil.copytree(project / "report", project / "report.orig")
     script = (f"set -e\ncd {project}\n{setup}\n"
               f"set +e\n{sys.executable} build.py {build_args} >build.out 2>build.err\necho $? >build.rc\n"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from . import paths
+from . import freshness, paths
 from .editions import Edition
 from .errors import AssemblyError
 from .execute import chapters_dir
@@ -45,10 +45,7 @@ def report_dir(edition_id: str) -> Path:
 def assembly_key(edition: Edition, configs: list, release_date: dt.date, with_pdf: bool,
                  incomplete: list[str]) -> str:
     """Hash of everything the assembled edition is made from; equal keys mean the published edition is current."""
-    h = hashlib.sha256()
-    pkg = Path(__file__).resolve().parent
-    for f in sorted(p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        h.update(str(f.relative_to(pkg)).encode() + b"\0" + f.read_bytes())
+    h = hashlib.sha256(freshness.package_fingerprint().encode())  # code, templates and assets
     root = paths.project_root()
     for f in [root / "editions" / f"{edition.id}.toml", root / "data" / "manifest.json"]:
         h.update(f.read_bytes())

@@ -64,12 +64,11 @@ def cmd_verify() -> int:
     return 1 if bad else 0
 
 
-def cmd_status(edition_id: str, chapters: str | None) -> int:
+def cmd_status(edition: editions.Edition, chapters: str | None) -> int:
     """Print each chapter run as fresh or stale, with what changed."""
     from . import notebooks
 
-    edition = editions.load(edition_id)
-    _say(f"== {edition_id}")
+    _say(f"== {edition.id}")
     stale = 0
     for cfg in _selected(edition, chapters):
         source = notebooks.read(cfg.notebook)
@@ -121,9 +120,9 @@ def failure_block(edition_id: str, res: execute.RunResult, verbose: bool) -> str
     return "\n".join(lines)
 
 
-def build_edition(edition_id: str, args: argparse.Namespace) -> int:
+def build_edition(edition: editions.Edition, args: argparse.Namespace) -> int:
     t0 = time.monotonic()
-    edition = editions.load(edition_id)
+    edition_id = edition.id
     selected = _selected(edition, args.chapters)
     _check_pins(edition)
     runs = [run.name for c in selected for run in c.runs]
@@ -209,19 +208,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.all and args.chapters:
             raise ConfigError("--chapters cannot be combined with --all.", expected="--edition NAME --chapters a,b",
                               got="--all --chapters", fix="name one edition")
-        for edition_id in ids:
-            edition = editions.load(edition_id)  # validate every edition before any kernel starts
+        loaded = [editions.load(edition_id) for edition_id in ids]  # all validated before any kernel starts
+        for edition in loaded:
             _selected(edition, args.chapters)
         if args.command == "status":
-            return max(cmd_status(e, args.chapters) for e in ids)
+            return max(cmd_status(e, args.chapters) for e in loaded)
         failed = []
-        for edition_id in ids:  # with --all, one failing edition does not stop the others
+        for edition in loaded:  # with --all, one failing edition does not stop the others
             try:
-                build_edition(edition_id, args)
+                build_edition(edition, args)
             except WMRError as exc:
                 if len(ids) == 1:
                     raise
-                failed.append(edition_id)
+                failed.append(edition.id)
                 print(f"error: {exc.message()}", file=sys.stderr)
         if failed:
             raise WMRError(f"{len(failed)} of {len(ids)} editions failed: {', '.join(failed)}; "

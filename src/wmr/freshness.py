@@ -21,14 +21,18 @@ from .protocol import FIGURE_MIME, TABLE_MIME
 
 
 @functools.cache
-def library_fingerprint() -> str:
-    """Hash of the wmr package's Python code: a library change re-executes every chapter."""
+def package_fingerprint(pattern: str = "*") -> str:
+    """Hash of the wmr package's files matching `pattern` (names and bytes; caches ignored)."""
     h = hashlib.sha256()
     pkg = Path(__file__).resolve().parent
-    for f in sorted(pkg.rglob("*.py")):
-        h.update(str(f.relative_to(pkg)).encode())
-        h.update(f.read_bytes())
+    for f in sorted(p for p in pkg.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
+        h.update(str(f.relative_to(pkg)).encode() + b"\0" + f.read_bytes())
     return h.hexdigest()
+
+
+def library_fingerprint() -> str:
+    """Hash of the wmr package's Python code: a library change re-executes every chapter (templates do not)."""
+    return package_fingerprint("*.py")
 
 
 @functools.cache

@@ -345,13 +345,17 @@ def classification_setup_facts(ims_source: str, stock_year: int, hdi_year: int) 
     return out
 
 
+def _group_wides(ims_source: str, side: str, group_year: int) -> tuple[int, pd.DataFrame, pd.DataFrame]:
+    """First stock year, and shares (%) and migrants by year (rows) x fixed HDI group (columns) for one side."""
+    long = by_group(ims_source, side, group_year)
+    return (stock_years(ims_source)[0], wide(long, "share_pct").set_index("year"),
+            wide(long, "migrants").set_index("year"))
+
+
 def immigrant_share_facts(ims_source: str, stock_year: int, group_year: int) -> list[dict]:
     """World migrant totals and destination shares by fixed HDI group (first, last and peak year of very high)."""
     src, ims_ = [ims_source, HDI], [ims_source]
-    early_year = stock_years(ims_source)[0]
-    dest = by_group(ims_source, "dest", group_year)
-    Dp = wide(dest, "share_pct").set_index("year")
-    Dn = wide(dest, "migrants").set_index("year")
+    early_year, Dp, Dn = _group_wides(ims_source, "dest", group_year)
     summary = group_summary(ims_source, stock_year, group_year).set_index("group")
     pop_year = population_year_for(stock_year)
     peak_year = int(Dp["Very high"].idxmax())
@@ -379,10 +383,7 @@ def immigrant_share_facts(ims_source: str, stock_year: int, group_year: int) -> 
 def emigrant_share_facts(ims_source: str, stock_year: int, group_year: int) -> list[dict]:
     """Origin shares by fixed HDI group, the group gaining most, and the unclassified origins (OOO vs no HDI)."""
     src, ims_ = [ims_source, HDI], [ims_source]
-    early_year = stock_years(ims_source)[0]
-    orig = by_group(ims_source, "origin", group_year)
-    Op = wide(orig, "share_pct").set_index("year")
-    On = wide(orig, "migrants").set_index("year")
+    early_year, Op, On = _group_wides(ims_source, "origin", group_year)
     uncl = unclassified_breakdown(ims_source, stock_year, group_year, "origin")
     unknown = int(uncl.loc[uncl["iso3"] == "OOO", "migrants"].sum())
     out = []
