@@ -28,6 +28,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--chapters", default=None, help="comma-separated chapter slugs to execute and assemble")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                    help="chapter runs executed in parallel (default: one per core, here %(default)s)")
+    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                   help="run the notebooks on an existing Dask cluster (default: $WMR_SCHEDULER, else an embedded "
+                        "cluster of --jobs worker processes on this machine)")
     p.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
                    help="per-cell time limit (default: cell_timeout of the edition config)")
     p.add_argument("--force", action="store_true", help="re-execute even when the cached chapter is still valid")
@@ -99,6 +102,18 @@ def _check_pins(edition: editions.Edition) -> None:
                        + "\n".join(r.problem for r in failed))
 
 
+def cluster_address(args: argparse.Namespace) -> str | None:
+    """--scheduler or $WMR_SCHEDULER, checked for form (the cluster module is imported only when runs execute)."""
+    import re
+
+    address = args.scheduler or os.environ.get("WMR_SCHEDULER") or None
+    if address and not re.match(r"^(tcp|tls)://[^\s/:]+(:\d+)?$", address):
+        raise ConfigError(f"The Dask scheduler address {address!r} is not of the form tcp://HOST:PORT.",
+                          expected="e.g. tcp://10.0.0.5:8786", got=address,
+                          fix="pass --scheduler tcp://HOST:PORT or set WMR_SCHEDULER")
+    return address
+
+
 def failure_block(edition_id: str, res: execute.RunResult, verbose: bool) -> str:
     """One short block per failed run: where (edition, chapter, run, cell, line), what, and the kept notebook."""
     e = res.error
@@ -126,14 +141,17 @@ def build_edition(edition: editions.Edition, args: argparse.Namespace) -> int:
     selected = _selected(edition, args.chapters)
     _check_pins(edition)
     runs = [run.name for c in selected for run in c.runs]
-    _say(f"== {edition_id}: {len(selected)} chapter(s), {len(runs)} run(s), up to {args.jobs} at a time")
+    scheduler = cluster_address(args)
+    _say(f"== {edition_id}: {len(selected)} chapter(s), {len(runs)} run(s), "
+         + (f"on the Dask cluster at {scheduler}" if scheduler else f"up to {args.jobs} at a time"))
     from .progress import Progress
 
     progress = Progress(runs)
     try:
         results = execute.execute_runs(edition, selected, workers=args.jobs, force=args.force,
                                        timeout=args.timeout or edition.cell_timeout,
-                                       on_event=progress.event, on_tick=progress.tick)
+                                       on_event=progress.event, on_tick=progress.tick, scheduler=scheduler,
+                                       say=_say)
     finally:
         progress.close()
     failures = [r for r in results if r.status == "failed"]

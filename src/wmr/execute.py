@@ -1,8 +1,10 @@
-"""Execute chapter notebooks with papermill: cached by inputs, in parallel, normalised, never half-written.
+"""Execute chapter notebooks with papermill as Dask tasks: cached by inputs, normalised, never half-written.
 
 A run is reused while its inputs (see `freshness`) are unchanged; prose-only edits are merged into the
-cached outputs without starting a kernel. Failures are collected per run, never raised, so the other
-chapters still build; Ctrl-C kills every worker and kernel and leaves only complete files behind.
+cached outputs without starting a kernel. The runs that must execute become Dask tasks (`runtask`) on an
+embedded or existing cluster (`cluster`); the client writes what they return. Failures are collected per
+run, never raised, so the other chapters still build; Ctrl-C cancels the tasks, kills their kernels and
+leaves only complete files behind.
 """
 from __future__ import annotations
 
@@ -10,21 +12,18 @@ import copy
 import json
 import os
 import shutil
-import signal
 import tempfile
-import time
+import uuid
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
 
 import nbformat
 
-from . import freshness, notebooks, paths
+from . import freshness, notebooks, paths, pins
 from .editions import ChapterConfig, Edition, Run
-from .protocol import FIGURES_ENV, READ_LOG_ENV
+from .errors import ChapterError
 
 INJECTED_ID = "injected-parameters"
 ERROR_TAG = "wmr-error"
@@ -112,56 +111,6 @@ def merge_prose(source: nbformat.NotebookNode, executed: nbformat.NotebookNode) 
     return out
 
 
-# ---------------------------------------------------------------- the worker (a child process)
-
-def _worker_init() -> None:
-    """Ctrl-C is the parent's business; SIGTERM from the parent kills this worker's kernels, then it exits."""
-    from . import kernels
-
-    def terminate(signum, frame):
-        kernels.kill_all()
-        os._exit(128 + signum)
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, terminate)
-
-
-def _execute_worker(nb_json: str, out_path: str, cwd: str, fig_dir: str, read_log: str, timeout: int) -> dict:
-    """Execute one notebook with its own environment for the kernel (figure folder, read log)."""
-    import papermill
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from papermill.exceptions import PapermillExecutionError
-
-    from .kernels import IpcKernelManager
-
-    log = os.open(str(Path(read_log).with_suffix(".kernel.log")), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    os.dup2(log, 2)  # the kernel's own chatter (e.g. on shutdown) goes to a log, not the build's output
-    os.environ[FIGURES_ENV] = fig_dir
-    os.environ[READ_LOG_ENV] = read_log
-    os.environ.setdefault("MPLCONFIGDIR", str(paths.cache_dir() / "mplconfig"))
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    nb = nbformat.reads(nb_json, as_version=4)
-    started = time.monotonic()
-    outcome = {"ok": False, "kind": "error", "ename": "", "evalue": "", "traceback": ""}
-    try:
-        papermill.execute_notebook(nb, out_path, kernel_name="python3", cwd=cwd, progress_bar=False,
-                                   log_output=False, record_timing=False, execution_timeout=timeout,
-                                   kernel_manager_class=IpcKernelManager)
-        outcome = {"ok": True}
-    except PapermillExecutionError as exc:
-        outcome.update(ename=exc.ename, evalue=exc.evalue, traceback="\n".join(exc.traceback))
-    except CellTimeoutError:
-        outcome.update(kind="timeout", ename="CellTimeoutError",
-                       evalue=f"the cell was still running after {timeout} s and was stopped; its kernel was shut down")
-    except DeadKernelError as exc:
-        outcome.update(kind="kernel died", ename="DeadKernelError",
-                       evalue=f"the kernel died while running the cell ({exc}); e.g. os._exit, a crash or out of memory")
-    except Exception as exc:
-        outcome.update(kind="kernel", ename=type(exc).__name__, evalue=str(exc))
-    outcome["seconds"] = time.monotonic() - started
-    return outcome
-
-
 # ---------------------------------------------------------------- failures
 
 def _failed_cell(nb: nbformat.NotebookNode) -> int | None:
@@ -219,21 +168,54 @@ def _publish_figures(staging: Path, run: Run, edition: str) -> None:
         os.replace(new, target / new.name)
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """SIGTERM every worker (each kills its kernels first), without waiting for running notebooks."""
-    for proc in list(getattr(pool, "_processes", {}).values()):  # no public API lists a pool's processes
-        if proc.is_alive():
-            proc.terminate()
-    for proc in list(getattr(pool, "_processes", {}).values()):
-        proc.join(timeout=5)
-        if proc.is_alive():
-            proc.kill()
+def _task(edition: Edition, run: Run, source: nbformat.NotebookNode, key: str, timeout: int,
+          identity: dict, embedded: bool) -> dict:
+    """What a worker needs for one run, by value: notebook, the pins it may read, owned tables, expected library."""
+    root = paths.project_root()
+    raw = json.loads(pins.manifest_path().read_text(encoding="utf-8"))
+    sources = [s for s in raw["sources"] if s["id"] in edition.sources]
+    owned = {f["owned_path"]: (root / f["owned_path"]).read_bytes()
+             for s in sources for f in s["files"] if f.get("owned_path")}
+    return {"key": key, "name": run.name, "notebook": nbformat.writes(with_parameters(source, run.parameters)),
+            "sources": sources, "owned": owned, "timeout": timeout, "identity": identity, "origin": str(root),
+            # on this machine (embedded cluster) the workers may use the client's mirror and tidy-table cache
+            "mirror": str(paths.mirror_dir()) if embedded else None,
+            "cache": str(paths.cache_dir()) if embedded else None}
+
+
+def _stage(payload: dict, staging: Path, read_log: Path, raw_out: Path) -> dict:
+    """Write what the worker returned into the run's staging files (the client writes; workers never do)."""
+    for name, data in payload["figures"].items():
+        if Path(name).name != name or name.startswith("."):
+            raise ChapterError(f"Worker {payload['worker']} returned a figure file with a path in its name: {name!r}.",
+                               expected="a plain file name", got=name, fix="check the worker's wmr version")
+        (staging / name).write_bytes(data)
+    read_log.write_text(payload["reads"], encoding="utf-8")
+    if payload["notebook"] is not None:
+        raw_out.write_text(payload["notebook"], encoding="utf-8")
+    return payload["outcome"]
+
+
+def _lost(fut) -> dict:
+    """The outcome of a run whose task failed outside the notebook: its workers died, or the task broke."""
+    exc = fut.exception()
+    if type(exc).__name__ == "KilledWorker":  # retried by the scheduler up to distributed.scheduler.allowed-failures
+        return {"ok": False, "kind": "worker died", "ename": "KilledWorker", "seconds": 0.0,
+                "evalue": f"the workers running it kept dying (killed, crashed or out of memory): {exc}",
+                "traceback": ""}
+    return {"ok": False, "kind": "task", "ename": type(exc).__name__, "evalue": str(exc), "traceback": "",
+            "seconds": 0.0}
 
 
 def execute_runs(edition: Edition, chapters: list[ChapterConfig], workers: int | None = None, force: bool = False,
                  timeout: int = 600, on_event: Callable[[RunResult], None] | None = None,
-                 on_tick: Callable[[], None] | None = None) -> list[RunResult]:
-    """Execute (or reuse) every run of `chapters`, `workers` at a time; failures are collected, never raised."""
+                 on_tick: Callable[[], None] | None = None, scheduler: str | None = None,
+                 say: Callable[[str], None] | None = None) -> list[RunResult]:
+    """Execute (or reuse) every run of `chapters` as Dask tasks; failures are collected, never raised.
+
+    `scheduler` (tcp://HOST:PORT) sends the runs to an existing cluster; without it an embedded cluster of
+    `workers` single-threaded processes starts, and only if some run must execute.
+    """
     emit = on_event or (lambda res: None)
     out_dir = chapters_dir(edition.id)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -249,48 +231,65 @@ def execute_runs(edition: Edition, chapters: list[ChapterConfig], workers: int |
                 if _prose(prev) != _prose(source):  # a prose edit: new text, cached outputs, no kernel
                     paths.atomic_write_text(target, nbformat.writes(merge_prose(source, prev)) + "\n")
                 results.append(RunResult(run, "reused", target))
-                emit(results[-1])
                 continue
             pending.append((ch, run, freshness.run_inputs(source, run), source))
     if not pending:
+        for res in results:
+            emit(res)
         return results
+
+    from distributed import wait as wait_futures
+
+    from . import cluster, runtask
 
     timings = _load_timings()
     pending.sort(key=lambda p: -timings.get(f"{edition.id}/{p[1].name}", 1e9))  # longest first: shorter makespan
     queue = deque(pending)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
-    (root / "figures").mkdir(exist_ok=True)
-    staging_root = Path(tempfile.mkdtemp(prefix=f".staging-{edition.id}-", dir=root / "figures"))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_worker_init)
-    running: dict[Future, tuple] = {}
-    try:
-        while queue or running:
-            while queue and len(running) < workers:
-                ch, run, inputs, source = queue.popleft()
-                staging = staging_root / run.name
-                staging.mkdir(parents=True)
-                read_log = staging_root / f"{run.name}.reads"
-                read_log.touch()
-                raw_out = staging_root / f"{run.name}.ipynb"
-                fut = pool.submit(_execute_worker, nbformat.writes(with_parameters(source, run.parameters)),
-                                  str(raw_out), str(root), str(staging), str(read_log), timeout)
-                running[fut] = (ch, run, inputs, staging, read_log, raw_out)
-                emit(RunResult(run, "running", out_dir / f"{run.name}.ipynb"))
-            done, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
-            if on_tick:
-                on_tick()
-            for fut in done:
-                ch, run, inputs, staging, read_log, raw_out = running.pop(fut)
-                res = _finish(edition, ch, run, inputs, staging, read_log, raw_out, fut.result())
-                timings[f"{edition.id}/{run.name}"] = round(res.seconds, 1)
-                results.append(res)
-                emit(res)
-    except BaseException:
-        _stop_workers(pool)
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(staging_root, ignore_errors=True)
+    identity = runtask.identity(list(freshness.dependency_versions()))
+    n_workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
+    with cluster.connect(scheduler, n_workers, identity, say=say or print) as cl:
+        for res in results:
+            emit(res)
+        (root / "figures").mkdir(exist_ok=True)
+        staging_root = Path(tempfile.mkdtemp(prefix=f".staging-{edition.id}-", dir=root / "figures"))
+        running: dict = {}
+        try:
+            while queue or running:
+                while queue and len(running) < cl.slots:
+                    ch, run, inputs, source = queue.popleft()
+                    staging = staging_root / run.name
+                    staging.mkdir(parents=True)
+                    read_log = staging_root / f"{run.name}.reads"
+                    read_log.touch()
+                    raw_out = staging_root / f"{run.name}.ipynb"
+                    key = f"wmr-{edition.id}-{run.name}-{uuid.uuid4().hex[:12]}"
+                    task = _task(edition, run, source, key, timeout, identity, cl.embedded)
+                    fut = cl.client.submit(runtask.run_notebook, task, key=key, pure=False)
+                    running[fut] = (ch, run, inputs, staging, read_log, raw_out)
+                    emit(RunResult(run, "running", out_dir / f"{run.name}.ipynb"))
+                try:
+                    done = wait_futures(list(running), timeout=0.25, return_when="FIRST_COMPLETED").done
+                except TimeoutError:
+                    done = set()
+                if on_tick:
+                    on_tick()
+                for fut in [f for f in running if f in done]:
+                    ch, run, inputs, staging, read_log, raw_out = running.pop(fut)
+                    if fut.status == "finished":
+                        outcome = _stage(fut.result(), staging, read_log, raw_out)
+                    elif isinstance(fut.exception(), runtask.LibraryMismatch):
+                        raise fut.exception()
+                    else:
+                        outcome = _lost(fut)
+                    res = _finish(edition, ch, run, inputs, staging, read_log, raw_out, outcome)
+                    timings[f"{edition.id}/{run.name}"] = round(res.seconds, 1)
+                    results.append(res)
+                    emit(res)
+        except BaseException:
+            cluster.stop_runs(cl.client, list(running), [f.key for f in running])
+            raise
+        finally:
+            shutil.rmtree(staging_root, ignore_errors=True)
     paths.atomic_write_text(_timings_path(), json.dumps(timings, indent=1, sort_keys=True))
     return results
 
