@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything the project needs on a fresh Debian machine with Python 3.11.
 #   bash scripts/setup.sh          build dependencies (Python packages)
-#   bash scripts/setup.sh --test   plus test dependencies: Chromium, poppler-utils, util-linux, axe-core, pytest & co.
+#   bash scripts/setup.sh --test   plus test dependencies: Chromium, poppler-utils, util-linux, axe-core, pytest & co.,
+#                                  and nbconvert for bench/benchmark.py
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-}"
@@ -22,7 +23,7 @@ if [ "${#apt_packages[@]}" -gt 0 ]; then
 fi
 
 if [ "$mode" = "--test" ]; then
-  "$PY" -m pip install -q --disable-pip-version-check -e ".[test]"
+  "$PY" -m pip install -q --disable-pip-version-check -e ".[test,bench]"
   if [ -f package.json ]; then
     npm ci --no-audit --no-fund --loglevel=error
   fi

@@ -16,7 +16,13 @@ os.environ.setdefault("MPLCONFIGDIR", str(ROOT / "data" / "cache" / "mplconfig")
 @pytest.fixture
 def mirror_copy(tmp_path, monkeypatch) -> Path:
     """A throw-away mirror: symlinks to the real files, except what a test replaces with a copy."""
-    mirror = tmp_path / "mirror"
+    mirror = link_mirror(tmp_path / "mirror")
+    monkeypatch.setenv("WMR_DATA_MIRROR", str(mirror))
+    return mirror
+
+
+def link_mirror(mirror: Path) -> Path:
+    """A mirror folder of symlinks to the real mirror's files (cheap; a test may replace one with a copy)."""
     for src_dir in REAL_MIRROR.iterdir():
         if src_dir.is_dir():
             (mirror / src_dir.name).mkdir(parents=True)
@@ -25,7 +31,6 @@ def mirror_copy(tmp_path, monkeypatch) -> Path:
                     target = mirror / src_dir.name / f.relative_to(src_dir)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.symlink_to(f)
-    monkeypatch.setenv("WMR_DATA_MIRROR", str(mirror))
     return mirror
 
 
@@ -79,14 +84,15 @@ def built_copy(built, tmp_path) -> Path:
 
 
 def project_processes(project: Path) -> list[str]:
-    """Processes (build, workers, kernels) still running for `project`: they inherit WMR_PROJECT_ROOT."""
-    marker = f"WMR_PROJECT_ROOT={project}".encode()
+    """Processes (build, workers, kernels) still running for `project`: they inherit WMR_PROJECT_ROOT, and
+    kernels (which run in a worker's own temporary project) carry WMR_BUILD_PROJECT."""
+    markers = {f"WMR_PROJECT_ROOT={project}".encode(), f"WMR_BUILD_PROJECT={project}".encode()}
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit() or int(proc.name) == os.getpid():
             continue
         try:
-            if marker in (proc / "environ").read_bytes().split(b"\0"):
+            if markers & set((proc / "environ").read_bytes().split(b"\0")):
                 cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
                 found.append(f"{proc.name}: {cmdline[:120]}")
         except OSError:

@@ -139,9 +139,10 @@ def build_edition(edition: editions.Edition, args: argparse.Namespace) -> int:
     t0 = time.monotonic()
     edition_id = edition.id
     selected = _selected(edition, args.chapters)
-    _check_pins(edition)
-    runs = [run.name for c in selected for run in c.runs]
     scheduler = cluster_address(args)
+    if not scheduler:  # on a cluster the workers hold the data and verify each pin as it is read
+        _check_pins(edition)
+    runs = [run.name for c in selected for run in c.runs]
     _say(f"== {edition_id}: {len(selected)} chapter(s), {len(runs)} run(s), "
          + (f"on the Dask cluster at {scheduler}" if scheduler else f"up to {args.jobs} at a time"))
     from .progress import Progress

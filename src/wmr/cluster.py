@@ -95,10 +95,9 @@ def connect(scheduler: str | None, workers: int, identity: dict,
                                  fix=f"start the scheduler, correct --scheduler / ${SCHEDULER_ENV}, or leave "
                                      "both unset to run on this machine") from None
     else:
-        dashboard = f"{HOST}:0" if importlib.util.find_spec("bokeh") else None  # the dashboard needs bokeh
-        with _sigint_ignored():
+        with _sigint_ignored():  # the scheduler's HTTP server (health; dashboard with bokeh) on a free local port
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host=HOST,
-                                   dashboard_address=dashboard, memory_limit=0, silence_logs=logging.ERROR,
+                                   dashboard_address=f"{HOST}:0", memory_limit=0, silence_logs=logging.ERROR,
                                    protocol="tcp://")
             client = Client(cluster)
     try:
@@ -111,8 +110,9 @@ def connect(scheduler: str | None, workers: int, identity: dict,
                                  fix=f"start workers with `dask worker {scheduler} --nthreads 1`")
         check_workers(client, identity)
         where = scheduler or client.scheduler.address
+        dashboard = "dashboard" in info.get("services", {}) and (scheduler or importlib.util.find_spec("bokeh"))
         say(f"   Dask: {len(info['workers'])} worker(s), {slots} thread(s) at {where}"
-            + (f", dashboard {client.dashboard_link}" if "dashboard" in info.get("services", {}) else ""))
+            + (f", dashboard {client.dashboard_link}" if dashboard else ""))
         yield Cluster(client, slots, where, cluster is not None)
     finally:
         client.close()

@@ -22,6 +22,7 @@ from . import paths
 from .errors import WMRError
 from .protocol import FIGURES_ENV, READ_LOG_ENV
 
+WORKER_CACHE_ENV = "WMR_WORKER_CACHE"  # a worker's persistent cache (tidy tables, downloads); default: per worker process
 BUILD_PROJECT_ENV = "WMR_BUILD_PROJECT"  # label in a kernel's environment: the client project it runs for
 PINNED_THREADS = {"OMP_NUM_THREADS": "1"}  # one thread per kernel: results and load do not depend on the cores
 
@@ -78,9 +79,13 @@ def _worker_name() -> str:
 
 
 def _worker_cache(task: dict) -> Path:
-    """The tidy-table and download cache: the client's when it is on this machine, else one per worker."""
+    """The tidy-table and download cache: the client's on this machine, else the worker's own."""
     if task.get("cache"):
         return Path(task["cache"])
+    if os.environ.get(WORKER_CACHE_ENV):
+        path = Path(os.environ[WORKER_CACHE_ENV])
+        path.mkdir(parents=True, exist_ok=True)
+        return path
     try:
         from distributed import get_worker
 
