@@ -155,7 +155,7 @@ def build_edition(edition: editions.Edition, args: argparse.Namespace) -> int:
     from . import assemble
 
     missing = failed_slugs if args.publish_partial else []
-    done = assemble.assemble(edition, release_date=editions.release_date(edition_id), with_pdf=not args.html_only,
+    done = assemble.assemble(edition, release_date=edition.release_date, with_pdf=not args.html_only,
                              chapter_slugs=slugs, incomplete=missing)
     what = "unchanged (inputs as for the published edition)" if done.reused else \
         (f"assembled {done.chapters} chapters, {done.figures} figures, {done.tables} tables, {done.facts} facts"

@@ -148,8 +148,8 @@ def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
                         raise AssemblyError(f"Figure '{fig.id}' of chapter '{cfg.slug}' has no alt text.",
                                             expected="non-empty alt text", got=repr(fig.alt),
                                             fix="pass alt='...' to ch.figure()")
+                    _claim_ref(doc, run.key, fig)
                     doc.blocks.append(fig)
-                    doc.refs[(run.key, fig.id)] = fig
                 elif chapter_api.TABLE_MIME in data:
                     p = data[chapter_api.TABLE_MIME]
                     n_tab += 1
@@ -157,12 +157,23 @@ def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
                                 title=p["title"], caption=p["caption"], columns=p["columns"], numeric=p["numeric"],
                                 rows=p["rows"], sources=p["sources"], files=p["files"], note=p.get("note", ""),
                                 run=run.key)
+                    _claim_ref(doc, run.key, tab)
                     doc.blocks.append(tab)
-                    doc.refs[(run.key, tab.id)] = tab
     if not doc.title:
         raise AssemblyError(f"Chapter '{cfg.slug}' has no title.", expected="a '# Title' line in the first Markdown cell",
                             got="none", fix=f"add a level-1 heading to {cfg.notebook.name}")
     return doc
+
+
+def _claim_ref(doc: ChapterDoc, run: str | None, block: Figure | Table) -> None:
+    """Register a figure or table under its id; a second block with the same id in one run is refused."""
+    first = doc.refs.get((run, block.id))
+    if first is not None:
+        raise AssemblyError(f"Figure/table id '{block.id}' is used twice in chapter '{doc.slug}'"
+                            + (f" (run {run})" if run else "") + f": by {label(first)} and by {label(block)}.",
+                            expected="a different id for every figure and table", got=block.id,
+                            fix="rename one of them in the chapter notebook and rebuild it")
+    doc.refs[(run, block.id)] = block
 
 
 def _anchor(run: str | None, ident: str) -> str:

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from . import pins
 from .document import ChapterDoc, Figure, Prose, Table, label, resolve_roles, source_uses
 from .editions import Edition
+from .markup import markdown_literal
 from .pagecheck import check_page
 from .provenance import summary
 from .searchindex import index_script
@@ -87,10 +88,10 @@ def _render_role(kind: str, payload) -> str:
     if kind == "fact":
         fact, doc, run = payload
         fid = html.escape(fact_id(doc, run, fact.name))
-        return f'<a class="fact" href="#fact-{fid}" data-fact="{fid}">{html.escape(fact.display)}</a>'
+        return f'<a class="fact" href="#fact-{fid}" data-fact="{fid}">{markdown_literal(fact.display)}</a>'
     if kind == "numref":
         return f'<a class="xref" href="#{html.escape(payload.anchor)}">{label(payload)}</a>'
-    return html.escape(payload)
+    return markdown_literal(payload)  # a value is text: never Markdown, HTML or a link
 
 
 def _inline_text(token) -> str:
