@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths, pins, style
-from .errors import ChapterError, shown
+from .errors import ChapterError
+from .errors import shown as quoted
 from .facts import Fact, make_fact
 from .protocol import FACT_MIME, FIGURE_MIME, FIGURES_ENV, TABLE_MIME  # noqa: F401  (re-exported)
 
@@ -66,8 +67,8 @@ class Chapter:
         if name in self.facts:
             raise ChapterError(f"Fact '{name}' is recorded twice in chapter '{self.slug}'"
                                + (f" (run {self.run})" if self.run else "")
-                               + f": first {self._fact_cells[name]} as {shown(self.facts[name].display)}, "
-                               f"again {_cell()} as {shown(f.display)}.",
+                               + f": first {self._fact_cells[name]} as {quoted(self.facts[name].display)}, "
+                               f"again {_cell()} as {quoted(f.display)}.",
                                expected="one recording per fact name", got=name,
                                fix="give each fact its own name, or record it once")
         self.facts[name] = f
@@ -95,7 +96,7 @@ class Chapter:
     def figure(self, ident: str, fig, *, title: str, caption: str, alt: str, data: pd.DataFrame,
                sources: list[str], units: str = "", note: str = "") -> None:
         """Save a matplotlib figure (PNG, SVG), its plotted data (CSV) and metadata (JSON); emit its payload."""
-        stem = self._claim(ident, f"figure {shown(title)}")
+        stem = self._claim(ident, f"figure {quoted(title)}")
         if not alt or not alt.strip():
             raise ChapterError(f"Figure '{ident}' has no alt text.", expected="a sentence describing what the figure shows",
                                got=repr(alt), fix="pass alt='...' describing the figure for readers who cannot see it")
@@ -120,7 +121,7 @@ class Chapter:
         """Emit a table (rendered as a real HTML/Typst table) and save its data as CSV."""
         from .fmt import FORMATS
 
-        stem = self._claim(ident, f"table {shown(title)}")
+        stem = self._claim(ident, f"table {quoted(title)}")
         formats = formats or {}
         shown = df.copy()
         for col in shown.columns:

@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from . import editions, execute, paths, pins
-from .errors import ChapterError, ConfigError, PinError, WMRError
+from .errors import ChapterError, ConfigError, PinError, WMRError, shown
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -35,6 +35,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--publish-partial", action="store_true",
                    help="when chapters fail, still publish the others, marked as an incomplete edition")
     p.add_argument("--verbose", action="store_true", help="show full tracebacks")
+    p.add_argument("--no-wait", action="store_true",
+                   help="if another build of the edition is running, refuse at once instead of waiting for it")
     args = p.parse_args(argv)
     if args.jobs < 1:
         p.error(f"--jobs must be at least 1 (got {args.jobs})")
@@ -55,6 +57,7 @@ def _rel(path: Path) -> str:
 
 
 def cmd_verify() -> int:
+    paths.check_mirror()
     results = pins.verify_all()
     for r in results:
         status = "ok" if r.ok else "FAILED"
@@ -87,6 +90,7 @@ def _selected(edition: editions.Edition, chapters: str | None) -> list[editions.
 
 
 def _check_pins(edition: editions.Edition) -> None:
+    paths.check_mirror()
     failed = [r for r in pins.verify_all(list(edition.sources)) if not r.ok]
     if failed and not paths.mirror_dir().is_dir():
         raise PinError("The data mirror folder does not exist, and the pinned files could not be downloaded "
@@ -121,10 +125,20 @@ def failure_block(edition_id: str, res: execute.RunResult, verbose: bool) -> str
 
 
 def build_edition(edition: editions.Edition, args: argparse.Namespace) -> int:
+    """Build one edition holding its lock (one build per edition at a time), after healing crashed builds."""
+    from . import buildlock, recovery
+
+    _check_pins(edition)
+    with buildlock.edition_lock(edition.id, wait=not args.no_wait, say=_say):
+        recovery.heal(edition.id, _say)
+        recovery.discard_unreadable_tidy(_say)
+        return _build_locked(edition, args)
+
+
+def _build_locked(edition: editions.Edition, args: argparse.Namespace) -> int:
     t0 = time.monotonic()
     edition_id = edition.id
     selected = _selected(edition, args.chapters)
-    _check_pins(edition)
     runs = [run.name for c in selected for run in c.runs]
     _say(f"== {edition_id}: {len(selected)} chapter(s), {len(runs)} run(s), up to {args.jobs} at a time")
     from .progress import Progress
@@ -193,7 +207,10 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, project: Path | None = None) -> int:
+    """Run a command; `project` (given by build.py: its own folder) is the project built, whatever the cwd."""
+    if project is not None:
+        os.environ[paths.ROOT_ENV] = str(project)
     args = parse_args(sys.argv[1:] if argv is None else argv)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the build as Ctrl-C does: kernels killed, nothing half-written
     try:
@@ -237,3 +254,10 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted: kernels stopped; finished chapters are kept, nothing half-written was published",
               file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: still one readable message (the traceback with --verbose), never a bare trace
+        if args.verbose:
+            traceback.print_exc()
+        error = WMRError(f"Unexpected internal error: {type(exc).__name__}: {shown(str(exc))}. The published "
+                         "edition was left as it was.", fix="rerun with --verbose and report the traceback")
+        print(f"error: {error.message()}", file=sys.stderr)
+        return 1

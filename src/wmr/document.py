@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 
 from . import chapter as chapter_api
+from . import freshness
 from .editions import ChapterConfig, Edition
 from .errors import AssemblyError
 from .execute import INJECTED_ID, chapters_dir, figures_dir
@@ -100,7 +101,13 @@ def _read_run(path: Path) -> nbformat.NotebookNode:
     if not path.is_file():
         raise AssemblyError("An executed chapter notebook is missing.", expected=str(path), got="no such file",
                             fix="build the chapter first (python build.py --chapters <slug>)")
-    return nbformat.read(path, as_version=4)
+    nb = nbformat.read(path, as_version=4)
+    altered = freshness.outputs_changes(nb)
+    if altered:
+        raise AssemblyError(f"The executed notebook {path.name} cannot be trusted.",
+                            expected="the facts, figures and tables recorded when it executed", got=altered,
+                            fix="rebuild the chapter (python build.py --chapters <slug>)")
+    return nb
 
 
 def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:

@@ -55,3 +55,7 @@ class ChapterError(WMRError):
 
 class AssemblyError(WMRError):
     """The HTML or PDF edition could not be assembled (unknown reference, missing alt text...)."""
+
+
+class BuildBusyError(WMRError):
+    """Another build of the same edition holds the edition's lock (and --no-wait was given)."""

@@ -22,7 +22,7 @@ from typing import Callable
 
 import nbformat
 
-from . import freshness, notebooks, paths
+from . import freshness, notebooks, paths, recovery
 from .editions import ChapterConfig, Edition, Run
 from .protocol import FIGURES_ENV, READ_LOG_ENV
 
@@ -124,6 +124,7 @@ def _worker_init() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, terminate)
+    recovery.die_with_parent()  # a build killed with kill -9 takes its workers (and their kernels) with it
 
 
 def _execute_worker(nb_json: str, out_path: str, cwd: str, fig_dir: str, read_log: str, timeout: int) -> dict:
@@ -260,7 +261,7 @@ def execute_runs(edition: Edition, chapters: list[ChapterConfig], workers: int |
     queue = deque(pending)
     workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
     (root / "figures").mkdir(exist_ok=True)
-    staging_root = Path(tempfile.mkdtemp(prefix=f".staging-{edition.id}-", dir=root / "figures"))
+    staging_root = Path(tempfile.mkdtemp(prefix=recovery.staging_prefix(edition.id), dir=root / "figures"))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_worker_init)
     running: dict[Future, tuple] = {}
     try:
@@ -304,6 +305,7 @@ def _finish(edition: Edition, ch: ChapterConfig, run: Run, inputs: dict, staging
             "key": freshness.key_of(inputs), "reads": reads}
     executed = nbformat.read(raw_out, as_version=4) if raw_out.exists() else None
     if outcome["ok"]:
+        meta["outputs"] = freshness.outputs_record(executed)  # the cache proves itself on reuse (issue 15)
         _publish_figures(staging, run, edition.id)
         paths.atomic_write_text(out_dir / f"{run.name}.ipynb", nbformat.writes(normalise(executed, meta)) + "\n")
         (out_dir / f"{run.name}.failed.ipynb").unlink(missing_ok=True)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
+from . import recovery
+
 _LIVE: list["IpcKernelManager"] = []
 
 
@@ -22,7 +24,7 @@ class IpcKernelManager(AsyncKernelManager):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.transport = "ipc"
-        self._socket_dir = Path(tempfile.mkdtemp(prefix="wmr-kernel-"))
+        self._socket_dir = Path(tempfile.mkdtemp(prefix=recovery.socket_prefix()))
         self.ip = str(self._socket_dir / "kernel")
         _LIVE.append(self)
 

@@ -179,12 +179,13 @@ def _write(target: Path, name: str, page: str, source: str = "") -> None:
 
 
 def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: dict, pdf_name: str | None,
-               incomplete: list[str] | None = None) -> None:
+               incomplete: list[str] | None = None, pdf_stale: bool = False) -> None:
     """Write the whole site into `target` (a fresh staging folder); `incomplete` names chapters left out."""
     env = _env()
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(TEMPLATES / "assets", target / "assets")
-    common = {"edition": edition, "chapters": docs, "pdf_name": pdf_name, "incomplete": incomplete or []}
+    common = {"edition": edition, "chapters": docs, "pdf_name": pdf_name, "incomplete": incomplete or [],
+              "pdf_stale": pdf_stale}  # an HTML-only build kept a PDF made from older inputs
     searchable: list[dict] = []
     index = env.get_template("index.html.j2").render(current=None, sections=[], page="index", prev=None,
                                                      next=docs[0] if docs else None, **common)
