@@ -58,7 +58,8 @@ def stale_leftovers(edition_id: str) -> list[Path]:
             m = STAGING_RE.match(p.name)
             if m and m["edition"] == edition_id and not pid_alive(int(m["pid"])):
                 found.append(p)
-    for folder in (root / "chapters" / edition_id, root / "figures" / edition_id, paths.cache_dir() / "tidy"):
+    for folder in (root / "chapters" / edition_id, root / "figures" / edition_id, paths.cache_dir() / "tidy",
+                   paths.cache_dir() / "downloads"):
         for p in folder.rglob(".*.tmp-*") if folder.is_dir() else []:
             m = TMP_FILE_RE.match(p.name)
             if m and not pid_alive(int(m["pid"])):
