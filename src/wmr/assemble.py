@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from . import freshness, paths
+from . import freshness, paths, recovery
 from .editions import Edition
 from .errors import AssemblyError
 from .execute import chapters_dir
@@ -36,6 +37,7 @@ class Assembled:
 
 
 KEY_FILE = ".assembly-key"
+PDF_KEY_FILE = ".pdf-key"   # the assembly key of the inputs the published PDF was made from
 
 
 def report_dir(edition_id: str) -> Path:
@@ -104,19 +106,25 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
     facts = collect_facts(docs)
     final = report_dir(edition.id)
     final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".staging-{edition.id}-", dir=final.parent))
+    staging = Path(tempfile.mkdtemp(prefix=recovery.staging_prefix(edition.id), dir=final.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the published edition is for readers
     try:
         (staging / "facts.json").write_text(json.dumps(facts, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         pdf_name = f"{edition.id}.pdf"
         pages = 0
+        pdf_key = assembly_key(edition, configs, release_date, True, incomplete)
+        pdf_stale = False
         if with_pdf:
             work = staging / "pdf-build"
             work.mkdir()
             pages = build_pdf(edition, docs, work, staging / pdf_name, release_date, incomplete)
             shutil.rmtree(work)
+            (staging / PDF_KEY_FILE).write_text(pdf_key + "\n", encoding="utf-8")
+        else:
+            kept = _keep_published_pdf(final, staging, pdf_name)
+            with_pdf, pdf_stale = kept is not None, kept is not None and kept != pdf_key
         build_site(edition, docs, staging / "html", facts, pdf_name=f"../{pdf_name}" if with_pdf else None,
-                   incomplete=incomplete)
+                   incomplete=incomplete, pdf_stale=pdf_stale)
         (staging / KEY_FILE).write_text(key + "\n", encoding="utf-8")
         _swap(staging, final)
     except BaseException:
@@ -124,6 +132,26 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
         raise
     return Assembled(final, len(docs), sum(len(d.figures) for d in docs), sum(len(d.tables) for d in docs),
                      len(facts), pages)
+
+
+def _keep_published_pdf(final: Path, staging: Path, pdf_name: str) -> str | None:
+    """Carry the published PDF into an HTML-only edition; returns the key it was made from ('' if unknown).
+
+    None when there is no published PDF. The caller compares the key with the current inputs to mark it stale.
+    """
+    pdf = final / pdf_name
+    if not pdf.is_file():
+        return None
+    try:
+        os.link(pdf, staging / pdf_name)  # same bytes, no copy; the swap never deletes what readers download
+    except OSError:
+        shutil.copy2(pdf, staging / pdf_name)
+    try:
+        key = (final / PDF_KEY_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+    (staging / PDF_KEY_FILE).write_text(key + "\n", encoding="utf-8")
+    return key
 
 
 def _swap(staging: Path, final: Path) -> None:

@@ -23,6 +23,7 @@ from . import paths, pins
 from .document import ChapterDoc, Figure, Prose, Table, label, resolve_roles, source_uses
 from .editions import Edition
 from .errors import AssemblyError
+from .markup import markdown_literal
 from .provenance import repository_url, summary
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -31,13 +32,12 @@ LIBRARY = "wmr-book.typ"    # functions drawing figures, tables and sources from
 DATA = "book.json"
 BODY = "body.typ"           # the chapters, written by pandoc
 FIG_ROOT = "figures"
-_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~^$@\"'&:;%=/?,])")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_:-]*$")
 
 
 def esc(text: str) -> str:
     """Backslash-escape every ASCII punctuation character (pandoc Markdown treats them all literally)."""
-    return _PUNCT.sub(r"\\\1", " ".join(str(text).split()))
+    return markdown_literal(text)
 
 
 def typst_string(text: str) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import paths, pins, style
 from .errors import ChapterError
+from .errors import shown as quoted
 from .facts import Fact, make_fact
 from .protocol import FACT_MIME, FIGURE_MIME, FIGURES_ENV, TABLE_MIME  # noqa: F401  (re-exported)
 
@@ -25,6 +26,17 @@ def _display(payload: dict, mime: str, text: str) -> None:
     from IPython.display import display
 
     display({mime: payload, "text/plain": text}, raw=True)
+
+
+def _cell() -> str:
+    """'in the cell executed as [7]': where the kernel is now, as the executed notebook numbers it."""
+    try:
+        from IPython import get_ipython
+
+        count = get_ipython().execution_count
+    except (ImportError, AttributeError):
+        return ""
+    return f"in the cell executed as [{count}]"
 
 
 def source_record(source_id: str) -> dict:
@@ -44,26 +56,37 @@ class Chapter:
         env = os.environ.get(FIGURES_ENV)
         self.figures_dir = Path(env) if env else paths.project_root() / "figures" / edition / slug
         self.facts: dict[str, Fact] = {}
-        self._ids: set[str] = set()
+        self._ids: dict[str, str] = {}    # figure/table id -> where it was first used (for the duplicate message)
+        self._fact_cells: dict[str, str] = {}
 
     # -- facts -----------------------------------------------------------------------------------
     def fact(self, name: str, value, *, unit: str, year, sources: list[str], fmt: str = "count",
              display: str | None = None, note: str = "") -> Fact:
         """Record a named value the prose can cite as {fact}`name`; returns the Fact (with .display)."""
         f = make_fact(name, value, unit=unit, year=year, sources=sources, fmt=fmt, display=display, note=note)
+        if name in self.facts:
+            raise ChapterError(f"Fact '{name}' is recorded twice in chapter '{self.slug}'"
+                               + (f" (run {self.run})" if self.run else "")
+                               + f": first {self._fact_cells[name]} as {quoted(self.facts[name].display)}, "
+                               f"again {_cell()} as {quoted(f.display)}.",
+                               expected="one recording per fact name", got=name,
+                               fix="give each fact its own name, or record it once")
         self.facts[name] = f
+        self._fact_cells[name] = _cell()
         _display(f.to_json(), FACT_MIME, f"{name} = {f.display}")
         return f
 
     # -- figures and tables ----------------------------------------------------------------------
-    def _claim(self, ident: str) -> str:
+    def _claim(self, ident: str, what: str = "") -> str:
         if not ID_RE.match(ident):
             raise ChapterError(f"Figure/table id '{ident}' is not valid.", expected="'fig-...' or 'tab-...' in lower-case-with-dashes",
                                got=ident, fix="rename the id")
+        here = f"{what} {_cell()}".strip()
         if ident in self._ids:
-            raise ChapterError(f"Figure/table id '{ident}' is used twice in chapter '{self.slug}'.",
+            raise ChapterError(f"Figure/table id '{ident}' is used twice in chapter '{self.slug}': first by "
+                               f"{self._ids[ident]}, again by {here}.",
                                expected="unique ids", got=ident, fix="give each figure and table its own id")
-        self._ids.add(ident)
+        self._ids[ident] = here
         return f"{self.run}-{ident}" if self.run else ident
 
     def _write(self, name: str, data: bytes) -> str:
@@ -73,7 +96,7 @@ class Chapter:
     def figure(self, ident: str, fig, *, title: str, caption: str, alt: str, data: pd.DataFrame,
                sources: list[str], units: str = "", note: str = "") -> None:
         """Save a matplotlib figure (PNG, SVG), its plotted data (CSV) and metadata (JSON); emit its payload."""
-        stem = self._claim(ident)
+        stem = self._claim(ident, f"figure {quoted(title)}")
         if not alt or not alt.strip():
             raise ChapterError(f"Figure '{ident}' has no alt text.", expected="a sentence describing what the figure shows",
                                got=repr(alt), fix="pass alt='...' describing the figure for readers who cannot see it")
@@ -98,7 +121,7 @@ class Chapter:
         """Emit a table (rendered as a real HTML/Typst table) and save its data as CSV."""
         from .fmt import FORMATS
 
-        stem = self._claim(ident)
+        stem = self._claim(ident, f"table {quoted(title)}")
         formats = formats or {}
         shown = df.copy()
         for col in shown.columns:

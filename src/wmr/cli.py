@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from . import editions, execute, paths, pins
-from .errors import ChapterError, ConfigError, PinError, WMRError
+from .errors import ChapterError, ConfigError, PinError, WMRError, shown
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -38,6 +38,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--publish-partial", action="store_true",
                    help="when chapters fail, still publish the others, marked as an incomplete edition")
     p.add_argument("--verbose", action="store_true", help="show full tracebacks")
+    p.add_argument("--no-wait", action="store_true",
+                   help="if another build of the edition is running, refuse at once instead of waiting for it")
     args = p.parse_args(argv)
     if args.jobs < 1:
         p.error(f"--jobs must be at least 1 (got {args.jobs})")
@@ -58,6 +60,7 @@ def _rel(path: Path) -> str:
 
 
 def cmd_verify() -> int:
+    paths.check_mirror()
     results = pins.verify_all()
     for r in results:
         status = "ok" if r.ok else "FAILED"
@@ -90,6 +93,7 @@ def _selected(edition: editions.Edition, chapters: str | None) -> list[editions.
 
 
 def _check_pins(edition: editions.Edition) -> None:
+    paths.check_mirror()
     failed = [r for r in pins.verify_all(list(edition.sources)) if not r.ok]
     if failed and not paths.mirror_dir().is_dir():
         raise PinError("The data mirror folder does not exist, and the pinned files could not be downloaded "
@@ -136,12 +140,22 @@ def failure_block(edition_id: str, res: execute.RunResult, verbose: bool) -> str
 
 
 def build_edition(edition: editions.Edition, args: argparse.Namespace) -> int:
+    """Build one edition holding its lock (one build per edition at a time), after healing crashed builds."""
+    from . import buildlock, recovery
+
+    if not cluster_address(args):  # on a cluster the workers hold the data and verify each pin as it is read
+        _check_pins(edition)
+    with buildlock.edition_lock(edition.id, wait=not args.no_wait, say=_say):
+        recovery.heal(edition.id, _say)
+        recovery.discard_unreadable_tidy(_say)
+        return _build_locked(edition, args)
+
+
+def _build_locked(edition: editions.Edition, args: argparse.Namespace) -> int:
     t0 = time.monotonic()
     edition_id = edition.id
     selected = _selected(edition, args.chapters)
     scheduler = cluster_address(args)
-    if not scheduler:  # on a cluster the workers hold the data and verify each pin as it is read
-        _check_pins(edition)
     runs = [run.name for c in selected for run in c.runs]
     _say(f"== {edition_id}: {len(selected)} chapter(s), {len(runs)} run(s), "
          + (f"on the Dask cluster at {scheduler}" if scheduler else f"up to {args.jobs} at a time"))
@@ -174,7 +188,7 @@ def build_edition(edition: editions.Edition, args: argparse.Namespace) -> int:
     from . import assemble
 
     missing = failed_slugs if args.publish_partial else []
-    done = assemble.assemble(edition, release_date=editions.release_date(edition_id), with_pdf=not args.html_only,
+    done = assemble.assemble(edition, release_date=edition.release_date, with_pdf=not args.html_only,
                              chapter_slugs=slugs, incomplete=missing)
     what = "unchanged (inputs as for the published edition)" if done.reused else \
         (f"assembled {done.chapters} chapters, {done.figures} figures, {done.tables} tables, {done.facts} facts"
@@ -212,7 +226,10 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, project: Path | None = None) -> int:
+    """Run a command; `project` (given by build.py: its own folder) is the project built, whatever the cwd."""
+    if project is not None:
+        os.environ[paths.ROOT_ENV] = str(project)
     args = parse_args(sys.argv[1:] if argv is None else argv)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the build as Ctrl-C does: kernels killed, nothing half-written
     try:
@@ -256,3 +273,10 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted: kernels stopped; finished chapters are kept, nothing half-written was published",
               file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: still one readable message (the traceback with --verbose), never a bare trace
+        if args.verbose:
+            traceback.print_exc()
+        error = WMRError(f"Unexpected internal error: {type(exc).__name__}: {shown(str(exc))}. The published "
+                         "edition was left as it was.", fix="rerun with --verbose and report the traceback")
+        print(f"error: {error.message()}", file=sys.stderr)
+        return 1

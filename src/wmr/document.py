@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 
 from . import chapter as chapter_api
+from . import freshness
 from .editions import ChapterConfig, Edition
 from .errors import AssemblyError
 from .execute import INJECTED_ID, chapters_dir, figures_dir
@@ -100,7 +101,13 @@ def _read_run(path: Path) -> nbformat.NotebookNode:
     if not path.is_file():
         raise AssemblyError("An executed chapter notebook is missing.", expected=str(path), got="no such file",
                             fix="build the chapter first (python build.py --chapters <slug>)")
-    return nbformat.read(path, as_version=4)
+    nb = nbformat.read(path, as_version=4)
+    altered = freshness.outputs_changes(nb)
+    if altered:
+        raise AssemblyError(f"The executed notebook {path.name} cannot be trusted.",
+                            expected="the facts, figures and tables recorded when it executed", got=altered,
+                            fix="rebuild the chapter (python build.py --chapters <slug>)")
+    return nb
 
 
 def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
@@ -148,8 +155,8 @@ def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
                         raise AssemblyError(f"Figure '{fig.id}' of chapter '{cfg.slug}' has no alt text.",
                                             expected="non-empty alt text", got=repr(fig.alt),
                                             fix="pass alt='...' to ch.figure()")
+                    _claim_ref(doc, run.key, fig)
                     doc.blocks.append(fig)
-                    doc.refs[(run.key, fig.id)] = fig
                 elif chapter_api.TABLE_MIME in data:
                     p = data[chapter_api.TABLE_MIME]
                     n_tab += 1
@@ -157,12 +164,23 @@ def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
                                 title=p["title"], caption=p["caption"], columns=p["columns"], numeric=p["numeric"],
                                 rows=p["rows"], sources=p["sources"], files=p["files"], note=p.get("note", ""),
                                 run=run.key)
+                    _claim_ref(doc, run.key, tab)
                     doc.blocks.append(tab)
-                    doc.refs[(run.key, tab.id)] = tab
     if not doc.title:
         raise AssemblyError(f"Chapter '{cfg.slug}' has no title.", expected="a '# Title' line in the first Markdown cell",
                             got="none", fix=f"add a level-1 heading to {cfg.notebook.name}")
     return doc
+
+
+def _claim_ref(doc: ChapterDoc, run: str | None, block: Figure | Table) -> None:
+    """Register a figure or table under its id; a second block with the same id in one run is refused."""
+    first = doc.refs.get((run, block.id))
+    if first is not None:
+        raise AssemblyError(f"Figure/table id '{block.id}' is used twice in chapter '{doc.slug}'"
+                            + (f" (run {run})" if run else "") + f": by {label(first)} and by {label(block)}.",
+                            expected="a different id for every figure and table", got=block.id,
+                            fix="rename one of them in the chapter notebook and rebuild it")
+    doc.refs[(run, block.id)] = block
 
 
 def _anchor(run: str | None, ident: str) -> str:

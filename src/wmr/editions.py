@@ -1,12 +1,14 @@
 """Edition configs (editions/<id>.toml): title, the sources pinned, and the chapters with their parameters."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import notebooks, paths, pins
+from . import configschema, notebooks, paths, pins
+from .configschema import shown
 from .errors import ConfigError
 
 DEFAULT_EDITION = "wmr-2026"
@@ -49,6 +51,7 @@ class Edition:
     parameters: dict
     chapters: tuple[ChapterConfig, ...] = field(default_factory=tuple)
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
+    release_date: dt.date | None = None   # the fixed publication date (the PDF's timestamp)
 
     def chapter(self, slug: str) -> ChapterConfig:
         for c in self.chapters:
@@ -61,8 +64,6 @@ class Edition:
 
 def release_date(edition_id: str):
     """The edition's fixed release date (used as the PDF timestamp so rebuilds are byte-identical)."""
-    import datetime as dt
-
     path = paths.project_root() / "editions" / f"{edition_id}.toml"
     value = tomllib.loads(path.read_text(encoding="utf-8")).get("release_date")
     if value is None:
@@ -70,16 +71,16 @@ def release_date(edition_id: str):
                           got="no release_date key", fix=f"add the publication date to {path.name}")
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise ConfigError(f"release_date of edition '{edition_id}' is not a date.", expected="e.g. release_date = 2026-11-30",
-                          got=repr(value), fix="write the date unquoted, as TOML dates are")
+                          got=shown(value), fix="write the date unquoted, as TOML dates are")
     return value
 
 
 def check_name(kind: str, value: object) -> str:
     """Refuse names that could be paths (`../x`, `/abs`) or odd strings: lower-case letters, digits, '-' and '_'."""
     if not isinstance(value, str) or not NAME_RE.match(value):
-        raise ConfigError(f"Invalid {kind} name {value!r}.",
+        raise ConfigError(f"Invalid {kind} name {shown(value)}.",
                           expected="lower-case letters, digits, '-' or '_' (at most 64; no '/', '.', spaces)",
-                          got=repr(value), fix=f"use a plain {kind} name such as 'wmr-2026' or 'regions'")
+                          got=shown(value), fix=f"use a plain {kind} name such as 'wmr-2026' or 'regions'")
     return value
 
 
@@ -89,7 +90,7 @@ def _language(raw: dict, path: Path) -> str:
     if not isinstance(value, str) or not LANGUAGE_RE.match(value):
         raise ConfigError(f"Edition config {path.name} has no valid 'language'.",
                           expected="an ISO 639 language code, optionally with a region: 'en' or 'en-GB'",
-                          got="no language key" if value is None else repr(value),
+                          got="no language key" if value is None else shown(value),
                           fix=f'add language = "en" (or the edition\'s language) to {path.name}')
     return value
 
@@ -107,7 +108,8 @@ def _check_parameters(slug: str, nb_path: Path, given: dict, declared: dict[str,
     if unknown:
         raise ConfigError(f"Chapter '{slug}' is given parameters its notebook does not declare: {unknown}.",
                           expected="names from the parameters cell of " + nb_path.name + ": " + ", ".join(declared),
-                          got=unknown, fix="remove them from the edition config or declare them in the notebook")
+                          got=", ".join(shown(k) for k in unknown),
+                          fix="remove them from the edition config or declare them in the notebook")
     missing = sorted(set(declared) - set(given))
     if missing:
         raise ConfigError(f"Chapter '{slug}' lacks parameters its notebook declares: {missing}.",
@@ -122,12 +124,25 @@ def _check_parameters(slug: str, nb_path: Path, given: dict, declared: dict[str,
                               fix="annotate the parameter in the notebook's parameters cell")
         if not isinstance(value, allowed) or (isinstance(value, bool) and want != "bool"):
             raise ConfigError(f"Parameter '{name}' of chapter '{slug}' has the wrong type.",
-                              expected=want, got=f"{_type_name(value)} {value!r}",
+                              expected=want, got=f"{_type_name(value)} {shown(value)}",
                               fix=f"give '{name}' a {want} value in the edition config")
+        _check_bounds(slug, nb_path, declared[name], value)
+
+
+def _check_bounds(slug: str, nb_path: Path, param: notebooks.Parameter, value: object) -> None:
+    """Refuse a number outside the range its parameters cell declares (`# ... range 1..50`)."""
+    if param.low is None and param.high is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return
+    if (param.low is not None and value < param.low) or (param.high is not None and value > param.high):
+        span = (f"from {param.low} to {param.high}" if param.low is not None and param.high is not None
+                else f"at least {param.low}" if param.low is not None else f"at most {param.high}")
+        raise ConfigError(f"Parameter '{param.name}' of chapter '{slug}' is out of range.",
+                          expected=f"{param.type_name} {span} (declared in the parameters cell of {nb_path.name})",
+                          got=shown(value), fix=f"give '{param.name}' a value {span} in the edition config")
 
 
 def load(edition_id: str) -> Edition:
-    """Parse and validate editions/<edition_id>.toml (chapters exist, parameters match, sources pinned)."""
+    """Parse and validate editions/<edition_id>.toml: schema, unique names, parameters, bounds, sources pinned."""
     check_name("edition", edition_id)
     root = paths.project_root()
     path = root / "editions" / f"{edition_id}.toml"
@@ -136,20 +151,33 @@ def load(edition_id: str) -> Edition:
                           got=edition_id, fix="pass --edition with one of the listed names")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"Edition config {path.name} is not valid TOML.", expected="TOML", got=str(exc),
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Edition config {path.name} is not valid TOML.", expected="TOML", got=shown(str(exc)),
                           fix="fix the syntax at the position given") from None
+    file = f"editions/{path.name}"
+    configschema.check_table(raw, configschema.EDITION_KEYS, "The edition config", file)
+    configschema.check_text_sizes(raw, f"A value in {file}", fix="shorten the value")
     language = _language(raw, path)
+    release = release_date(edition_id)  # checked now, before any kernel starts
     manifest = pins.load_manifest()
-    unknown = [s for s in raw.get("sources", []) if s not in manifest]
+    unknown = [s for s in raw["sources"] if s not in manifest]
     if unknown:
-        raise ConfigError(f"Edition '{edition_id}' pins unknown sources {unknown}.",
-                          expected="source ids from data/manifest.json: " + ", ".join(sorted(manifest)), got=unknown,
-                          fix="correct the 'sources' list of the edition config")
+        raise ConfigError(f"Edition '{edition_id}' pins unknown sources {[shown(s) for s in unknown]}.",
+                          expected="source ids from data/manifest.json: " + ", ".join(sorted(manifest)),
+                          got=", ".join(shown(s) for s in unknown), fix="correct the 'sources' list of the edition config")
     shared = dict(raw.get("parameters", {}))
     chapters = []
-    for number, ch in enumerate(raw.get("chapters", []), start=1):
-        slug = check_name("chapter", ch.get("slug"))
+    slugs: dict[str, int] = {}
+    run_names: dict[str, str] = {}
+    for number, ch in enumerate(raw["chapters"], start=1):
+        configschema.check_table(ch, configschema.CHAPTER_KEYS, f"Chapter {number}", file)
+        slug = check_name("chapter", ch["slug"])
+        if slug in slugs:
+            raise ConfigError(f"Chapter slug '{slug}' is used twice in {file}: by chapter {slugs[slug]} and "
+                              f"chapter {number} (their notebooks and figures would overwrite each other).",
+                              expected="a different slug for every [[chapters]] entry", got=f"slug = \"{slug}\" twice",
+                              fix=f"rename one of the two chapters in {file}")
+        slugs[slug] = number
         nb_path = paths.inside(root / ch["notebook"], root)
         nb = notebooks.read(nb_path)
         declared = notebooks.parameters(nb, nb_path)
@@ -157,19 +185,35 @@ def load(edition_id: str) -> Edition:
         base = {k: v for k, v in shared.items() if k in declared}
         base["edition"] = edition_id
         runs = []
-        for run in ch.get("runs", [{}]):
+        keys: dict[str, int] = {}
+        for index, run in enumerate(ch.get("runs", [{}]), start=1):
+            if "runs" in ch:
+                configschema.check_table(run, {"key": configschema.RUN_KEY}, f"Run {index} of chapter '{slug}'", file,
+                                         extra=True)
             run = dict(run)
             key = run.pop("key", None)
             if key is not None:
                 check_name("run key", key)
+                if key in keys:
+                    raise ConfigError(f"Run key '{key}' is used twice in chapter '{slug}' of {file}: by run "
+                                      f"{keys[key]} and run {index}.", expected="a different key for every run",
+                                      got=f"key = \"{key}\" twice", fix=f"rename one of the two runs in {file}")
+                keys[key] = index
             params = {**base, **own, **run}
             _check_parameters(slug + (f" (run {key})" if key else ""), nb_path, params, declared)
+            name = Run(slug, key, params).name
+            where = f"chapter '{slug}'" + (f" run '{key}'" if key else "")
+            if name in run_names:
+                raise ConfigError(f"Two runs of {file} would write the same executed notebook '{name}.ipynb': "
+                                  f"{run_names[name]} and {where}.", expected="distinct chapter slugs and run keys",
+                                  got=name, fix=f"rename the chapter or the run key in {file}")
+            run_names[name] = where
             runs.append(Run(slug, key, params))
         chapters.append(ChapterConfig(slug, number, nb_path, own, tuple(runs)))
     timeout = raw.get("cell_timeout", DEFAULT_CELL_TIMEOUT)
-    if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
+    if timeout < 1:
         raise ConfigError(f"cell_timeout of edition '{edition_id}' is not a positive whole number of seconds.",
-                          expected="e.g. cell_timeout = 600", got=repr(timeout), fix="write a positive integer")
+                          expected="e.g. cell_timeout = 600", got=shown(timeout), fix="write a positive integer")
     return Edition(id=edition_id, title=raw["title"], subtitle=raw.get("subtitle", ""),
-                   publisher=raw.get("publisher", ""), language=language, sources=tuple(raw.get("sources", [])),
-                   parameters=shared, chapters=tuple(chapters), cell_timeout=timeout)
+                   publisher=raw.get("publisher", ""), language=language, sources=tuple(raw["sources"]),
+                   parameters=shared, chapters=tuple(chapters), cell_timeout=timeout, release_date=release)

@@ -1,6 +1,16 @@
 """One error family for the whole tool: each says what happened, expected vs got, and the fix."""
 from __future__ import annotations
 
+SHOWN_CHARS = 60   # characters of a value quoted in a message
+
+
+def shown(value: object) -> str:
+    """`repr(value)`, cut to a few dozen characters with the full length said (a 10 MB value is never echoed)."""
+    text = repr(value)
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return f"{text[:SHOWN_CHARS]}… ({len(text):,} characters)"
+
 
 class WMRError(Exception):
     """Base error. Rendered as one readable paragraph by the command line (no traceback)."""
@@ -45,3 +55,7 @@ class ChapterError(WMRError):
 
 class AssemblyError(WMRError):
     """The HTML or PDF edition could not be assembled (unknown reference, missing alt text...)."""
+
+
+class BuildBusyError(WMRError):
+    """Another build of the same edition holds the edition's lock (and --no-wait was given)."""

@@ -21,7 +21,7 @@ from typing import Callable
 
 import nbformat
 
-from . import freshness, notebooks, paths, pins
+from . import freshness, notebooks, paths, pins, recovery
 from .editions import ChapterConfig, Edition, Run
 from .errors import ChapterError
 
@@ -251,7 +251,7 @@ def execute_runs(edition: Edition, chapters: list[ChapterConfig], workers: int |
         for res in results:
             emit(res)
         (root / "figures").mkdir(exist_ok=True)
-        staging_root = Path(tempfile.mkdtemp(prefix=f".staging-{edition.id}-", dir=root / "figures"))
+        staging_root = Path(tempfile.mkdtemp(prefix=recovery.staging_prefix(edition.id), dir=root / "figures"))
         running: dict = {}
         try:
             while queue or running:
@@ -303,6 +303,7 @@ def _finish(edition: Edition, ch: ChapterConfig, run: Run, inputs: dict, staging
             "key": freshness.key_of(inputs), "reads": reads}
     executed = nbformat.read(raw_out, as_version=4) if raw_out.exists() else None
     if outcome["ok"]:
+        meta["outputs"] = freshness.outputs_record(executed)  # the cache proves itself on reuse (issue 15)
         _publish_figures(staging, run, edition.id)
         paths.atomic_write_text(out_dir / f"{run.name}.ipynb", nbformat.writes(normalise(executed, meta)) + "\n")
         (out_dir / f"{run.name}.failed.ipynb").unlink(missing_ok=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from .errors import AssemblyError, ChapterError
+from .errors import AssemblyError, ChapterError, shown
 from .fmt import FORMATS
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -54,6 +54,12 @@ class Ledger:
         self.facts: dict[str, Fact] = dict(facts or {})
 
     def add(self, fact: Fact) -> None:
+        """Add a recorded fact; a second fact of the same name is refused (the prose could cite either)."""
+        if fact.name in self.facts:
+            raise AssemblyError(f"Fact '{fact.name}' is recorded twice in chapter '{self.chapter}': first as "
+                                f"{shown(self.facts[fact.name].display)}, again as {shown(fact.display)}.",
+                                expected="one recording per fact name", got=fact.name,
+                                fix="give each fact its own name in the chapter notebook and rebuild it")
         self.facts[fact.name] = fact
 
     def get(self, name: str, where: str = "") -> Fact:

@@ -17,7 +17,7 @@ import nbformat
 
 from . import notebooks, paths, pins
 from .editions import Run
-from .protocol import FIGURE_MIME, TABLE_MIME
+from .protocol import FACT_MIME, FIGURE_MIME, TABLE_MIME
 
 
 @functools.cache
@@ -91,6 +91,40 @@ def output_files(nb: nbformat.NotebookNode) -> list[str]:
     return files
 
 
+def outputs_record(nb: nbformat.NotebookNode) -> dict:
+    """The facts, figures and tables an executed notebook holds: their names and a digest of their payloads.
+
+    Kept with the cache key when the run executes, so a cached notebook that has since lost or changed an
+    output (still valid JSON) is not trusted.
+    """
+    names, h = [], hashlib.sha256()
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            for mime, kind, field in ((FACT_MIME, "fact", "name"), (FIGURE_MIME, "figure", "id"),
+                                      (TABLE_MIME, "table", "id")):
+                payload = data.get(mime)
+                if isinstance(payload, dict):
+                    names.append(f"{kind} {payload.get(field)}")
+                    h.update(json.dumps(payload, sort_keys=True).encode() + b"\0")
+    return {"names": names, "digest": h.hexdigest()}
+
+
+def outputs_changes(nb: nbformat.NotebookNode) -> str | None:
+    """Why the notebook's outputs are not those recorded when it executed (None: they are)."""
+    recorded = nb.metadata.get("wmr", {}).get("outputs")
+    if not isinstance(recorded, dict) or not isinstance(recorded.get("names"), list):
+        return "no record of its facts, figures and tables (executed by an older version of the build)"
+    now = outputs_record(nb)
+    if now["digest"] == recorded.get("digest"):
+        return None
+    lost = [n for n in recorded["names"] if n not in now["names"]]
+    if lost:
+        return f"the executed notebook lost {len(lost)} recorded output(s): " + ", ".join(lost[:5]) + \
+            (", ..." if len(lost) > 5 else "")
+    return "the executed notebook's facts, figures or tables differ from those recorded when it ran"
+
+
 def read_executed(path: Path) -> nbformat.NotebookNode | None:
     """An executed notebook without schema validation (fast; it was validated when written), or None."""
     from nbformat.v4.rwbase import rejoin_lines
@@ -120,6 +154,9 @@ def stale_reasons(executed: nbformat.NotebookNode | None, inputs: dict, fig_dir:
         reasons.append(_dict_changes("dependency versions", old.get("dependencies", {}), inputs["dependencies"]))
     if old.get("kernel") != inputs["kernel"]:
         reasons.append(f"kernel changed: {old.get('kernel')} -> {inputs['kernel']}")
+    altered = outputs_changes(executed)
+    if altered:
+        reasons.append(altered)
     changed = _read_changes(meta.get("reads", {}))
     if changed:
         reasons.append("pinned data changed: " + ", ".join(changed))

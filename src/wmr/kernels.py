@@ -13,6 +13,8 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
+from . import recovery
+
 _LIVE: list["IpcKernelManager"] = []
 _OWNER: dict = {"task": None, "stderr": None}  # set by the run task (one task at a time per worker process)
 
@@ -28,7 +30,7 @@ class IpcKernelManager(AsyncKernelManager):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.transport = "ipc"
-        self._socket_dir = Path(tempfile.mkdtemp(prefix="wmr-kernel-"))
+        self._socket_dir = Path(tempfile.mkdtemp(prefix=recovery.socket_prefix()))
         self.ip = str(self._socket_dir / "kernel")
         self.owner = _OWNER["task"]
         _LIVE.append(self)

@@ -5,6 +5,7 @@ import ast
 import copy
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -15,6 +16,8 @@ from . import paths
 from .errors import ConfigError
 
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
+# Bounds a parameter declares in its comment: `top_n: int = 10  # countries shown (range 1..50)`; either end optional.
+RANGE_RE = re.compile(r"\brange\s+(-?\d+(?:\.\d+)?)?\s*\.\.\s*(-?\d+(?:\.\d+)?)?")
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,8 @@ class Parameter:
     type_name: str   # 'str', 'int', 'float', 'bool', 'list', 'dict' or 'None'
     default: str     # source text of the default
     help: str
+    low: float | None = None    # smallest allowed value (from `range LOW..HIGH` in the comment)
+    high: float | None = None   # largest allowed value
 
 
 _PARSED: dict[str, nbformat.NotebookNode] = {}
@@ -91,12 +96,21 @@ def parameters(nb: nbformat.NotebookNode, path: Path) -> dict[str, Parameter]:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             comment = lines[node.end_lineno - 1].partition("#")[2].strip()
             default = ast.get_source_segment(source, node.value) or "" if node.value is not None else ""
-            out[node.target.id] = Parameter(node.target.id, ast.unparse(node.annotation).lower(), default, comment)
+            bounds = RANGE_RE.search(comment)
+            low, high = (None, None) if bounds is None else (_number(bounds.group(1)), _number(bounds.group(2)))
+            out[node.target.id] = Parameter(node.target.id, ast.unparse(node.annotation).lower(), default, comment,
+                                            low, high)
         elif isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     out[target.id] = Parameter(target.id, "none", ast.get_source_segment(source, node.value) or "", "")
     return out
+
+
+def _number(text: str | None) -> float | None:
+    if text is None:
+        return None
+    return float(text) if "." in text else int(text)
 
 
 def code_fingerprint(nb: nbformat.NotebookNode) -> str:

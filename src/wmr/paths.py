@@ -31,7 +31,31 @@ def mirror_dir() -> Path:
     """The local mirror of pinned sources: $WMR_DATA_MIRROR, else ../shared/wmr-sources beside the project."""
     env = os.environ.get(MIRROR_ENV)
     path = Path(env) if env else project_root().parent / "shared" / "wmr-sources"
-    return path.resolve()
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as exc:  # Python reports a symbolic-link loop as RuntimeError
+        raise PinError("The data mirror path cannot be resolved: it is a symbolic link loop.",
+                       expected="a folder holding the pinned sources (one sub-folder per source)",
+                       got=f"{path} ({exc})",
+                       fix=f"point the link at the real mirror folder, or set {MIRROR_ENV}=/path/to/wmr-sources") from None
+
+
+def check_mirror() -> Path | None:
+    """The mirror folder if it exists (None if absent: pins may still download); a PinError if it is unusable."""
+    path = mirror_dir()
+    fix = f"put the mirror folder at ../shared/wmr-sources beside the project, or set {MIRROR_ENV}=/path/to/wmr-sources"
+    if not path.exists():
+        return None
+    if not path.is_dir():
+        raise PinError("The data mirror path is a file, not a folder.",
+                       expected="a folder holding the pinned sources (one sub-folder per source)",
+                       got=f"a file at {path}", fix=fix)
+    try:
+        os.listdir(path)
+    except OSError as exc:
+        raise PinError("The data mirror folder cannot be read.", expected="a readable folder of pinned sources",
+                       got=f"{path}: {exc.strerror or exc}", fix="make the folder readable (permissions), or " + fix) from None
+    return path
 
 
 def require_mirror() -> Path:

@@ -158,25 +158,39 @@ def verify_file(pin: FilePin, path: Path) -> Path:
 
 
 def _download(pin: FilePin, target: Path) -> None:
-    """Fetch a pin absent from the mirror into the cache; verified by the caller."""
+    """Fetch a pin absent from the mirror into the cache as pooch does: to a temporary file, checked, then moved.
+
+    Size and sha256 are checked before the file takes its place, so a corrupt download never enters the cache.
+    """
     if os.environ.get(OFFLINE_ENV):
         raise PinError(f"Pinned file {pin.source}/{pin.name} is not in the mirror, and downloads are disabled.",
                        expected=str(paths.mirror_dir() / pin.source / pin.name), got="no such file",
                        fix=f"restore the file in the mirror (or set WMR_DATA_MIRROR), or unset {OFFLINE_ENV} "
                            f"to download it from {pin.download_url}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
+    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{pin.name}.", suffix=f".tmp-{os.getpid()}",
+                                     delete=False) as tmp:
         try:
             with urllib.request.urlopen(pin.download_url, timeout=30) as resp:  # noqa: S310 (pinned https URL)
                 shutil.copyfileobj(resp, tmp)
-        except Exception as exc:  # network errors come in many types
+        except BaseException as exc:  # network errors come in many types; Ctrl-C leaves no partial file either
             os.unlink(tmp.name)
+            if not isinstance(exc, Exception):
+                raise
             mirror = paths.mirror_dir()
             where = "the mirror" if mirror.is_dir() else f"the mirror (the folder {mirror} does not exist)"
             raise PinError(f"Pinned file {pin.source}/{pin.name} is not in {where} and could not be downloaded.",
                            expected=f"the file in the mirror, or a download from {pin.download_url}",
                            got=f"{type(exc).__name__}: {exc}",
                            fix="put the mirror at ../shared/wmr-sources (or set WMR_DATA_MIRROR), or allow network access") from None
+    size, digest = os.path.getsize(tmp.name), sha256_of(Path(tmp.name))
+    if size != pin.bytes or digest != pin.sha256:
+        os.unlink(tmp.name)
+        raise PinError(f"The download of pinned file {pin.source}/{pin.name} does not match its pin; it was deleted "
+                       "and nothing was cached.", expected=f"{pin.bytes} bytes, sha256 {pin.sha256}",
+                       got=f"{size} bytes, sha256 {digest} from {pin.download_url}",
+                       fix="retry later (the download may have been cut short), or put the original file in the "
+                           "mirror; if the publisher changed the file, re-pin with `python build.py pin` and review the diff")
     os.replace(tmp.name, target)
 
 

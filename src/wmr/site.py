@@ -20,6 +20,7 @@ from markupsafe import Markup
 from . import pins
 from .document import ChapterDoc, Figure, Prose, Table, label, resolve_roles, source_uses
 from .editions import Edition
+from .markup import markdown_literal
 from .pagecheck import check_page
 from .provenance import summary
 from .searchindex import index_script
@@ -87,10 +88,10 @@ def _render_role(kind: str, payload) -> str:
     if kind == "fact":
         fact, doc, run = payload
         fid = html.escape(fact_id(doc, run, fact.name))
-        return f'<a class="fact" href="#fact-{fid}" data-fact="{fid}">{html.escape(fact.display)}</a>'
+        return f'<a class="fact" href="#fact-{fid}" data-fact="{fid}">{markdown_literal(fact.display)}</a>'
     if kind == "numref":
         return f'<a class="xref" href="#{html.escape(payload.anchor)}">{label(payload)}</a>'
-    return html.escape(payload)
+    return markdown_literal(payload)  # a value is text: never Markdown, HTML or a link
 
 
 def _inline_text(token) -> str:
@@ -178,12 +179,13 @@ def _write(target: Path, name: str, page: str, source: str = "") -> None:
 
 
 def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: dict, pdf_name: str | None,
-               incomplete: list[str] | None = None) -> None:
+               incomplete: list[str] | None = None, pdf_stale: bool = False) -> None:
     """Write the whole site into `target` (a fresh staging folder); `incomplete` names chapters left out."""
     env = _env()
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(TEMPLATES / "assets", target / "assets")
-    common = {"edition": edition, "chapters": docs, "pdf_name": pdf_name, "incomplete": incomplete or []}
+    common = {"edition": edition, "chapters": docs, "pdf_name": pdf_name, "incomplete": incomplete or [],
+              "pdf_stale": pdf_stale}  # an HTML-only build kept a PDF made from older inputs
     searchable: list[dict] = []
     index = env.get_template("index.html.j2").render(current=None, sections=[], page="index", prev=None,
                                                      next=docs[0] if docs else None, **common)

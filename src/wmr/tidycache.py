@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,7 +28,12 @@ def cached_table(name: str, version: str, inputs: list[tuple[str, str]],
     key = hashlib.sha256("\0".join([name, version, *digests]).encode()).hexdigest()[:20]
     target = paths.cache_dir() / "tidy" / f"{name}-{key}.parquet"
     if target.exists():
-        return pd.read_parquet(target)
+        try:
+            return pd.read_parquet(target)
+        except Exception as exc:  # truncated or corrupt (pyarrow raises several types): rebuild from the raw file
+            print(f"notice: discarded the unreadable tidy cache file {target.name} ({type(exc).__name__}); "
+                  "rebuilding it from the verified raw file", file=sys.stderr)
+            target.unlink(missing_ok=True)
     try:
         df = parse(*resolved)
     except WMRError as exc:  # name the pinned files, so a changed layout points straight at its source
