@@ -43,14 +43,11 @@ def key_facts(ims_source: str, stock_year: int, remittance_year: int, refugee_ye
     ims_src = [ims_source]
     head = migrants.headline(ims_source, stock_year)
     pop_src = migrants.population_source(ims_source)
-    pop_note = ("" if head["population_year"] == stock_year else
-                f"World population of {head['population_year']}, the latest year in the pinned population data.")
     out = [
         _spec("International migrants", "migrants_total", head["total"], "persons", stock_year, ims_src, "millions"),
-        _spec("International migrants, % of world population" + (
-              f" (population of {head['population_year']})" if pop_note else ""), "migrants_share_pct", round(head["share_pct"], 4),
-              "percent", stock_year, [*ims_src, pop_src] if pop_src != ims_source else ims_src, "percent",
-              note=pop_note),
+        _spec("International migrants, % of world population", "migrants_share_pct", round(head["share_pct"], 4),
+              "percent", stock_year, [*ims_src, pop_src], "percent",
+              note=f"World population of {stock_year} from {pop_src} (Table 2), the population UN DESA divides by."),
         _spec("Female share of international migrants", "migrants_female_share_pct",
               round(head["female_share_pct"], 4), "percent", stock_year, ims_src, "percent"),
     ]
@@ -85,11 +82,6 @@ def key_facts(ims_source: str, stock_year: int, remittance_year: int, refugee_ye
               mmp_total(mmp_year), "persons", mmp_year, [MMP], "count"),
     ]
     return out
-
-
-def population_year(ims_source: str, stock_year: int) -> int:
-    """Year of the world population the migrant share is measured against (stock year, or latest before it)."""
-    return migrants.world_population_near(ims_source, stock_year)["year"]
 
 
 population_source = migrants.population_source
