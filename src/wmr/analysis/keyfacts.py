@@ -56,7 +56,7 @@ def key_facts(ims_source: str, stock_year: int, remittance_year: int, refugee_ye
     out += _ranked("top_origin", "Country of origin", migrants.top_origins(ims_source, stock_year, top_n),
                    "migrants", "persons", stock_year, ims_src, fmt.millions)
     rem = remittances.totals(remittance_year)
-    rem_src = [remittances.SOURCE]
+    rem_src = remittances.sources_for(remittance_year)
     out += [
         _spec("International remittances, worldwide", "remittances_world", rem["world_usd"], "US$ (current)",
               remittance_year, rem_src, "usd_billions"),
@@ -75,9 +75,10 @@ def key_facts(ims_source: str, stock_year: int, remittance_year: int, refugee_ye
               "millions"),
         _spec("Asylum-seekers", "asylum_seekers", ref["asylum_seekers"], "persons", refugee_year, un, "millions"),
         _spec("Internally displaced persons, conflict and violence (end of year)", "idps_conflict",
-              idp["conflict_idps"], "persons", idp_year, [displacement.IDMC], "millions", note=idp["file"]),
+              idp["conflict_idps"], "persons", idp_year, displacement.idp_sources(idp_year), "millions", note=idp["file"]),
         _spec("Internally displaced persons, disasters (end of year)", "idps_disaster", idp["disaster_idps"], "persons",
-              idp_year, [displacement.IDMC], "millions", note=idp["file"]),
+              idp_year, displacement.idp_sources(idp_year), "millions", note=idp["file"]),
+        *headline_totals(refugee_year, idp_year),
         _spec("Migrants recorded dead or missing (Missing Migrants Project)", "mmp_dead_missing",
               mmp_total(mmp_year), "persons", mmp_year, [MMP], "count"),
     ]
@@ -85,6 +86,17 @@ def key_facts(ims_source: str, stock_year: int, remittance_year: int, refugee_ye
 
 
 population_source = migrants.population_source
+
+HEADLINE_LABELS = {"displaced_total": "People displaced in total (refugees, asylum-seekers, other people in need of "
+                                      "international protection, IDPs from conflict and disasters)",
+                   "refugees_incl_unrwa": "Refugees under UNHCR and UNRWA mandates",
+                   "stateless": "Stateless persons"}
+
+
+def headline_totals(refugee_year: int, idp_year: int) -> list[KeyFact]:
+    """The WMR's headline totals (displaced in total, refugees incl. UNRWA, stateless) as key facts."""
+    return [KeyFact(HEADLINE_LABELS[f["name"]], {"display": None, **f})
+            for f in displacement.headline_facts(refugee_year, idp_year, fmt.millions) if f["name"] in HEADLINE_LABELS]
 
 
 def mmp_total(year: int) -> int:

@@ -246,7 +246,9 @@ def emigrant_coverage(ims_source: str, year: int, region: str) -> Coverage:
 # ---------------------------------------------------------------------------------------------- remittances
 
 def _remittance_countries(year: int) -> pd.DataFrame:
-    df = remittance_source.load_knomad_inflows()
+    from . import remittances
+
+    df = remittance_source.load_inflows(remittances.source_for(year))
     df = df[(df["kind"] == "country") & (df["year"] == year)]
     if df.empty:
         raise ValueError(f"no KNOMAD remittance inflows for {year}")
@@ -370,7 +372,9 @@ def idps_by_country(year: int) -> pd.DataFrame:
                             "disaster_idps": t.get("Disaster", pd.Series(index=t.index, dtype=float)).to_numpy()})
         file = idmc.FILE_DISAGGREGATED
     else:
-        raise ValueError(f"no IDMC IDP stocks by country for {year} (pinned: 2008-{displacement.DISAGGREGATED_YEAR})")
+        out = displacement.gdidata_by_country(year)
+        out.insert(1, "name", [name(c) for c in out["iso3"]])
+        return out.sort_values("iso3").reset_index(drop=True)
     out["file"] = file
     return out.sort_values("iso3").reset_index(drop=True)
 
