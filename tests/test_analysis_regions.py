@@ -42,29 +42,31 @@ def test_emigrants_by_region_with_unallocated_and_unspecified_equal_world_total(
     assert emi[R.NOT_SPECIFIED] == unknown
 
 
-def test_regional_totals_match_the_un_2020_destination_workbook():
-    """Independent check: UN DESA's own regional rows (Europe there includes the Channel Islands, unallocated here)."""
-    wb = ims.load_destination_2020()
-    wb = wb[(wb["kind"] == "region") & (wb["sex"] == "total") & (wb["year"] == 2020)]
+@pytest.mark.parametrize("source,year", [("undesa-ims-2020-bilateral", 2020), ("undesa-ims-2024-bilateral", 2024)])
+def test_six_regional_totals_equal_the_official_workbook_rows(source, year):
+    """Independent check: UN DESA's own regional rows, with Taiwan in Asia and the Channel Islands in Europe."""
+    wb = ims.destination_workbook(source)
+    wb = wb[(wb["kind"] == "region") & (wb["sex"] == "total") & (wb["year"] == year)]
     un = dict(zip(wb["name"].str.upper(), wb["migrants"]))
-    ours = R.immigrants_by_region("undesa-ims-2020-bilateral", 2020).set_index("region")["migrants"]
+    assert len(un) == 6
+    ours = R.immigrants_by_region(source, year).set_index("region")["migrants"]
     for region in m49.WMR_REGIONS:
-        expected = un[region.upper()]
-        if region == "Europe":
-            expected -= 84_087  # Channel Islands 2020, workbook value; XCX is unallocated here
-        assert ours[region] == expected, region
-    assert ours["Europe"] == 86_621_981
-    assert ours[R.UNALLOCATED] == 84_087
+        assert ours[region] == un[region.upper()], region
+    assert ours[R.UNALLOCATED] == 0
+
+
+def test_taiwan_and_channel_islands_are_allocated_where_un_desa_puts_them():
+    assert m49.region_of()["TWN"] == "Asia" and m49.region_of()["XCX"] == "Europe"
+    assert "TWN" in set(R.members("Asia")["iso3"]) and "XCX" in set(R.members("Europe")["iso3"])
+    assert R.unallocated_stock("undesa-ims-2024-bilateral", 2024).empty
 
 
 def test_spot_values_2024_edition():
     s = "undesa-ims-2024-bilateral"
+    # the 2024 workbook's regional rows (source.toml spot values)
     assert R.immigrants_by_region(s, 2024).set_index("region")["migrants"].to_dict() == {
-        "Africa": 29_180_440, "Asia": 91_033_877, "Europe": 93_965_964, "Latin America and the Caribbean": 17_510_527,
-        "Northern America": 61_207_877, "Oceania": 9_901_164, R.UNALLOCATED: 1_221_964}
-    un = R.unallocated_stock(s, 2024).set_index("iso3")
-    assert set(un.index) == {"TWN", "XCX"}
-    assert un.loc["TWN", "immigrants"] == 1_136_425
+        "Africa": 29_180_440, "Asia": 92_170_302, "Europe": 94_051_503, "Latin America and the Caribbean": 17_510_527,
+        "Northern America": 61_207_877, "Oceania": 9_901_164, R.UNALLOCATED: 0}
 
 
 def test_series_links_and_rankings_are_consistent():
@@ -103,11 +105,12 @@ def test_coverage_counts():
     assert na.text() == "5 of 5 countries and areas"
     oceania = R.stock_coverage(s, 2024, "Oceania")
     assert (oceania.n, oceania.total) == (23, 29)
-    # the region sizes are those of the M49 table (Antarctica belongs to no region)
+    # the region sizes are those of the M49 table (Antarctica belongs to no region), plus Taiwan Province of
+    # China in Asia and the Channel Islands in Europe, as UN DESA allocates them
     sizes = {r: len(R.members(r)) for r in m49.WMR_REGIONS}
-    assert sizes == {"Africa": 60, "Asia": 50, "Europe": 51, "Latin America and the Caribbean": 52,
+    assert sizes == {"Africa": 60, "Asia": 51, "Europe": 52, "Latin America and the Caribbean": 52,
                      "Northern America": 5, "Oceania": 29}
-    assert sum(sizes.values()) == len(m49.load_m49()) - 1
+    assert sum(sizes.values()) == len(m49.load_m49()) - 1 + 2
 
 
 def test_remittances_by_region_add_up_and_report_coverage():

@@ -65,6 +65,8 @@ def cmd_verify() -> int:
     for r in results:
         status = "ok" if r.ok else "FAILED"
         _say(f"{status:6} {r.source:28} {r.files:2} files {r.bytes:>12,} bytes" + (f"\n{r.problem}" if r.problem else ""))
+    for folder in pins.unpinned_folders():
+        _say(f"{'unpinned':8} {folder:28} (in the mirror, not in data/manifest.json: not read; `build.py pin` adopts it)")
     bad = [r for r in results if not r.ok]
     _say(f"{len(results) - len(bad)} of {len(results)} sources verified")
     return 1 if bad else 0

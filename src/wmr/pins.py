@@ -231,6 +231,15 @@ class VerifyResult:
     problem: str = ""
 
 
+def unpinned_folders() -> list[str]:
+    """Folders of the mirror that no pin names: a mirror may hold more sources than the manifest (not an error)."""
+    mirror = paths.mirror_dir()
+    if not mirror.is_dir():
+        return []
+    pinned = set(load_manifest())
+    return sorted(p.name for p in mirror.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name not in pinned)
+
+
 def verify_all(source_ids: list[str] | None = None) -> list[VerifyResult]:
     """Verify every pinned file (or those of `source_ids`); one result per source, errors collected."""
     manifest = load_manifest()

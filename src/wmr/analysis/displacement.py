@@ -2,7 +2,8 @@
 
 IDMC series join files of different vintages only where one file stops and the next begins (country-year
 file to 2022, the 2023 figure-level file for 2023, the events file for disaster displacements after 2023);
-each row says which file it came from.
+each row says which file it came from. IDP stocks after 2023 exist only in the iom-gdidata files: a stock
+series that reaches them is read from those files alone (end-2009..end-2024), so it keeps one vintage pair.
 """
 from __future__ import annotations
 
@@ -12,8 +13,31 @@ from ..sources import idmc, unhcr
 
 UNHCR = "unhcr-population"
 IDMC = "idmc-gidd"
+GDIDATA = idmc.GDIDATA
 COUNTRY_YEAR_LAST = 2022
 DISAGGREGATED_YEAR = 2023
+
+
+def idp_source(last: int) -> str:
+    """The pinned source of IDP stocks for a series ending in `last`: idmc-gidd to 2023, iom-gdidata after."""
+    return IDMC if last <= DISAGGREGATED_YEAR else GDIDATA
+
+
+def idp_sources(last: int) -> list[str]:
+    return [idp_source(last)]
+
+
+def gdidata_by_country(year: int) -> pd.DataFrame:
+    """IDPs at the end of `year` from iom-gdidata: iso3, conflict_idps, disaster_idps (NaN = no figure), file."""
+    d = idmc.load_gdidata_stocks()
+    d = d[d["year"] == year]
+    if d.empty:
+        raise ValueError(f"no IDMC IDP stocks in {GDIDATA} for {year}")
+    t = d.groupby(["iso3", "cause"])["idps"].sum().unstack("cause").astype("float64")
+    return pd.DataFrame({"iso3": t.index.to_numpy(),
+                         "conflict_idps": t.get("conflict", pd.Series(index=t.index, dtype=float)).to_numpy(),
+                         "disaster_idps": t.get("disaster", pd.Series(index=t.index, dtype=float)).to_numpy(),
+                         "file": d.groupby("iso3")["file"].first().reindex(t.index).to_numpy()})
 
 
 def refugee_totals(year: int) -> dict:
@@ -40,7 +64,16 @@ def refugee_series(first: int, last: int) -> pd.DataFrame:
 
 
 def idp_stocks(last: int) -> pd.DataFrame:
-    """year, conflict_idps, disaster_idps, file: IDPs at the end of each year 2008..last (NaN = no figure)."""
+    """year, conflict_idps, disaster_idps, file: IDPs at the end of each year to `last` (NaN = no figure)."""
+    if idp_source(last) == GDIDATA:
+        d = idmc.load_gdidata_stocks()
+        d = d[d["year"] <= last]
+        t = d.groupby(["year", "cause"])["idps"].sum().unstack("cause").astype("float64")
+        out = pd.DataFrame({"year": t.index.astype("int64"), "conflict_idps": t["conflict"].to_numpy(),
+                            "disaster_idps": t["disaster"].to_numpy(),
+                            "file": d.groupby("year")["file"].first().reindex(t.index).to_numpy()})
+        out.loc[out["disaster_idps"].eq(0), "disaster_idps"] = float("nan")  # no disaster stocks before 2019
+        return out.reset_index(drop=True)
     cy = idmc.load_country_year()
     out = cy.groupby("year", as_index=False).agg(conflict_idps=("conflict_stock", lambda s: s.sum(min_count=1)),
                                                  disaster_idps=("disaster_stock", lambda s: s.sum(min_count=1)))
@@ -86,3 +119,67 @@ def idp_totals(year: int) -> dict:
         raise ValueError(f"no IDMC IDP figures for {year}")
     r = row.iloc[-1]
     return {"conflict_idps": float(r["conflict_idps"]), "disaster_idps": float(r["disaster_idps"]), "file": r["file"]}
+
+
+# Components of people displaced in total, as the WMR 2024 defines it (fact name, label, where it comes from).
+DISPLACED_COMPONENTS = (
+    ("refugees", "refugees under UNHCR's mandate", UNHCR),
+    ("unrwa", "Palestine refugees under UNRWA's mandate", UNHCR),
+    ("asylum_seekers", "asylum-seekers", UNHCR),
+    ("oip", "other people in need of international protection", UNHCR),
+    ("conflict_idps", "people internally displaced by conflict and violence", "idp"),
+    ("disaster_idps", "people internally displaced by disasters", "idp"),
+)
+
+
+def displaced_total(year: int) -> dict:
+    """People displaced in total at the end of `year` (WMR 2024 definition), with each component.
+
+    Returns {'total', 'year', 'components': [{'name', 'label', 'value', 'year', 'source', 'file'}]}. All
+    components are end-`year` stocks, so the total adds like with like; a missing component is an error.
+    """
+    ref = refugee_totals(year)
+    idp = idp_totals(year)
+    components = []
+    for key, label, where in DISPLACED_COMPONENTS:
+        value = ref[key] if where == UNHCR else idp[key]
+        if pd.isna(value):
+            raise ValueError(f"no figure for {label} at the end of {year}")
+        components.append({"name": key, "label": label, "value": float(value), "year": year,
+                           "source": UNHCR if where == UNHCR else idp_source(year),
+                           "file": "" if where == UNHCR else idp["file"]})
+    return {"total": sum(c["value"] for c in components), "year": year, "components": components}
+
+
+def components_note(components: list[dict], shown) -> str:
+    """'refugees under UNHCR's mandate 31.0 million (end-2024, unhcr-population); ...' for a fact's provenance."""
+    return "; ".join(f"{c['label']} {shown(c['value'])} (end-{c['year']}, {c['source']}"
+                     + (f"/{c['file']}" if c.get("file") else "") + ")" for c in components)
+
+
+def headline_facts(refugee_year: int, idp_year: int, shown) -> list[dict]:
+    """The WMR headline totals as fact specs (Chapter.fact keyword arguments), components in each note.
+
+    - displaced_total: everyone displaced at the end of the latest year both UNHCR and IDMC cover;
+    - refugees_incl_unrwa: refugees under UNHCR and UNRWA mandates at the end of `refugee_year`;
+    - stateless: stateless persons (UNHCR) at the end of `refugee_year`.
+    """
+    common = min(refugee_year, idp_year)
+    total = displaced_total(common)
+    ref = refugee_totals(refugee_year)
+    refugee_parts = [{"label": "refugees under UNHCR's mandate", "value": ref["refugees"], "year": refugee_year,
+                      "source": UNHCR},
+                     {"label": "Palestine refugees under UNRWA's mandate", "value": ref["unrwa"], "year": refugee_year,
+                      "source": UNHCR}]
+    sources = sorted({c["source"] for c in total["components"]})
+    return [
+        {"name": "displaced_total", "value": total["total"], "unit": "persons", "year": common, "sources": sources,
+         "fmt": "millions", "note": "Sum of: " + components_note(total["components"], shown)},
+        {"name": "displaced_total_year", "value": common, "unit": "year", "year": common, "sources": sources,
+         "fmt": "year"},
+        {"name": "refugees_incl_unrwa", "value": ref["refugees"] + ref["unrwa"], "unit": "persons",
+         "year": refugee_year, "sources": [UNHCR], "fmt": "millions",
+         "note": "Sum of: " + components_note(refugee_parts, shown)},
+        {"name": "stateless", "value": ref["stateless"], "unit": "persons", "year": refugee_year, "sources": [UNHCR],
+         "fmt": "millions", "note": f"Stateless persons under UNHCR's statelessness mandate, end-{refugee_year}"},
+    ]

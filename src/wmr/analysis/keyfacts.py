@@ -43,14 +43,11 @@ def key_facts(ims_source: str, stock_year: int, remittance_year: int, refugee_ye
     ims_src = [ims_source]
     head = migrants.headline(ims_source, stock_year)
     pop_src = migrants.population_source(ims_source)
-    pop_note = ("" if head["population_year"] == stock_year else
-                f"World population of {head['population_year']}, the latest year in the pinned population data.")
     out = [
         _spec("International migrants", "migrants_total", head["total"], "persons", stock_year, ims_src, "millions"),
-        _spec("International migrants, % of world population" + (
-              f" (population of {head['population_year']})" if pop_note else ""), "migrants_share_pct", round(head["share_pct"], 4),
-              "percent", stock_year, [*ims_src, pop_src] if pop_src != ims_source else ims_src, "percent",
-              note=pop_note),
+        _spec("International migrants, % of world population", "migrants_share_pct", round(head["share_pct"], 4),
+              "percent", stock_year, [*ims_src, pop_src], "percent",
+              note=f"World population of {stock_year} from {pop_src} (Table 2), the population UN DESA divides by."),
         _spec("Female share of international migrants", "migrants_female_share_pct",
               round(head["female_share_pct"], 4), "percent", stock_year, ims_src, "percent"),
     ]
@@ -59,7 +56,7 @@ def key_facts(ims_source: str, stock_year: int, remittance_year: int, refugee_ye
     out += _ranked("top_origin", "Country of origin", migrants.top_origins(ims_source, stock_year, top_n),
                    "migrants", "persons", stock_year, ims_src, fmt.millions)
     rem = remittances.totals(remittance_year)
-    rem_src = [remittances.SOURCE]
+    rem_src = remittances.sources_for(remittance_year)
     out += [
         _spec("International remittances, worldwide", "remittances_world", rem["world_usd"], "US$ (current)",
               remittance_year, rem_src, "usd_billions"),
@@ -78,21 +75,28 @@ def key_facts(ims_source: str, stock_year: int, remittance_year: int, refugee_ye
               "millions"),
         _spec("Asylum-seekers", "asylum_seekers", ref["asylum_seekers"], "persons", refugee_year, un, "millions"),
         _spec("Internally displaced persons, conflict and violence (end of year)", "idps_conflict",
-              idp["conflict_idps"], "persons", idp_year, [displacement.IDMC], "millions", note=idp["file"]),
+              idp["conflict_idps"], "persons", idp_year, displacement.idp_sources(idp_year), "millions", note=idp["file"]),
         _spec("Internally displaced persons, disasters (end of year)", "idps_disaster", idp["disaster_idps"], "persons",
-              idp_year, [displacement.IDMC], "millions", note=idp["file"]),
+              idp_year, displacement.idp_sources(idp_year), "millions", note=idp["file"]),
+        *headline_totals(refugee_year, idp_year),
         _spec("Migrants recorded dead or missing (Missing Migrants Project)", "mmp_dead_missing",
               mmp_total(mmp_year), "persons", mmp_year, [MMP], "count"),
     ]
     return out
 
 
-def population_year(ims_source: str, stock_year: int) -> int:
-    """Year of the world population the migrant share is measured against (stock year, or latest before it)."""
-    return migrants.world_population_near(ims_source, stock_year)["year"]
-
-
 population_source = migrants.population_source
+
+HEADLINE_LABELS = {"displaced_total": "People displaced in total (refugees, asylum-seekers, other people in need of "
+                                      "international protection, IDPs from conflict and disasters)",
+                   "refugees_incl_unrwa": "Refugees under UNHCR and UNRWA mandates",
+                   "stateless": "Stateless persons"}
+
+
+def headline_totals(refugee_year: int, idp_year: int) -> list[KeyFact]:
+    """The WMR's headline totals (displaced in total, refugees incl. UNRWA, stateless) as key facts."""
+    return [KeyFact(HEADLINE_LABELS[f["name"]], {"display": None, **f})
+            for f in displacement.headline_facts(refugee_year, idp_year, fmt.millions) if f["name"] in HEADLINE_LABELS]
 
 
 def mmp_total(year: int) -> int:

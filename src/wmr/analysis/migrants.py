@@ -1,62 +1,77 @@
 """International migrant stock indicators: totals, shares of population, rankings, by edition.
 
-Population for shares comes from the same UN DESA edition where it publishes one (the 2020 workbook);
-for the 2024 edition, which has no population table in the pins, from UNDP's HDR series (UN WPP), for
-the years it covers. Functions say which population they used so the prose can say so too.
+One denominator per edition: every share of population divides by the total population UN DESA
+published with that migrant stock edition (Table 2 of its destination workbook: WPP 2024 for the 2024
+edition, WPP 2019 for the 2020 edition), for the edition's reference years. Functions say which
+population source and year they used so the prose can say so once.
 """
 from __future__ import annotations
 
 import pandas as pd
 
 from ..countries import with_names
-from ..sources import hdi, ims
-
-WORKBOOK_EDITIONS = {"undesa-ims-2020-bilateral": ims.SOURCE_2020}
+from ..sources import ims
 
 
 def population_source(ims_source: str) -> str:
-    """The pinned source of population figures used with `ims_source`."""
-    return WORKBOOK_EDITIONS.get(ims_source, hdi.SOURCE)
+    """The pinned source of the population `ims_source`'s edition divides by (its official workbook)."""
+    return ims.workbook_source(ims_source)
+
+
+def population_label(ims_source: str) -> str:
+    """How the prose names the edition's one population series ('the total population published with ...')."""
+    from ..provenance import short_dataset
+    from ..pins import source
+
+    return (f"the total population UN DESA published with {short_dataset(source(population_source(ims_source)).title)} "
+            "(Table 2 of its destination workbook)")
+
+
+def world_population(ims_source: str) -> pd.DataFrame:
+    """World population (persons) of each reference year of the edition: year, population."""
+    wb = ims.destination_workbook(ims_source)
+    world = wb[(wb["kind"] == "world") & (wb["sex"] == "total")]
+    return world[["year", "population"]].dropna().reset_index(drop=True)
+
+
+def country_population(ims_source: str, year: int) -> pd.DataFrame:
+    """Population of each country or area in the edition's latest reference year not after `year`.
+
+    Columns: iso3, population, population_year. Why: per-capita rates of other sources (e.g. disaster
+    displacement in 2022) divide by the same population series as the migrant shares.
+    """
+    wb = ims.destination_workbook(ims_source)
+    years = sorted(int(y) for y in wb["year"].unique() if y <= year)
+    if not years:
+        raise ValueError(f"{ims_source} has no population for {year} or earlier; years: {sorted(wb['year'].unique())}")
+    rows = wb[(wb["kind"] == "country") & (wb["sex"] == "total") & (wb["year"] == years[-1])].dropna(subset=["population"])
+    return rows[["iso3", "population"]].assign(population_year=years[-1]).reset_index(drop=True)
 
 
 def world_series(ims_source: str) -> pd.DataFrame:
-    """year, total, male, female, female_share_pct, population, share_pct (NaN where no population)."""
-    totals = ims.world_totals(ims_source)
-    if ims_source in WORKBOOK_EDITIONS:
-        wb = ims.load_destination_2020()
-        world = wb[(wb["kind"] == "world") & (wb["sex"] == "total")][["year", "population"]]
-    else:
-        world = hdi.world_population()[["year", "population"]]
-    out = totals.merge(world, on="year", how="left")
+    """year, total, male, female, female_share_pct, population, share_pct (the edition's own population)."""
+    out = ims.world_totals(ims_source).merge(world_population(ims_source), on="year", how="left")
     out["share_pct"] = 100 * out["total"] / out["population"]
     return out
 
 
 def headline(ims_source: str, year: int) -> dict:
-    """Stock-year figures: total, female, female_share_pct, and the share of world population with its year.
-
-    When the population of `year` is not pinned, the latest earlier population year is used and reported.
-    """
+    """Stock-year figures: total, female, male, female_share_pct, share_pct of world population, population."""
     series = world_series(ims_source)
     row = series[series["year"] == year]
     if row.empty:
         raise ValueError(f"{ims_source} has no estimate for {year}; years: {sorted(series['year'])}")
     row = row.iloc[0]
-    pop = world_population_near(ims_source, year)
+    if pd.isna(row["population"]):
+        raise ValueError(f"{population_source(ims_source)} has no world population for {year}")
     return {"total": int(row["total"]), "female": int(row["female"]), "male": int(row["male"]),
-            "female_share_pct": float(row["female_share_pct"]),
-            "share_pct": 100 * row["total"] / pop["population"], "population_year": pop["year"],
-            "population": pop["population"]}
+            "female_share_pct": float(row["female_share_pct"]), "share_pct": float(row["share_pct"]),
+            "population_year": year, "population": float(row["population"])}
 
 
 def world_population_near(ims_source: str, year: int) -> dict:
-    """World population for `year`, else the latest pinned year before it: {'year', 'population'}."""
-    if ims_source in WORKBOOK_EDITIONS:
-        wb = ims.load_destination_2020()
-        pop = wb[(wb["kind"] == "world") & (wb["sex"] == "total")][["year", "population"]]
-    else:
-        pop = hdi.world_population()[["year", "population"]]
-    pop = pop.dropna()
+    """World population for `year`, else the edition's latest reference year before it: {'year', 'population'}."""
+    pop = world_population(ims_source)
     pop = pop[pop["year"] <= year].sort_values("year")
     last = pop.iloc[-1]
     return {"year": int(last["year"]), "population": float(last["population"])}
@@ -87,14 +102,14 @@ def _ranked(df: pd.DataFrame, n: int) -> pd.DataFrame:
 
 
 def country_shares(ims_source: str, year: int) -> pd.DataFrame:
-    """Immigrants as % of each country's population: iso3, migrants, population, population_year, share_pct."""
+    """Immigrants as % of each country's population: iso3, migrants, population, population_year, share_pct.
+
+    Population of the same year from the edition's own workbook (areas it gives no population are left out).
+    """
     dest = ims.stock_by_destination(ims_source, year).rename(columns={"dest_iso3": "iso3"})[["iso3", "migrants"]]
-    if ims_source in WORKBOOK_EDITIONS:
-        wb = ims.load_destination_2020()
-        pop = wb[(wb["kind"] == "country") & (wb["sex"] == "total") & (wb["year"] == year)][["iso3", "population"]]
-        pop = pop.assign(population_year=year)
-    else:
-        pop = hdi.population_near(year)
+    pop = country_population(ims_source, year)
+    if int(pop["population_year"].iloc[0]) != year:
+        raise ValueError(f"{population_source(ims_source)} has no population for the stock year {year}")
     out = dest.merge(pop, on="iso3", how="inner")
     out["share_pct"] = 100 * out["migrants"] / out["population"]
     return out.sort_values("iso3").reset_index(drop=True)

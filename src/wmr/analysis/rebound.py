@@ -17,7 +17,8 @@ from ..sources import ims, m49, tourism
 from . import displacement, remittances
 
 TOURISM = tourism.SOURCE
-REMITTANCES = remittances.SOURCE
+REMITTANCES = remittances.SOURCE  # the June 2023 vintage; remittance_sources(last) names the one a figure reads
+remittance_sources = remittances.sources_for
 IDMC = displacement.IDMC
 WORLD = "World"
 MODES = {"Air": "air", "Land": "land", "Water": "water", "Total": "total"}

@@ -2,12 +2,12 @@
 remittances and displacement, each aggregate with its coverage.
 
 Regions are those of the pinned UNSD M49 table as UN DESA groups them (Africa, Asia, Europe, Latin America
-and the Caribbean, Northern America, Oceania; `sources.m49.region_of`). Codes the M49 table does not list
-are 'unallocated': they count in world totals and in no region, and every function that leaves them out
-of the regions reports them (`unallocated_stock`, `remittance_unallocated`, `refugee_unallocated`,
-`idp_unallocated`). In the pins these are Taiwan Province of China (TWN) and the Channel Islands (XCX) in
-the migrant stock, Kosovo (XKX) in remittances and displacement, the Abyei Area (AB9) and Taiwan in
-displacement, and UNHCR's unknown, stateless and Tibetan origins. Unspecified migrant origins (OOO) are
+and the Caribbean, Northern America, Oceania; `sources.m49.region_of`), including the areas UN DESA's
+workbook allocates beyond M49: Taiwan Province of China (TWN) in Asia, the Channel Islands (XCX) in
+Europe. Other codes are 'unallocated': they count in world totals and in no region, and every function
+that leaves them out of the regions reports them (`unallocated_stock`, `remittance_unallocated`,
+`refugee_unallocated`, `idp_unallocated`). In the pins these are Kosovo (XKX) in remittances and
+displacement, the Abyei Area (AB9) in displacement, and UNHCR's unknown, stateless and Tibetan origins. Unspecified migrant origins (OOO) are
 neither a region nor unallocated territory: they are reported as 'Origin not specified'.
 """
 from __future__ import annotations
@@ -43,10 +43,10 @@ def _check_region(region: str) -> None:
 
 
 def members(region: str) -> pd.DataFrame:
-    """The M49 countries and areas of a WMR region: iso3, name (UNSD spelling), sorted by name."""
+    """The countries and areas of a WMR region as UN DESA groups them: iso3, name, sorted by name."""
     _check_region(region)
-    t = m49.load_m49()
-    return t.loc[t["wmr_region"] == region, ["iso3", "name"]].sort_values("name").reset_index(drop=True)
+    codes = sorted(c for c, r in m49.region_of().items() if r == region)
+    return pd.DataFrame({"iso3": codes, "name": [name(c) for c in codes]}).sort_values("name").reset_index(drop=True)
 
 
 def _region_map() -> dict[str, str]:
@@ -246,7 +246,9 @@ def emigrant_coverage(ims_source: str, year: int, region: str) -> Coverage:
 # ---------------------------------------------------------------------------------------------- remittances
 
 def _remittance_countries(year: int) -> pd.DataFrame:
-    df = remittance_source.load_knomad_inflows()
+    from . import remittances
+
+    df = remittance_source.load_inflows(remittances.source_for(year))
     df = df[(df["kind"] == "country") & (df["year"] == year)]
     if df.empty:
         raise ValueError(f"no KNOMAD remittance inflows for {year}")
@@ -370,7 +372,9 @@ def idps_by_country(year: int) -> pd.DataFrame:
                             "disaster_idps": t.get("Disaster", pd.Series(index=t.index, dtype=float)).to_numpy()})
         file = idmc.FILE_DISAGGREGATED
     else:
-        raise ValueError(f"no IDMC IDP stocks by country for {year} (pinned: 2008-{displacement.DISAGGREGATED_YEAR})")
+        out = displacement.gdidata_by_country(year)
+        out.insert(1, "name", [name(c) for c in out["iso3"]])
+        return out.sort_values("iso3").reset_index(drop=True)
     out["file"] = file
     return out.sort_values("iso3").reset_index(drop=True)
 

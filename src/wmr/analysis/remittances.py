@@ -1,4 +1,9 @@
-"""Remittance indicators from the World Bank-KNOMAD inflows (US$, current prices)."""
+"""Remittance indicators from the World Bank-KNOMAD inflows (US$, current prices).
+
+Each figure reads one vintage: the oldest pinned vintage whose data reach the last year asked for
+(`source_for`): the June 2023 workbook for 2022 (wmr-2024), the Data360 file for 2023 (wmr-2026). A
+series never mixes vintages.
+"""
 from __future__ import annotations
 
 import pandas as pd
@@ -6,18 +11,32 @@ import pandas as pd
 from ..countries import with_names
 from ..sources import remittances as src
 
-SOURCE = "wb-remittances"
+SOURCE = src.SOURCE  # the June 2023 vintage (the default of older callers)
 WORLD = "World"
 LMIC = "Low-and Middle-Income Countries"
 
 
-def _inflows() -> pd.DataFrame:
-    return src.load_knomad_inflows()
+def source_for(last: int) -> str:
+    """The oldest pinned inflow vintage with data for `last` (so an edition keeps the vintage of its year)."""
+    for source in src.INFLOW_SOURCES:
+        if int(src.load_inflows(source)["year"].max()) >= last:
+            return source
+    raise ValueError(f"no pinned remittance vintage reaches {last}; sources: {', '.join(src.INFLOW_SOURCES)}")
+
+
+def sources_for(last: int) -> list[str]:
+    """Source ids behind the figures of `last`: the vintage, plus the WDI income classification it uses for LMIC."""
+    source = source_for(last)
+    return [source] if source == src.SOURCE else [source, src.SOURCE]
+
+
+def _inflows(last: int) -> pd.DataFrame:
+    return src.load_inflows(source_for(last))
 
 
 def world_series(first: int, last: int) -> pd.DataFrame:
     """year, world_usd, lmic_usd (US dollars) from `first` to `last` inclusive."""
-    df = _inflows()
+    df = _inflows(last)
     agg = df[df["kind"] == "aggregate"].pivot_table(index="year", columns="name", values="usd", aggfunc="sum")
     out = pd.DataFrame({"year": agg.index.astype("int64"), "world_usd": agg[WORLD].to_numpy(),
                         "lmic_usd": agg[LMIC].to_numpy()})
@@ -34,7 +53,7 @@ def totals(year: int) -> dict:
 
 def top_recipients(year: int, n: int = 10) -> pd.DataFrame:
     """The n countries receiving most remittances in `year`: rank, iso3, country, usd."""
-    df = _inflows()
+    df = _inflows(year)
     df = df[(df["kind"] == "country") & (df["year"] == year)].dropna(subset=["usd"])
     df = df.sort_values(["usd", "iso3"], ascending=[False, True]).head(n).reset_index(drop=True)
     df.insert(0, "rank", range(1, len(df) + 1))
@@ -43,6 +62,6 @@ def top_recipients(year: int, n: int = 10) -> pd.DataFrame:
 
 def country_series(iso3: list[str], first: int, last: int) -> pd.DataFrame:
     """year x country inflows (US dollars) for the given countries, wide by ISO3."""
-    df = _inflows()
+    df = _inflows(last)
     df = df[(df["kind"] == "country") & df["iso3"].isin(iso3) & df["year"].between(first, last)]
     return df.pivot_table(index="year", columns="iso3", values="usd").reset_index()

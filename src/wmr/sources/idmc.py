@@ -12,6 +12,10 @@ Tables (persons as float64; NaN = no figure, which is not zero):
 - `load_disaggregated_2023()`: the 2023 figure-level table (one row per reported figure), reduced to the
   columns chapters use. It has no sex or age columns (sex/age figures exist only as SADD estimates).
 
+- `load_gdidata_stocks()`: IDP stocks at the end of 2009-2024 by country, cause (conflict, disaster), sex
+  and age, from the iom-gdidata package: end-2024 from `idmc_stocks.rda` (GRID 2025), 2009-2023 from
+  `idmc_stocks_2009-2023.rda` (GRID 2024); each row names its file. Disaster stocks start in 2019.
+
 The vintages differ (e.g. 2022 disaster displacements 32,562,165 in the country-year file, 32,567,846 in
 the events file): never mix files within one series.
 
@@ -31,6 +35,17 @@ from ..tidycache import cached_table
 from ..validate import check_columns, check_no_nulls, check_unique, require_documented_codes
 
 SOURCE = "idmc-gidd"
+GDIDATA = "iom-gdidata"
+GDIDATA_FILES = ("idmc_stocks_2009-2023.rda", "idmc_stocks.rda")  # older first; both hold an R object 'idmc_stocks'
+GDIDATA_COLUMNS = {
+    "iso3": "str",          # ISO3 (AB9 = Abyei Area)
+    "year": "int",          # end of year
+    "cause": "str",         # 'conflict' or 'disaster'
+    "sex": "str",           # 'female', 'male' or 'unknown' (IDMC SADD estimates)
+    "age": "str",           # '0-4', '5-11', '12-17', '18-59', '60+' or 'unknown'
+    "idps": "int",          # persons
+    "file": "str",          # the pinned file the row comes from
+}
 FILE_COUNTRY_YEAR = "IDMC_Internal_Displacement_Conflict-Violence_Disasters.xlsx"
 FILE_DISAGGREGATED = "IDMC_GIDD_Internal_Displacement_Disaggregated.xlsx"
 FILE_EVENTS = "IDMC_GIDD_Disasters_Internal_Displacement_Data.xlsx"
@@ -140,6 +155,44 @@ def _parse_country_year(path: Path) -> pd.DataFrame:
     raw = _read(path, "1_Displacement_data")
     df = _select(raw, columns, COUNTRY_YEAR_COLUMNS, "1_Displacement_data")
     return df.sort_values(["iso3", "year"]).reset_index(drop=True)
+
+
+def _parse_gdidata(*paths: Path) -> pd.DataFrame:
+    import pyreadr
+
+    parts = []
+    for path, name in zip(paths, GDIDATA_FILES):
+        raw = pyreadr.read_r(path)
+        if "idmc_stocks" not in raw:
+            raise LoaderError(f"R data file {path.name} lacks the expected data frame.", expected="idmc_stocks",
+                              got=list(raw), fix="the pinned file changed layout: update wmr/sources/idmc.py")
+        r = raw["idmc_stocks"]
+        needed = ["geo", "t", "cause", "sex", "age", "n"]
+        if missing := [c for c in needed if c not in r.columns]:
+            raise LoaderError(f"R data file {path.name} lacks columns.", expected=needed, got=list(r.columns),
+                              fix="the pinned file changed layout: update wmr/sources/idmc.py")
+        parts.append(pd.DataFrame({"iso3": r["geo"].astype(str), "year": r["t"].astype("int64"),
+                                   "cause": r["cause"].astype(str), "sex": r["sex"].astype(str),
+                                   "age": r["age"].astype(str), "idps": r["n"].astype("int64"), "file": name}))
+    old, new = parts
+    old = old[~old["year"].isin(set(new["year"]))]  # a year in both files: the newer file wins
+    return pd.concat([old, new], ignore_index=True).sort_values(["year", "iso3", "cause", "sex", "age"],
+                                                                 ignore_index=True)
+
+
+def load_gdidata_stocks() -> pd.DataFrame:
+    """IDPs at the end of 2009-2024 by country, cause, sex and age (persons), from iom-gdidata.
+
+    Why: the newest pinned IDP stocks (end-2024, GRID 2025) for wmr-2026, by conflict and by disasters.
+    """
+    df = cached_table("idmc-gdidata-stocks", "1", [(GDIDATA, f) for f in GDIDATA_FILES], _parse_gdidata)
+    check_columns(df, "idmc-gdidata-stocks", GDIDATA_COLUMNS)
+    check_unique(df, "idmc-gdidata-stocks", ["iso3", "year", "cause", "sex", "age"])
+    if bad := sorted(set(df["cause"]) - {"conflict", "disaster"}):
+        raise ValidationError("Column 'cause' of 'idmc-gdidata-stocks' has unexpected values.",
+                              expected=["conflict", "disaster"], got=bad, fix="map the values in the loader")
+    require_documented_codes(df["iso3"].unique(), "idmc-gdidata-stocks", NON_M49, "wmr/sources/idmc.py")
+    return df
 
 
 def load_country_year() -> pd.DataFrame:

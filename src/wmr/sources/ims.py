@@ -48,6 +48,8 @@ FILE_2019_BILATERAL = "UN_MigrantStockByOriginAndDestination_2019_clean.csv"
 BILATERAL_SOURCES = (*BILATERAL, SOURCE_2019_BILATERAL)
 SOURCE_2020 = "undesa-ims-2020"
 FILE_2020 = "undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx"
+SOURCE_2024 = "undesa-ims-2024"
+FILE_2024 = "undesa_pd_2024_ims_stock_by_sex_and_destination.xlsx"
 SOURCE_2019 = "undesa-ims-2019"
 FILE_2019 = "undesa_pd_2019_migrant_stock_total_dataset.xlsx"
 
@@ -221,13 +223,14 @@ def _read_workbook(path: Path, sheets: list[str], header: int) -> dict[str, pd.D
                           fix="the pinned workbook changed layout: update the loader") from None
 
 
-def _identity(sheet: pd.DataFrame, sheet_name: str, type_col: int | None) -> pd.DataFrame:
-    """Row identity by column position: name (col 1, cleaned), location code (col 3), type of data."""
+def _identity(sheet: pd.DataFrame, sheet_name: str, type_col: int | None, code_col: int = 3) -> pd.DataFrame:
+    """Row identity by column position: name (col 1, cleaned), location code (`code_col`), type of data."""
     names = sheet.iloc[:, 1].astype(str).str.strip().str.rstrip("*").str.strip()
-    codes = pd.to_numeric(sheet.iloc[:, 3], errors="coerce")
-    if names.eq("WORLD").sum() != 1 or codes.eq(WORLD_CODE).sum() != 1:
+    codes = pd.to_numeric(sheet.iloc[:, code_col], errors="coerce")
+    if names.str.upper().eq("WORLD").sum() != 1 or codes.eq(WORLD_CODE).sum() != 1:
         raise LoaderError(f"Sheet '{sheet_name}' has no single WORLD row with code {WORLD_CODE}.",
-                          expected="name in column 2, UN location code in column 4", got=list(sheet.columns[:5]),
+                          expected=f"name in column 2, UN location code in column {code_col + 1}",
+                          got=list(sheet.columns[:5]),
                           fix="the pinned workbook changed layout: update the loader")
     types = sheet.iloc[:, type_col].fillna("").astype(str).str.strip() if type_col is not None else ""
     return pd.DataFrame({"row": sheet.index, "name": names, "m49": codes, "type": types})
@@ -282,7 +285,7 @@ def _finish(rows: pd.DataFrame, values: pd.DataFrame, source: str) -> pd.DataFra
     return df.drop(columns=["row", "type"]).reset_index(drop=True)
 
 
-def _kinds_2020(rows: pd.DataFrame) -> list[str]:
+def _kinds_2020(rows: pd.DataFrame, typed_aggregates: frozenset[str] = frozenset()) -> list[str]:
     """Kind of each row of the 2020 workbook, read from its layout.
 
     Codes below 900 are countries or areas (235 rows: 232 with a 'Type of data', plus Taiwan, Saint
@@ -291,10 +294,11 @@ def _kinds_2020(rows: pd.DataFrame) -> list[str]:
     income groups, names with 'develop' development groups (developed, LDC, LLDC, SIDS), the rest SDG
     regions. From AFRICA on, capitalised aggregates are regions and the others sub-regions.
     """
-    if (rows["type"].ne("") & rows["m49"].ge(WORLD_CODE)).any():
+    typed = rows["type"].ne("") & rows["m49"].ge(WORLD_CODE) & ~rows["name"].isin(typed_aggregates)
+    if typed.any():
         raise LoaderError("An aggregate row of the 2020 workbook has a 'Type of data'.",
                           expected=f"'Type of data' only on country rows (codes below {WORLD_CODE})",
-                          got=rows.loc[rows["type"].ne("") & rows["m49"].ge(WORLD_CODE), "name"].tolist(),
+                          got=rows.loc[typed, "name"].tolist(),
                           fix="the pinned workbook changed layout: update _kinds_2020")
     kinds, geographic = [], False
     for name, code in zip(rows["name"], rows["m49"]):
@@ -342,6 +346,78 @@ def load_destination_2020() -> pd.DataFrame:
                       _parse_destination_2020)
     _validate_destination(df, SOURCE_2020, DESTINATION_COLUMNS)
     return df
+
+
+def _parse_destination_2024(path: Path, _m49_path: Path) -> pd.DataFrame:
+    sheets = _read_workbook(path, ["Table 1", "Table 2", "Table 3", "Table 4"], header=10)
+    rows = _identity(sheets["Table 1"], "Table 1", type_col=3, code_col=4)
+    _same_rows({k: v for k, v in sheets.items() if k != "Table 2"}, rows, code_col=4)
+    # Table 2 (population) has no location code column: it lists the same rows, keyed by the Index column.
+    index = sheets["Table 1"].iloc[:, 0].reset_index(drop=True)
+    if not sheets["Table 2"].iloc[:, 0].reset_index(drop=True).equals(index):
+        raise LoaderError("Table 2 of the 2024 workbook lists different rows than Table 1.",
+                          expected="the same Index column", got=f"{len(sheets['Table 2'])} rows",
+                          fix="the pinned workbook changed layout: join Table 2 on its Index in the loader")
+    # The 2024 workbook gives the sub-region Australia/New Zealand the data type of its two countries.
+    rows["kind"] = _kinds_2020(rows, typed_aggregates=frozenset({"Australia/New Zealand"}))
+    values = _long(sheets["Table 1"], "Table 1", "migrants")
+    for sheet, value, total_only in [("Table 2", "population", False), ("Table 3", "migrant_share_pct", False),
+                                     ("Table 4", "female_share_pct", True)]:
+        more = _long(sheets[sheet], sheet, value, total_only)
+        values = values.merge(more, on=["row", "year", "sex"], how="left", validate="one_to_one")
+    values["population"] = (values["population"] * 1000).round()  # thousands (3 decimals) -> persons
+    values["refugees"] = float("nan")  # the 2024 workbook has no refugee table
+    return _finish(rows, values, SOURCE_2024)[list(DESTINATION_COLUMNS)]
+
+
+def load_destination_2024() -> pd.DataFrame:
+    """Migrant stock, population (WPP 2024), migrant share and female share by destination, 2024 edition.
+
+    Why: the official 2024-edition figures and the population UN DESA itself divides by (Table 2), for the
+    world, groups, regions and countries. Same columns as load_destination_2020 (refugees all NaN).
+    """
+    df = cached_table("undesa-ims-2024-destination", "1", [(SOURCE_2024, FILE_2024), (m49.SOURCE, m49.FILE)],
+                      _parse_destination_2024)
+    _validate_destination(df, SOURCE_2024, DESTINATION_COLUMNS)
+    return df
+
+
+# Official destination workbook of each migrant stock edition (the population it divides by, its regions).
+WORKBOOKS = {"undesa-ims-2024-bilateral": (SOURCE_2024, load_destination_2024),
+             "undesa-ims-2020-bilateral": (SOURCE_2020, load_destination_2020)}
+
+
+def destination_workbook(ims_source: str) -> pd.DataFrame:
+    """The official destination workbook of the edition of `ims_source` (see WORKBOOKS)."""
+    if ims_source not in WORKBOOKS:
+        raise ConfigError(f"'{ims_source}' has no pinned official destination workbook.",
+                          expected="one of: " + ", ".join(WORKBOOKS), got=ims_source,
+                          fix="use a by-sex bilateral source of the 2020 or 2024 edition")
+    return WORKBOOKS[ims_source][1]()
+
+
+def workbook_source(ims_source: str) -> str:
+    """Source id of the official destination workbook of `ims_source`'s edition."""
+    if ims_source not in WORKBOOKS:
+        destination_workbook(ims_source)  # raises the ConfigError
+    return WORKBOOKS[ims_source][0]
+
+
+def workbook_regions(ims_source: str) -> dict[str, str]:
+    """ISO3 -> geographic region as the edition's workbook lists it (each country follows its region row).
+
+    Why: UN DESA allocates areas the M49 overview lacks (Taiwan Province of China to Eastern Asia, the
+    Channel Islands to Northern Europe); its regional totals are sums over exactly these countries.
+    """
+    wb = destination_workbook(ims_source)
+    rows = wb[(wb["year"] == wb["year"].max()) & (wb["sex"] == "total")]
+    out, region = {}, None
+    for kind, nm, iso3 in zip(rows["kind"], rows["name"], rows["iso3"]):
+        if kind == "region":
+            region = nm
+        elif kind == "country" and region is not None:
+            out[iso3] = region
+    return out
 
 
 def _kinds_2019(rows: pd.DataFrame) -> list[str]:

@@ -59,8 +59,23 @@ def known_iso3() -> frozenset[str]:
     return frozenset(load_m49()["iso3"])
 
 
+def desa_allocations() -> dict[str, str]:
+    """ISO3 -> WMR region of areas the M49 overview lacks, where UN DESA's 2020 workbook lists them.
+
+    Why: UN DESA's regional totals include China, Taiwan Province of China (Eastern Asia, so Asia) and the
+    Channel Islands (Northern Europe, so Europe); read from the workbook's layout, not typed here. The 2020
+    workbook (pinned by both editions) places them as the 2024 one does (tests check both).
+    """
+    from . import ims  # ims reads this module's table: imported here to avoid a cycle
+
+    by_upper = {r.upper(): r for r in WMR_REGIONS}
+    known = known_iso3()
+    return {iso3: by_upper[region.upper()] for iso3, region in ims.workbook_regions("undesa-ims-2020-bilateral").items()
+            if iso3 not in known}
+
+
 def region_of() -> dict[str, str]:
-    """Map ISO3 -> WMR region (empty regions dropped)."""
+    """Map ISO3 -> WMR region (empty regions dropped), with UN DESA's allocation of non-M49 areas."""
     df = load_m49()
     df = df[df["wmr_region"] != ""]
-    return dict(zip(df["iso3"], df["wmr_region"]))
+    return {**desa_allocations(), **dict(zip(df["iso3"], df["wmr_region"]))}

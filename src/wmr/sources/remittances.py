@@ -15,6 +15,12 @@ Caveats: KNOMAD zeros in early years often mean "no data", not zero. WDI 2022 is
 2022 is partial (Philippines), 'paid' 2022 has 75 values (its World 2022 is not a world total), 'pct_gdp'
 has no 2022 value. Missing values are absent rows.
 
+- `load_data360_inflows()`: the World Bank-KNOMAD inflows of the Data360 bulk file (wb-knomad-data360),
+  2000-2023, in the same columns. The file has no aggregates: `WORLD` is the sum over all economies (as in
+  the KNOMAD workbook), `LMIC` the sum over economies that the pinned WDI classification puts in a low- or
+  middle-income group. Zeros mean "no data" there and are dropped.
+- `load_inflows(source)`: the inflows table of either pinned vintage.
+
 Codes not known to UNSD M49, kept and documented in `NON_M49`:
 - XKX  Kosovo (World Bank code)
 - CHI  Channel Islands (World Bank code; M49 lists Guernsey and Jersey)
@@ -31,6 +37,11 @@ from ..tidycache import cached_table
 from ..validate import check_columns, check_no_nulls, check_unique, require_documented_codes
 
 SOURCE = "wb-remittances"
+DATA360 = "wb-knomad-data360"
+DATA360_FILE = "WB_KNOMAD.csv"
+DATA360_INFLOWS = "WB_KNOMAD_MRI"
+INFLOW_SOURCES = (SOURCE, DATA360)  # oldest vintage first
+LMIC_GROUPS = ("Low income", "Lower middle income", "Upper middle income")
 KNOMAD_INFLOWS = "remittance-inflows.xlsx"
 KNOMAD_OUTFLOWS = "remittance-outflows.xlsx"
 WDI_FILES = {  # indicator -> (file, WDI indicator code, unit of `value`)
@@ -253,6 +264,47 @@ def load_knomad_outflows() -> pd.DataFrame:
     """
     df = cached_table("knomad-outflows", "1", [(SOURCE, KNOMAD_OUTFLOWS), (SOURCE, NAMES_FILE)], _parse_outflows)
     return _validate_knomad(df, "knomad-outflows", KNOMAD_OUTFLOW_COLUMNS)
+
+
+def _parse_data360(path: Path, meta_path: Path) -> pd.DataFrame:
+    raw = pd.read_csv(path, usecols=lambda c: c in {"REF_AREA", "REF_AREA_LABEL", "INDICATOR", "TIME_PERIOD", "OBS_VALUE"})
+    needed = ["REF_AREA", "REF_AREA_LABEL", "INDICATOR", "TIME_PERIOD", "OBS_VALUE"]
+    if missing := [c for c in needed if c not in raw.columns]:
+        raise LoaderError(f"Data360 file {path.name} lacks columns.", expected=needed, got=list(raw.columns),
+                          fix="the pinned file changed layout: update wmr/sources/remittances.py")
+    raw = raw[(raw["INDICATOR"] == DATA360_INFLOWS) & raw["OBS_VALUE"].gt(0)]  # 0 = no data in KNOMAD tables
+    if raw.empty:
+        raise LoaderError(f"Data360 file {path.name} has no inflow rows.", expected=DATA360_INFLOWS, got="none",
+                          fix="check the INDICATOR codes of the pinned file")
+    countries = pd.DataFrame({"iso3": raw["REF_AREA"].astype(str), "name": raw["REF_AREA_LABEL"].astype(str),
+                              "kind": "country", "year": raw["TIME_PERIOD"].astype("int64"),
+                              "usd_million": raw["OBS_VALUE"].astype("float64")})
+    groups = _parse_wdi_countries(meta_path)
+    lmic = set(groups.loc[groups["income_group"].isin(LMIC_GROUPS), "iso3"])
+    aggregates = [countries.groupby("year", as_index=False)["usd_million"].sum().assign(name=WORLD),
+                  countries[countries["iso3"].isin(lmic)].groupby("year", as_index=False)["usd_million"].sum()
+                  .assign(name=LMIC)]
+    df = pd.concat([countries, *(a.assign(iso3="", kind="aggregate") for a in aggregates)], ignore_index=True)
+    df["usd"] = df["usd_million"] * 1e6
+    return df[list(KNOMAD_COLUMNS)].sort_values(["kind", "name", "year"]).reset_index(drop=True)
+
+
+def load_data360_inflows() -> pd.DataFrame:
+    """Remittance inflows by receiving economy, 2000-2023 (World Bank-KNOMAD via Data360), World and LMIC sums.
+
+    Why: the newest pinned remittance vintage (2023). Same columns as load_knomad_inflows.
+    """
+    df = cached_table("knomad-data360-inflows", "1", [(DATA360, DATA360_FILE), (SOURCE, NAMES_FILE)], _parse_data360)
+    return _validate_knomad(df, "knomad-data360-inflows", KNOMAD_COLUMNS)
+
+
+def load_inflows(source: str) -> pd.DataFrame:
+    """The inflows table of one pinned remittance vintage (see INFLOW_SOURCES)."""
+    loaders = {SOURCE: load_knomad_inflows, DATA360: load_data360_inflows}
+    if source not in loaders:
+        raise ConfigError(f"'{source}' is not a pinned remittance inflow source.", expected=list(loaders), got=source,
+                          fix="use one of the listed source ids")
+    return loaders[source]()
 
 
 # ---------------------------------------------------------------------------------------------- codes
