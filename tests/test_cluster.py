@@ -40,6 +40,7 @@ class LocalDask:
 
     def __init__(self, base: Path):
         self.base = base
+        base.mkdir(parents=True)
         self.procs: dict[str, subprocess.Popen] = {}
         file = base / "scheduler.json"
         self._start("scheduler", [*DASK, "--host", "127.0.0.1", "--port", "0", "--dashboard-address",
@@ -51,9 +52,9 @@ class LocalDask:
         assert self.address.startswith("tcp://127.0.0.1:"), self.address
 
     def _start(self, name: str, cmd: list[str], cwd: Path, env: dict) -> None:
-        log = open(self.base / f"{name}.log", "w")
-        self.procs[name] = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+        with open(self.base / f"{name}.log", "w") as log:
+            self.procs[name] = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                                start_new_session=True)
 
     def add_worker(self, name: str, **env_extra: str) -> None:
         """A worker with one thread, its own working directory, mirror and cache (the tidy tables shared)."""

@@ -27,7 +27,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     which.add_argument("--all", action="store_true", help="build every edition in editions/")
     p.add_argument("--chapters", default=None, help="comma-separated chapter slugs to execute and assemble")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                   help="chapter runs executed in parallel (default: one per core, here %(default)s)")
+                   help="worker processes (one run each at a time) of the embedded Dask cluster (default: one per "
+                        "core, here %(default)s)")
     p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                    help="run the notebooks on an existing Dask cluster (default: $WMR_SCHEDULER, else an embedded "
                         "cluster of --jobs worker processes on this machine)")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import logging
-import os
 import signal
 import threading
 from dataclasses import dataclass
@@ -63,6 +62,11 @@ def _kill_kernels(keys: list[str]) -> int:
     return kernels.kill_all(set(keys))
 
 
+def _has_dashboard() -> bool:
+    """Run on the scheduler: whether its HTTP server serves the dashboard (that needs bokeh there)."""
+    return importlib.util.find_spec("bokeh") is not None
+
+
 def _probe(dependencies: list[str]) -> dict:
     """Run on each worker: its identity (library fingerprint, Python, dependency versions)."""
     return runtask.identity(dependencies)
@@ -110,7 +114,10 @@ def connect(scheduler: str | None, workers: int, identity: dict,
                                  fix=f"start workers with `dask worker {scheduler} --nthreads 1`")
         check_workers(client, identity)
         where = scheduler or client.scheduler.address
-        dashboard = "dashboard" in info.get("services", {}) and (scheduler or importlib.util.find_spec("bokeh"))
+        try:
+            dashboard = "dashboard" in info.get("services", {}) and client.run_on_scheduler(_has_dashboard)
+        except Exception:  # a scheduler without wmr installed cannot run the check: no address shown
+            dashboard = False
         say(f"   Dask: {len(info['workers'])} worker(s), {slots} thread(s) at {where}"
             + (f", dashboard {client.dashboard_link}" if dashboard else ""))
         yield Cluster(client, slots, where, cluster is not None)
