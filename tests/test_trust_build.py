@@ -136,8 +136,9 @@ def test_values_are_printed_as_text_in_every_output(built_copy):
     project = built_copy
     path = project / "notebooks" / "01_overview.md"
     path.write_text(path.read_text().replace("mmp_year: int = 2024", 'mmp_year: int = 2024\nmotto: str = ""', 1))
-    set_config(project, r'^notebook = "notebooks/01_overview.md"\n',
-               f'notebook = "notebooks/01_overview.md"\nparameters = {{ motto = {json.dumps(PAYLOAD)} }}\n')
+    cfg = project / "editions" / f"{EDITION}.toml"   # not set_config: re.sub would read the payload's backslashes
+    cfg.write_text(cfg.read_text().replace('notebook = "notebooks/01_overview.md"\n', 'notebook = "notebooks/01_overview.md"\n'
+                                           f'parameters = {{ motto = {json.dumps(PAYLOAD)} }}\n', 1))
     append_cell(project, "01_overview.md",
                 'ch.fact("motto_text", motto, unit="text", year=stock_year, sources=["unsd-m49"], display=motto)\n'
                 "import pandas as pd\n"
@@ -244,20 +245,19 @@ def _readable(path: Path) -> bool:
 def test_an_unreadable_tidy_cache_file_is_discarded_and_rebuilt(built_copy, damage):
     project = built_copy
     tidy = _private_tidy_cache(project)
-    files = sorted(tidy.glob("*.parquet"))
-    assert files
-    for f in files:
-        data = f.read_bytes()
-        f.write_bytes(data[: len(data) // 2] if damage == "truncated"
-                      else data[:-8] + (2**31 - 1).to_bytes(4, "little") + b"PAR1")
+    damaged = next(tidy.glob("undesa-ims-2024-bilateral-*.parquet"))   # the overview chapter reads it
+    data = damaged.read_bytes()
+    damaged.write_bytes(data[: len(data) // 2] if damage == "truncated"   # a cut-short file: no footer
+                        else data[:-8] + (2**31 - 1).to_bytes(4, "little") + b"PAR1")   # a footer that lies
+    assert not _readable(damaged)
     proc = run_build(project, "--edition", EDITION, "--chapters", "overview", "--force", "--html-only")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "ArrowInvalid" not in proc.stdout + proc.stderr
-    if damage == "truncated":  # noticed before any kernel starts, one line per file
+    if damage == "truncated":  # noticed before any kernel starts, in one line
         notices = [line for line in proc.stdout.splitlines() if "discarded the unreadable tidy cache file" in line]
-        assert len(notices) == len(files), proc.stdout
-    rebuilt = sorted(tidy.glob("*.parquet"))
-    assert rebuilt and all(_readable(f) for f in rebuilt)
+        assert notices == [f"   notice: discarded the unreadable tidy cache file data/cache/tidy/{damaged.name}; it "
+                           "is rebuilt from the verified raw file when a chapter next reads it"], proc.stdout
+    assert _readable(damaged), "rebuilt from the raw file by the chapter that read it"
     assert leftovers(project) == [] and project_processes(project) == []
 
 
@@ -453,3 +453,19 @@ def test_html_only_keeps_the_published_pdf_and_marks_it_stale_when_it_is(built_c
     chapter = (project / "report" / EDITION / "html" / "overview.html").read_text()
     assert ("An edited sentence." in chapter) == edit and ("out of date" in chapter) == edit
     assert leftovers(project) == [] and project_processes(project) == []
+
+
+def test_a_kill_between_the_two_renames_of_a_swap_is_undone(tmp_path, monkeypatch):
+    """The published edition is moved aside, then the new one moved in: a kill in between is healed."""
+    from wmr import recovery
+
+    project = make_project(tmp_path / "project")
+    monkeypatch.setenv("WMR_PROJECT_ROOT", str(project))
+    old = project / "report" / f".old-{EDITION}"
+    (old / "html").mkdir(parents=True)
+    (old / "html" / "index.html").write_text("the published edition")
+    said: list[str] = []
+    recovery.heal(EDITION, said.append)
+    assert (project / "report" / EDITION / "html" / "index.html").read_text() == "the published edition"
+    assert not old.exists() and said == [f"   restored report/{EDITION} from an interrupted publication"]
+    assert leftovers(project) == []
