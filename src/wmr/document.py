@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 
 from . import chapter as chapter_api
+from . import cutoff
 from .editions import ChapterConfig, Edition
 from .errors import AssemblyError
 from .execute import INJECTED_ID, chapters_dir, figures_dir
@@ -138,6 +139,7 @@ def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
                 if chapter_api.FACT_MIME in data:
                     f = data[chapter_api.FACT_MIME]
                     ledger.add(Fact(**{k: f[k] for k in ("name", "value", "display", "unit", "year", "sources", "note")}))
+                    cutoff.check(edition.id, edition.data_through, cfg.slug, "fact", f["name"], cutoff.years_in(f["year"]))
                 elif chapter_api.FIGURE_MIME in data:
                     p = data[chapter_api.FIGURE_MIME]
                     n_fig += 1
@@ -148,6 +150,7 @@ def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
                         raise AssemblyError(f"Figure '{fig.id}' of chapter '{cfg.slug}' has no alt text.",
                                             expected="non-empty alt text", got=repr(fig.alt),
                                             fix="pass alt='...' to ch.figure()")
+                    _check_data_years(edition, cfg, doc, "figure", fig.id, fig.files)
                     doc.blocks.append(fig)
                     doc.refs[(run.key, fig.id)] = fig
                 elif chapter_api.TABLE_MIME in data:
@@ -157,12 +160,23 @@ def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
                                 title=p["title"], caption=p["caption"], columns=p["columns"], numeric=p["numeric"],
                                 rows=p["rows"], sources=p["sources"], files=p["files"], note=p.get("note", ""),
                                 run=run.key)
+                    _check_data_years(edition, cfg, doc, "table", tab.id, tab.files)
                     doc.blocks.append(tab)
                     doc.refs[(run.key, tab.id)] = tab
     if not doc.title:
         raise AssemblyError(f"Chapter '{cfg.slug}' has no title.", expected="a '# Title' line in the first Markdown cell",
                             got="none", fix=f"add a level-1 heading to {cfg.notebook.name}")
     return doc
+
+
+def _check_data_years(edition: Edition, cfg: ChapterConfig, doc: ChapterDoc, kind: str, ident: str,
+                      files: dict[str, str]) -> None:
+    """No plotted point or table row after the edition's data_through (see cutoff.py)."""
+    if edition.data_through is None or "csv" not in files:
+        return
+    path = doc.figures_dir / files["csv"]
+    if path.is_file():
+        cutoff.check(edition.id, edition.data_through, cfg.slug, kind, ident, cutoff.csv_years(path))
 
 
 def _anchor(run: str | None, ident: str) -> str:

@@ -49,6 +49,7 @@ class Edition:
     parameters: dict
     chapters: tuple[ChapterConfig, ...] = field(default_factory=tuple)
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
+    data_through: int | None = None   # the last year the edition's data may describe (no anachronisms)
 
     def chapter(self, slug: str) -> ChapterConfig:
         for c in self.chapters:
@@ -170,6 +171,10 @@ def load(edition_id: str) -> Edition:
     if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
         raise ConfigError(f"cell_timeout of edition '{edition_id}' is not a positive whole number of seconds.",
                           expected="e.g. cell_timeout = 600", got=repr(timeout), fix="write a positive integer")
+    through = raw.get("data_through")
+    if through is not None and (isinstance(through, bool) or not isinstance(through, int) or not 1900 <= through <= 2199):
+        raise ConfigError(f"data_through of edition '{edition_id}' is not a year.", expected="e.g. data_through = 2024",
+                          got=repr(through), fix="write the last year the edition's data may describe, unquoted")
     return Edition(id=edition_id, title=raw["title"], subtitle=raw.get("subtitle", ""),
                    publisher=raw.get("publisher", ""), language=language, sources=tuple(raw.get("sources", [])),
-                   parameters=shared, chapters=tuple(chapters), cell_timeout=timeout)
+                   parameters=shared, chapters=tuple(chapters), cell_timeout=timeout, data_through=through)
