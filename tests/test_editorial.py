@@ -1,0 +1,117 @@
+"""What an editor signs: one denominator, current pins, headline totals, no anachronisms (issue 12)."""
+from __future__ import annotations
+
+import pytest
+
+from wmr import cutoff, fmt
+from wmr.analysis import displacement, keyfacts, migrants, remittances
+from wmr.errors import AssemblyError
+from wmr.sources import idmc, ims, unhcr
+
+
+@pytest.mark.parametrize("source,year,published", [("undesa-ims-2024-bilateral", 2024, 3.72485707735603),
+                                                   ("undesa-ims-2020-bilateral", 2020, None)])
+def test_share_of_world_population_uses_the_workbooks_own_population(source, year, published):
+    wb = ims.destination_workbook(source)
+    world = wb[(wb["kind"] == "world") & (wb["sex"] == "total") & (wb["year"] == year)].iloc[0]
+    head = migrants.headline(source, year)
+    assert head["population"] == world["population"]
+    # Table 3 of the same workbook (UN DESA's own % of population); 3.7% in 2024 per source.toml
+    assert head["share_pct"] == pytest.approx(world["migrant_share_pct"], abs=1e-6)
+    if published:
+        assert head["share_pct"] == pytest.approx(published, abs=1e-9)
+    assert migrants.population_source(source) == ims.WORKBOOKS[source][0]
+
+
+def test_key_fact_equals_last_point_of_share_series():
+    specs = keyfacts.key_facts("undesa-ims-2024-bilateral", 2024, 2023, 2025, 2024, 2024)
+    share = next(s for s in specs if s.fact["name"] == "migrants_share_pct")
+    series = migrants.world_series("undesa-ims-2024-bilateral")
+    assert int(series["year"].iloc[-1]) == 2024
+    assert share.fact["value"] == pytest.approx(series["share_pct"].iloc[-1], abs=1e-4)
+    assert "undesa-ims-2024" in share.sources
+
+
+def test_majority_migrant_count_uses_the_same_population():
+    shares = migrants.country_shares("undesa-ims-2024-bilateral", 2024)
+    wb = ims.destination_workbook("undesa-ims-2024-bilateral")
+    pop = wb[(wb["kind"] == "country") & (wb["sex"] == "total") & (wb["year"] == 2024)].set_index("iso3")["population"]
+    assert (shares.set_index("iso3")["population"] == pop.reindex(shares["iso3"]).to_numpy()).all()
+    assert "GRL" in set(shares["iso3"])  # Greenland has a population in the workbook, so a share on the map
+
+
+def test_remittances_2023_from_data360():
+    assert remittances.source_for(2022) == "wb-remittances"  # wmr-2024 keeps its vintage
+    assert remittances.source_for(2023) == "wb-knomad-data360"
+    # source.toml spot value: sum of all 200 economies 2023 = 857,306.3 US$ million
+    assert remittances.totals(2023)["world_usd"] == pytest.approx(857_306.3e6, rel=1e-6)
+    top = remittances.top_recipients(2023, 2)
+    assert list(top["iso3"]) == ["IND", "MEX"] and top["usd"].iloc[0] == pytest.approx(119_526.1e6, rel=1e-5)
+
+
+def test_idp_stocks_end_2024_by_cause():
+    assert displacement.idp_source(2022) == "idmc-gidd" and displacement.idp_source(2024) == "iom-gdidata"
+    t = displacement.idp_totals(2024)
+    # source.toml spot values (GRID 2025): conflict 73,505,209; disaster 9,847,217
+    assert (t["conflict_idps"], t["disaster_idps"]) == (73_505_209, 9_847_217)
+    assert t["file"] == "idmc_stocks.rda"
+    assert displacement.idp_totals(2023)["conflict_idps"] != 0
+
+
+@pytest.mark.parametrize("refugee_year,idp_year", [(2022, 2022), (2025, 2024)])
+def test_headline_totals_add_their_components(refugee_year, idp_year):
+    facts = {f["name"]: f for f in displacement.headline_facts(refugee_year, idp_year, fmt.millions)}
+    year = min(refugee_year, idp_year)
+    pop = unhcr.load_population()
+    pop = pop[pop["year"] == year]
+    unrwa = unhcr.load_unrwa()
+    unrwa = float(unrwa.loc[unrwa["year"] == year, "refugees"].sum())
+    idp = displacement.idp_totals(year)
+    expected = (pop["refugees"].sum() + unrwa + pop["asylum_seekers"].sum() + pop["oip"].sum()
+                + idp["conflict_idps"] + idp["disaster_idps"])
+    total = facts["displaced_total"]
+    assert total["value"] == pytest.approx(expected) and total["year"] == year
+    for label in ("UNHCR's mandate", "UNRWA", "asylum-seekers", "international protection", "conflict", "disasters"):
+        assert label in total["note"]
+    ref = unhcr.load_population()
+    ref = ref[ref["year"] == refugee_year]
+    assert facts["stateless"]["value"] == pytest.approx(ref["stateless"].sum())
+    assert facts["refugees_incl_unrwa"]["year"] == refugee_year
+
+
+def test_anachronism_names_chapter_fact_and_year():
+    cutoff.check("wmr-2024", 2022, "gender", "fact", "ok", [2020, 2022])
+    with pytest.raises(AssemblyError) as exc:
+        cutoff.check("wmr-2024", 2022, "gender", "figure", "fig-refugees-sex-age", [2021, 2025])
+    msg = exc.value.message()
+    assert "gender" in msg and "fig-refugees-sex-age" in msg and "2025" in msg and "2022" in msg
+
+
+def test_years_in_csv_and_fact_fields(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("year,value\n2019,1\n2024,2\n")
+    assert cutoff.csv_years(path) == [2019, 2024]
+    (tmp_path / "none.csv").write_text("country,value\nA,2025\n")
+    assert cutoff.csv_years(tmp_path / "none.csv") == []
+    assert cutoff.years_in("2019–2024") == [2019, 2024] and cutoff.years_in(2020) == [2020]
+
+
+def test_editions_declare_data_through():
+    from wmr import editions
+
+    assert editions.load("wmr-2024").data_through == 2022
+    assert editions.load("wmr-2026").data_through == 2025
+
+
+def test_no_unhcr_sex_age_before_2025_is_said_not_borrowed():
+    from wmr.analysis import gender
+
+    assert gender.demographics_year(2022) is None
+    assert "not available for 2022" in gender.no_sex_age_text(2022)
+    assert gender.demographics_year(2025) == 2025
+
+
+def test_idmc_gdidata_loader_keeps_each_files_years():
+    d = idmc.load_gdidata_stocks()
+    assert set(d.loc[d["year"] == 2024, "file"]) == {"idmc_stocks.rda"}
+    assert set(d.loc[d["year"] == 2023, "file"]) == {"idmc_stocks_2009-2023.rda"}
