@@ -131,10 +131,14 @@ def bin_label(value: float) -> str:
 
 
 def unassigned_areas(last: int) -> list[str]:
-    """IDMC names of the areas with disaster displacements up to `last` that M49 assigns to no region."""
+    """Names (the naming table; IDMC's own for codes it lacks) of areas with disaster displacements up to
+    `last` that belong to no region."""
+    from ..countries import name
+
     df = events(last)
     df = df[~df["iso3"].isin(m49.region_of().keys())]
-    return sorted(df["name"].unique())
+    idmc_names = dict(zip(df["iso3"], df["name"]))
+    return sorted({name(c) if name(c) != c else idmc_names[c] for c in df["iso3"].unique()})
 
 
 def files_note(series: pd.DataFrame) -> str:
