@@ -115,3 +115,55 @@ def test_idmc_gdidata_loader_keeps_each_files_years():
     d = idmc.load_gdidata_stocks()
     assert set(d.loc[d["year"] == 2024, "file"]) == {"idmc_stocks.rda"}
     assert set(d.loc[d["year"] == 2023, "file"]) == {"idmc_stocks_2009-2023.rda"}
+
+
+def _figure_payloads(monkeypatch, tmp_path):
+    from wmr import chapter
+
+    monkeypatch.setenv(chapter.FIGURES_ENV, str(tmp_path))
+    shown = []
+    monkeypatch.setattr(chapter, "_display", lambda payload, mime, text: shown.append(payload))
+    return chapter.Chapter("global", "wmr-2026"), shown
+
+
+def _plot(df):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot(df["year"], df.iloc[:, 1])
+    return fig
+
+
+def test_source_line_follows_the_idmc_file_a_figure_read(monkeypatch, tmp_path):
+    from wmr import provenance
+
+    ch, shown = _figure_payloads(monkeypatch, tmp_path)
+    ch.new_cell()
+    old = displacement.idp_stocks(2022)          # the GRID 2023 country-year file only
+    ch.figure("fig-a", _plot(old), title="t", caption="c", alt="a", data=old, sources=["idmc-gidd"])
+    ch.new_cell()
+    new = displacement.new_displacements(2024)   # also the 2023 figure-level file and the events file
+    ch.figure("fig-b", _plot(new), title="t", caption="c", alt="a", data=new, sources=["idmc-gidd"])
+    ch.new_cell()
+    now = displacement.idp_stocks(2024)           # iom-gdidata, not idmc-gidd
+    ch.figure("fig-c", _plot(now), title="t", caption="c", alt="a", data=now, sources=displacement.idp_sources(2024))
+    a, b, c = shown
+    assert a["reads"] == [f"idmc-gidd/{idmc.FILE_COUNTRY_YEAR}"]
+    assert set(b["reads"]) == {f"idmc-gidd/{f}" for f in (idmc.FILE_COUNTRY_YEAR, idmc.FILE_DISAGGREGATED, idmc.FILE_EVENTS)}
+    assert set(c["reads"]) == {f"iom-gdidata/{f}" for f in idmc.GDIDATA_FILES}
+    line_a = provenance.summary(a["reads"][0]).edition
+    line_b = [provenance.summary(r).edition for r in b["reads"]]
+    assert idmc.FILE_COUNTRY_YEAR in line_a and "2008-2022" in line_a
+    assert any("figure-level" in e and "2023" in e for e in line_b)
+    assert any("GRID 2025" in provenance.summary(r).edition for r in c["reads"])
+
+
+def test_fact_records_the_files_read(monkeypatch, tmp_path):
+    ch, _ = _figure_payloads(monkeypatch, tmp_path)
+    ch.new_cell()
+    t = remittances.totals(2023)
+    f = ch.fact("remittances_world", t["world_usd"], unit="US$", year=2023, sources=remittances.sources_for(2023))
+    assert "wb-knomad-data360/WB_KNOMAD.csv" in f.reads

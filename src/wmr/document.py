@@ -35,6 +35,7 @@ class Figure:
     note: str = ""
     run: str | None = None
     kind: str = "figure"
+    reads: list[str] = field(default_factory=list)   # 'source/file' pins read (the source line names them)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Table:
     note: str = ""
     run: str | None = None
     kind: str = "table"
+    reads: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -138,14 +140,16 @@ def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
                 data = out.get("data", {})
                 if chapter_api.FACT_MIME in data:
                     f = data[chapter_api.FACT_MIME]
-                    ledger.add(Fact(**{k: f[k] for k in ("name", "value", "display", "unit", "year", "sources", "note")}))
+                    ledger.add(Fact(**{k: f[k] for k in ("name", "value", "display", "unit", "year", "sources", "note")},
+                                    reads=f.get("reads", [])))
                     cutoff.check(edition.id, edition.data_through, cfg.slug, "fact", f["name"], cutoff.years_in(f["year"]))
                 elif chapter_api.FIGURE_MIME in data:
                     p = data[chapter_api.FIGURE_MIME]
                     n_fig += 1
                     fig = Figure(id=p["id"], anchor=_anchor(run.key, p["id"]), number=f"{cfg.number}.{n_fig}",
                                  title=p["title"], caption=p["caption"], alt=p["alt"], sources=p["sources"],
-                                 files=p["files"], units=p.get("units", ""), note=p.get("note", ""), run=run.key)
+                                 files=p["files"], units=p.get("units", ""), note=p.get("note", ""), run=run.key,
+                                 reads=p.get("reads", []))
                     if not fig.alt.strip():
                         raise AssemblyError(f"Figure '{fig.id}' of chapter '{cfg.slug}' has no alt text.",
                                             expected="non-empty alt text", got=repr(fig.alt),
@@ -159,6 +163,7 @@ def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
                     tab = Table(id=p["id"], anchor=_anchor(run.key, p["id"]), number=f"{cfg.number}.{n_tab}",
                                 title=p["title"], caption=p["caption"], columns=p["columns"], numeric=p["numeric"],
                                 rows=p["rows"], sources=p["sources"], files=p["files"], note=p.get("note", ""),
+                                reads=p.get("reads", []),
                                 run=run.key)
                     _check_data_years(edition, cfg, doc, "table", tab.id, tab.files)
                     doc.blocks.append(tab)
