@@ -167,3 +167,23 @@ def test_fact_records_the_files_read(monkeypatch, tmp_path):
     t = remittances.totals(2023)
     f = ch.fact("remittances_world", t["world_usd"], unit="US$", year=2023, sources=remittances.sources_for(2023))
     assert "wb-knomad-data360/WB_KNOMAD.csv" in f.reads
+
+
+def test_wmr_2026_uses_the_newest_data_each_pin_offers():
+    """The edition's years equal the latest years of its pins (read from the data, not typed in the test)."""
+    import tomllib
+
+    from wmr.sources import missing_migrants
+    from wmr.sources import remittances as rem_src
+
+    from .conftest import ROOT
+
+    params = tomllib.loads((ROOT / "editions" / "wmr-2026.toml").read_text())["parameters"]
+    assert params["stock_year"] == int(ims.load_bilateral(params["ims_source"])["year"].max())
+    assert params["remittance_year"] == max(int(rem_src.load_inflows(s)["year"].max()) for s in rem_src.INFLOW_SOURCES)
+    assert params["idp_year"] == int(idmc.load_gdidata_stocks()["year"].max())
+    assert params["refugee_year"] == int(unhcr.load_population()["year"].max())
+    mmp = missing_migrants.load_incidents()
+    last = mmp.loc[mmp["year"] == mmp["year"].max(), "month"].max()
+    complete = int(mmp["year"].max()) if last == 12 else int(mmp["year"].max()) - 1
+    assert params["mmp_year"] == complete  # the export stops in April 2025: 2024 is the last complete year
