@@ -25,7 +25,7 @@ def test_hdi_and_population_years():
     assert q.hdi_year_for(2024) == 2022
     assert q.hdi_year_for(2020) == 2020
     assert q.hdi_year_for(1990) == 1990
-    assert q.population_year_for(2024) == 2022
+    assert q.population_year_for(2024) == 2024  # the edition workbook has every stock year
     with pytest.raises(ConfigError):
         q.hdi_year_for(1985)
 
@@ -100,11 +100,12 @@ def test_matrix_margins_and_table():
 def test_country_emigration_rate_recomputed():
     rates = q.country_emigration_rates(S24, 2024).set_index("iso3")
     ind = rates.loc["IND"]
-    h = hdi.load_hdi().query("iso3 == 'IND' and year == 2022").iloc[0]
+    wb = ims.load_destination_2024()  # one denominator: the 2024 workbook's own population (Table 2, WPP 2024)
+    pop = wb.query("iso3 == 'IND' and year == 2024 and sex == 'total'").iloc[0]["population"]
     assert ind["emigrants"] == 18_533_845  # source.toml
-    assert ind["rate_pct"] == pytest.approx(100 * 18_533_845 / (18_533_845 + h["population"]))
+    assert ind["rate_pct"] == pytest.approx(100 * 18_533_845 / (18_533_845 + pop))
     assert ind["hdi"] == pytest.approx(0.644) and ind["hdi_group"] == "Medium"
-    assert (ind["hdi_year"], ind["population_year"]) == (2022, 2022)
+    assert (ind["hdi_year"], ind["population_year"]) == (2022, 2024)
     assert len(rates) == 193 and rates["rate_pct"].between(0, 100).all()
 
 
@@ -113,7 +114,8 @@ def test_group_emigration_rate_pooled():
     row = rates.query("year == 2020 and group == 'Low'").iloc[0]
     low = set(q.groups(2022)[lambda s: s == "Low"].index)
     em = ims.stock_by_origin(S20, 2020).set_index("origin_iso3")["migrants"]
-    pop = hdi.load_hdi().query("year == 2020").set_index("iso3")["population"]
+    wb = ims.load_destination_2020()  # the 2020 workbook's own population
+    pop = wb.query("kind == 'country' and year == 2020 and sex == 'total'").set_index("iso3")["population"]
     e, p = em.reindex(sorted(low)).fillna(0).sum(), pop.reindex(sorted(low)).sum()
     assert row["countries"] == 33 and row["population_year"] == 2020
     assert row["rate_pct"] == pytest.approx(100 * e / (e + p))
@@ -192,7 +194,7 @@ def test_fact_specs_have_chapter_fact_keys_and_unique_names():
 
 def test_fact_spec_values_match_spot_values_and_independent_computation():
     setup = {s["name"]: s for s in q.classification_setup_facts(S24, 2024, 2022)}
-    assert setup["early_year"]["value"] == 1990 and setup["pop_year"]["value"] == 2022
+    assert setup["early_year"]["value"] == 1990 and setup["pop_year"]["value"] == 2024
     assert [setup[f"n_{k}"]["value"] for k in ("very_high", "high", "medium", "low")] == [69, 49, 42, 33]
     assert setup["cutoff_very_high"]["display"] == "0.800"
     imm = {s["name"]: s for s in q.immigrant_share_facts(S24, 2024, 2022)}

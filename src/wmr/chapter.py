@@ -58,12 +58,38 @@ class Chapter:
         self.facts: dict[str, Fact] = {}
         self._ids: dict[str, str] = {}    # figure/table id -> where it was first used (for the duplicate message)
         self._fact_cells: dict[str, str] = {}
+        self._cell_start = len(pins.reads())
+        try:  # a new code cell starts a new window of reads (see read_refs)
+            from IPython import get_ipython
+
+            shell = get_ipython()
+        except ImportError:
+            shell = None
+        if shell is not None:
+            shell.events.register("pre_run_cell", lambda *_: self.new_cell())
+
+    # -- provenance ------------------------------------------------------------------------------
+    def new_cell(self) -> None:
+        """Start a new window of reads (called before each code cell runs)."""
+        self._cell_start = len(pins.reads())
+
+    def read_refs(self, sources: list[str]) -> list[str]:
+        """The pinned files behind an output, as the read log records them: 'source/file' for each declared
+        source, the files of it read in the current cell, else those read earlier in the run (cached data)."""
+        log = pins.reads()
+        out: list[str] = []
+        for sid in dict.fromkeys(sources):
+            def of(window: list[str]) -> list[str]:
+                return [r for r in dict.fromkeys(window) if r.split("/", 1)[0] == sid]
+            out += of(log[self._cell_start:]) or of(log)
+        return out
 
     # -- facts -----------------------------------------------------------------------------------
     def fact(self, name: str, value, *, unit: str, year, sources: list[str], fmt: str = "count",
              display: str | None = None, note: str = "") -> Fact:
         """Record a named value the prose can cite as {fact}`name`; returns the Fact (with .display)."""
-        f = make_fact(name, value, unit=unit, year=year, sources=sources, fmt=fmt, display=display, note=note)
+        f = make_fact(name, value, unit=unit, year=year, sources=sources, fmt=fmt, display=display, note=note,
+                      reads=self.read_refs(sources))
         if name in self.facts:
             raise ChapterError(f"Fact '{name}' is recorded twice in chapter '{self.slug}'"
                                + (f" (run {self.run})" if self.run else "")
@@ -113,7 +139,7 @@ class Chapter:
                 "note": note, "edition": self.edition, "chapter": self.slug, "run": self.run,
                 "sources": [source_record(s) for s in sources]}
         files["json"] = self._write(f"{stem}.json", (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode())
-        payload = {**meta, "sources": list(sources), "files": files}
+        payload = {**meta, "sources": list(sources), "reads": self.read_refs(sources), "files": files}
         _display(payload, FIGURE_MIME, f"Figure {ident}: {title}")
 
     def table(self, ident: str, df: pd.DataFrame, *, title: str, caption: str, sources: list[str],
@@ -134,6 +160,7 @@ class Chapter:
         files = {"csv": self._write(f"{stem}.csv", df.to_csv(index=False, lineterminator="\n").encode())}
         payload = {"id": ident, "kind": "table", "title": title, "caption": caption, "note": note,
                    "edition": self.edition, "chapter": self.slug, "run": self.run, "sources": list(sources),
+                   "reads": self.read_refs(sources),
                    "columns": [str(c) for c in shown.columns], "numeric": numeric,
                    "rows": [[str(v) for v in row] for row in shown.itertuples(index=False)], "files": files}
         _display(payload, TABLE_MIME, f"Table {ident}: {title}")

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 
 from . import chapter as chapter_api
-from . import freshness
+from . import cutoff, freshness
 from .editions import ChapterConfig, Edition
 from .errors import AssemblyError
 from .execute import INJECTED_ID, chapters_dir, figures_dir
@@ -35,6 +35,7 @@ class Figure:
     note: str = ""
     run: str | None = None
     kind: str = "figure"
+    reads: list[str] = field(default_factory=list)   # 'source/file' pins read (the source line names them)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Table:
     note: str = ""
     run: str | None = None
     kind: str = "table"
+    reads: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -144,18 +146,22 @@ def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
                 data = out.get("data", {})
                 if chapter_api.FACT_MIME in data:
                     f = data[chapter_api.FACT_MIME]
-                    ledger.add(Fact(**{k: f[k] for k in ("name", "value", "display", "unit", "year", "sources", "note")}))
+                    ledger.add(Fact(**{k: f[k] for k in ("name", "value", "display", "unit", "year", "sources", "note")},
+                                    reads=f.get("reads", [])))
+                    cutoff.check(edition.id, edition.data_through, cfg.slug, "fact", f["name"], cutoff.years_in(f["year"]))
                 elif chapter_api.FIGURE_MIME in data:
                     p = data[chapter_api.FIGURE_MIME]
                     n_fig += 1
                     fig = Figure(id=p["id"], anchor=_anchor(run.key, p["id"]), number=f"{cfg.number}.{n_fig}",
                                  title=p["title"], caption=p["caption"], alt=p["alt"], sources=p["sources"],
-                                 files=p["files"], units=p.get("units", ""), note=p.get("note", ""), run=run.key)
+                                 files=p["files"], units=p.get("units", ""), note=p.get("note", ""), run=run.key,
+                                 reads=p.get("reads", []))
                     if not fig.alt.strip():
                         raise AssemblyError(f"Figure '{fig.id}' of chapter '{cfg.slug}' has no alt text.",
                                             expected="non-empty alt text", got=repr(fig.alt),
                                             fix="pass alt='...' to ch.figure()")
                     _claim_ref(doc, run.key, fig)
+                    _check_data_years(edition, cfg, doc, "figure", fig.id, fig.files)
                     doc.blocks.append(fig)
                 elif chapter_api.TABLE_MIME in data:
                     p = data[chapter_api.TABLE_MIME]
@@ -163,8 +169,10 @@ def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
                     tab = Table(id=p["id"], anchor=_anchor(run.key, p["id"]), number=f"{cfg.number}.{n_tab}",
                                 title=p["title"], caption=p["caption"], columns=p["columns"], numeric=p["numeric"],
                                 rows=p["rows"], sources=p["sources"], files=p["files"], note=p.get("note", ""),
+                                reads=p.get("reads", []),
                                 run=run.key)
                     _claim_ref(doc, run.key, tab)
+                    _check_data_years(edition, cfg, doc, "table", tab.id, tab.files)
                     doc.blocks.append(tab)
     if not doc.title:
         raise AssemblyError(f"Chapter '{cfg.slug}' has no title.", expected="a '# Title' line in the first Markdown cell",
@@ -181,6 +189,16 @@ def _claim_ref(doc: ChapterDoc, run: str | None, block: Figure | Table) -> None:
                             expected="a different id for every figure and table", got=block.id,
                             fix="rename one of them in the chapter notebook and rebuild it")
     doc.refs[(run, block.id)] = block
+
+
+def _check_data_years(edition: Edition, cfg: ChapterConfig, doc: ChapterDoc, kind: str, ident: str,
+                      files: dict[str, str]) -> None:
+    """No plotted point or table row after the edition's data_through (see cutoff.py)."""
+    if edition.data_through is None or "csv" not in files:
+        return
+    path = doc.figures_dir / files["csv"]
+    if path.is_file():
+        cutoff.check(edition.id, edition.data_through, cfg.slug, kind, ident, cutoff.csv_years(path))
 
 
 def _anchor(run: str | None, ident: str) -> str:

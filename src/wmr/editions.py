@@ -52,6 +52,7 @@ class Edition:
     chapters: tuple[ChapterConfig, ...] = field(default_factory=tuple)
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
     release_date: dt.date | None = None   # the fixed publication date (the PDF's timestamp)
+    data_through: int | None = None   # the last year the edition's data may describe (no anachronisms)
 
     def chapter(self, slug: str) -> ChapterConfig:
         for c in self.chapters:
@@ -214,6 +215,11 @@ def load(edition_id: str) -> Edition:
     if timeout < 1:
         raise ConfigError(f"cell_timeout of edition '{edition_id}' is not a positive whole number of seconds.",
                           expected="e.g. cell_timeout = 600", got=shown(timeout), fix="write a positive integer")
+    through = raw.get("data_through")
+    if through is not None and not 1900 <= through <= 2199:
+        raise ConfigError(f"data_through of edition '{edition_id}' is not a year.", expected="e.g. data_through = 2024",
+                          got=shown(through), fix="write the last year the edition's data may describe, unquoted")
     return Edition(id=edition_id, title=raw["title"], subtitle=raw.get("subtitle", ""),
                    publisher=raw.get("publisher", ""), language=language, sources=tuple(raw["sources"]),
-                   parameters=shared, chapters=tuple(chapters), cell_timeout=timeout, release_date=release)
+                   parameters=shared, chapters=tuple(chapters), cell_timeout=timeout, release_date=release,
+                   data_through=through)

@@ -21,13 +21,14 @@ class Fact:
     year: int | str | None
     sources: list[str] = field(default_factory=list)
     note: str = ""
+    reads: list[str] = field(default_factory=list)   # 'source/file' pins the code read (see Chapter.read_refs)
 
     def to_json(self) -> dict:
         return asdict(self)
 
 
 def make_fact(name: str, value, *, unit: str, year, sources: list[str], fmt: str = "count",
-              display: str | None = None, note: str = "") -> Fact:
+              display: str | None = None, note: str = "", reads: list[str] | None = None) -> Fact:
     """Build a Fact, formatting `value` with the named format unless `display` is given."""
     if not NAME_RE.match(name):
         raise ChapterError(f"Fact name '{name}' is not a valid name.", expected="lower_snake_case, starting with a letter",
@@ -43,7 +44,8 @@ def make_fact(name: str, value, *, unit: str, year, sources: list[str], fmt: str
     if isinstance(year, float) or hasattr(year, "item"):
         year = int(year)
     shown = display if display is not None else FORMATS[fmt](value)
-    return Fact(name=name, value=value, display=shown, unit=unit, year=year, sources=list(sources), note=note)
+    return Fact(name=name, value=value, display=shown, unit=unit, year=year, sources=list(sources), note=note,
+                reads=list(reads or []))
 
 
 class Ledger:

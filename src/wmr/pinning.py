@@ -25,7 +25,10 @@ def _file_entries(meta: dict) -> list[dict]:
                 rf["path"] = top["path"]
             else:
                 rf["path"] = next(p for p in top.get("paths", []) if p.endswith("/" + name) or p == name)
-        entries.append({"name": name, "sha256": f["sha256"], "bytes": f["bytes"], "retrieved_from": rf})
+        entry = {"name": name, "sha256": f["sha256"], "bytes": f["bytes"], "retrieved_from": rf}
+        if f.get("content"):
+            entry["content"] = " ".join(str(f["content"]).split())  # what the file holds, its years and vintage
+        entries.append(entry)
     return entries
 
 

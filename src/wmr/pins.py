@@ -33,6 +33,7 @@ class FilePin:
     download_url: str | None = None
     owned_path: str | None = None   # project-owned table: path relative to the project root
     retrieved_from: dict = field(default_factory=dict, hash=False, compare=False)
+    content: str = ""   # what the file holds (years, vintage), from source.toml
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def load_manifest(path: Path | None = None) -> dict[str, SourcePin]:
     for s in raw["sources"]:
         files = tuple(FilePin(source=s["id"], name=f["name"], sha256=f["sha256"], bytes=f["bytes"],
                               download_url=f.get("download_url"), owned_path=f.get("owned_path"),
-                              retrieved_from=f.get("retrieved_from", {}))
+                              retrieved_from=f.get("retrieved_from", {}), content=f.get("content", ""))
                       for f in s["files"])
         out[s["id"]] = SourcePin(id=s["id"], title=s["title"], publisher=s["publisher"], edition=s["edition"],
                                  url=s["url"], license=s["license"], citation=s["citation"], files=files)
@@ -194,8 +195,17 @@ def _download(pin: FilePin, target: Path) -> None:
     os.replace(tmp.name, target)
 
 
+_READS: list[str] = []  # 'source/file' of every pin read in this process, in order (provenance of outputs)
+
+
+def reads() -> list[str]:
+    """Every pinned file read so far in this process, as 'source/file', in order (repeats kept)."""
+    return list(_READS)
+
+
 def _log_read(pin: FilePin) -> None:
-    """Append the pin to $WMR_READ_LOG so the executor knows which data a chapter read (for its cache key)."""
+    """Record the read: in this process (source lines) and in $WMR_READ_LOG (the executor's cache key)."""
+    _READS.append(f"{pin.source}/{pin.name}")
     log = os.environ.get(READ_LOG_ENV)
     if log:
         with open(log, "a", encoding="utf-8") as fh:

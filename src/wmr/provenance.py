@@ -115,10 +115,25 @@ class SourceSummary:
     licence: str
 
 
-def summary(source_id: str) -> SourceSummary:
+def summary(ref: str) -> SourceSummary:
+    """What a source line says about a source id, or about one pinned file read ('source/file').
+
+    For a file, the edition is the file's own: its name and what source.toml says it holds (years,
+    vintage), so the line follows the file the code actually read.
+    """
+    source_id, _, name = ref.partition("/")
     s = pins.source(source_id)
+    edition = short_edition(s.edition)
+    if name:
+        f = s.file(name)
+        edition = f"{f.name}" + (f" ({clip(f.content, 110)})" if f.content else "")
     return SourceSummary(id=s.id, publisher=short_publisher(s.publisher), dataset=short_dataset(s.title),
-                         edition=short_edition(s.edition), licence=short_license(s.license))
+                         edition=edition, licence=short_license(s.license))
+
+
+def shown_refs(item) -> list[str]:
+    """The refs a source line names for a figure, table or fact: the files read, else the declared sources."""
+    return list(getattr(item, "reads", None) or item.sources)
 
 
 def repository_url(pin: pins.FilePin) -> str | None:

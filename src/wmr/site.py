@@ -22,7 +22,7 @@ from .document import ChapterDoc, Figure, Prose, Table, label, resolve_roles, so
 from .editions import Edition
 from .markup import markdown_literal
 from .pagecheck import check_page
-from .provenance import summary
+from .provenance import shown_refs, summary
 from .searchindex import index_script
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -140,10 +140,10 @@ def chapter_body(doc: ChapterDoc, env: Environment) -> tuple[str, list[dict]]:
         elif isinstance(block, Figure):
             size = _png_size(doc.figures_dir / block.files["png"])
             parts.append(fig_t.render(fig=block, label=label(block), base=base, size=size,
-                                      sources=[summary(s) for s in block.sources]))
+                                      sources=[summary(s) for s in shown_refs(block)]))
         elif isinstance(block, Table):
             parts.append(tab_t.render(tab=block, label=label(block), base=base,
-                                      sources=[summary(s) for s in block.sources]))
+                                      sources=[summary(s) for s in shown_refs(block)]))
     return "\n".join(parts), sections
 
 
@@ -154,7 +154,7 @@ def chapter_facts(doc: ChapterDoc) -> list[dict]:
         for name, fact in ledger.facts.items():
             out.append({"id": fact_id(doc, run, name), "display": fact.display, "unit": fact.unit,
                         "year": "" if fact.year is None else fact.year, "note": fact.note,
-                        "sources": [summary(s) for s in fact.sources]})
+                        "sources": [summary(s) for s in shown_refs(fact)]})
     return out
 
 

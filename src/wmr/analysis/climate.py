@@ -2,8 +2,9 @@
 
 All disaster figures come from IDMC's disaster events file (GRID 2025 edition, 2008-2024), summed over the
 events of each country and year; only the comparison with conflict uses the mixed-vintage series of
-`displacement.new_displacements`. Population for rates is UNDP's (UN WPP) for the latest year not after the
-displacement year; areas without a UNDP population (e.g. Mayotte, Puerto Rico) have no rate.
+`displacement.new_displacements`. Population for rates is the edition's one population series (the one UN DESA
+published with its migrant stock edition, `migrants.country_population`) for its latest year not after the
+displacement year; areas it gives no population have no rate.
 """
 from __future__ import annotations
 
@@ -57,10 +58,14 @@ def by_hazard_category(last: int) -> pd.DataFrame:
     return wide.reset_index().rename_axis(columns=None)
 
 
-population_near = hdi.population_near  # UNDP population of the latest year not after the given year
+def population_near(ims_source: str, year: int) -> pd.DataFrame:
+    """iso3, population, population_year: the edition's population of its latest year not after `year`."""
+    from .migrants import country_population
+
+    return country_population(ims_source, year)
 
 
-def by_country(year: int) -> pd.DataFrame:
+def by_country(year: int, ims_source: str) -> pd.DataFrame:
     """iso3, country, region, displacements, main_hazard, population, population_year, per_1000 for `year`.
 
     Why: rankings in absolute numbers and relative to population, and the world map. Sorted by displacements.
@@ -73,16 +78,16 @@ def by_country(year: int) -> pd.DataFrame:
     hazard = (df.groupby(["iso3", "hazard_type"])["displacements"].sum().reset_index()
               .sort_values(["iso3", "displacements", "hazard_type"], ascending=[True, False, True])
               .groupby("iso3").head(1)[["iso3", "hazard_type"]].rename(columns={"hazard_type": "main_hazard"}))
-    out = per.merge(hazard, on="iso3").merge(population_near(year), on="iso3", how="left")
+    out = per.merge(hazard, on="iso3").merge(population_near(ims_source, year), on="iso3", how="left")
     out["per_1000"] = 1000 * out["displacements"] / out["population"]
     out["region"] = out["iso3"].map(m49.region_of()).fillna(NO_REGION)
     out = with_names(out.sort_values(["displacements", "iso3"], ascending=[False, True]).reset_index(drop=True))
     return out[["iso3", "country", "region", "displacements", "main_hazard", "population", "population_year", "per_1000"]]
 
 
-def top_countries(year: int, n: int = 10, relative: bool = False) -> pd.DataFrame:
+def top_countries(year: int, ims_source: str, n: int = 10, relative: bool = False) -> pd.DataFrame:
     """The n countries with most disaster displacements in `year` (or most per 1,000 inhabitants): rank first."""
-    df = by_country(year)
+    df = by_country(year, ims_source)
     if relative:
         df = df.dropna(subset=["per_1000"]).sort_values(["per_1000", "iso3"], ascending=[False, True])
     df = df.head(n).reset_index(drop=True)
@@ -131,10 +136,14 @@ def bin_label(value: float) -> str:
 
 
 def unassigned_areas(last: int) -> list[str]:
-    """IDMC names of the areas with disaster displacements up to `last` that M49 assigns to no region."""
+    """Names (the naming table; IDMC's own for codes it lacks) of areas with disaster displacements up to
+    `last` that belong to no region."""
+    from ..countries import name
+
     df = events(last)
     df = df[~df["iso3"].isin(m49.region_of().keys())]
-    return sorted(df["name"].unique())
+    idmc_names = dict(zip(df["iso3"], df["name"]))
+    return sorted({name(c) if name(c) != c else idmc_names[c] for c in df["iso3"].unique()})
 
 
 def files_note(series: pd.DataFrame) -> str:

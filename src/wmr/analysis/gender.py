@@ -109,6 +109,33 @@ def extremes(shares: pd.DataFrame, n: int) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------------- refugees (UNHCR)
 
+def demographics_year(last: int) -> int | None:
+    """The latest year with UNHCR sex and age data not after `last` (None: the vintage has none so early)."""
+    usable = [y for y in demographics_years() if y <= last]
+    return usable[-1] if usable else None
+
+
+def no_sex_age_text(year: int) -> str:
+    """What the chapter says when the edition's vintage has no UNHCR breakdown by sex and age."""
+    later = [y for y in demographics_years() if y > year]
+    return (f"UNHCR's sex and age breakdown of refugees and asylum-seekers is not available for {year} or earlier in "
+            "the data of this edition" + (", and later data are not used here" if later else "") + ".")
+
+
+def sex_age_text(shown: dict[str, str]) -> str:
+    """The paragraph on refugees' sex and age, from the displays of the recorded facts (keys as in the notebook)."""
+    s = shown
+    return (f"UNHCR's sex and age breakdown refers to the end of {s['demog_year']}. Of the {s['ref_asy_total']} "
+            f"refugees and asylum-seekers counted that year, sex is reported for {s['ref_disaggregated_pct']} of "
+            f"refugees but only {s['asy_disaggregated_pct']} of asylum-seekers. Where it is reported, women and girls "
+            f"made up {s['ref_female_pct']} of refugees and {s['asy_female_pct']} of asylum-seekers. Children under "
+            f"eighteen accounted for {s['ref_children_pct']} of refugees of known age and {s['asy_children_pct']} of "
+            "asylum-seekers. The two populations thus differ: refugees include many children, while asylum-seekers, "
+            "who have applied individually for protection in another country, are more often adults. In the oldest age "
+            f"band, sixty years and over, UNHCR counted {s['older_women']} refugee and asylum-seeking women and "
+            f"{s['older_men']} men.")
+
+
 def demographics_years() -> list[int]:
     """Years for which UNHCR's sex and age breakdown is pinned (2025 only in this release)."""
     return sorted(int(y) for y in unhcr.load_demographics()["year"].unique())

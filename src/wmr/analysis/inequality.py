@@ -67,8 +67,9 @@ def hdi_year_for(year: int) -> int:
 
 
 def population_year_for(year: int) -> int:
-    """The latest year ≤ `year` with population in the pinned HDI file (2022 for 2024)."""
-    return _latest_year("population", "population", year)
+    """The year of the population divided by: the stock year itself (one denominator per edition: the
+    population UN DESA published with the migrant stock edition, which has every stock year)."""
+    return year
 
 
 def groups(hdi_year: int) -> pd.Series:
@@ -135,10 +136,14 @@ def unclassified_breakdown(ims_source: str, year: int, hdi_year: int | None, sid
 
 # ---------------------------------------------------------------------------------------------- emigration rates
 
-def _population(year: int) -> pd.Series:
-    h = hdi.load_hdi()
-    h = h[(h["year"] == population_year_for(year)) & h["population"].notna()]
-    return h.set_index("iso3")["population"]
+def _population(ims_source: str, year: int) -> pd.Series:
+    """Population by ISO3 in `year`, from the edition's own workbook (migrants.country_population)."""
+    from .migrants import country_population
+
+    pop = country_population(ims_source, year)
+    if int(pop["population_year"].iloc[0]) != year:
+        raise ValueError(f"{ims_source}: the edition's workbook has no population for {year}")
+    return pop.set_index("iso3")["population"]
 
 
 def country_emigration_rates(ims_source: str, year: int) -> pd.DataFrame:
@@ -151,7 +156,7 @@ def country_emigration_rates(ims_source: str, year: int) -> pd.DataFrame:
     used = hdi_year_for(year)
     h = hdi.load_hdi()
     h = h[(h["year"] == used) & h["hdi"].notna()].set_index("iso3")[["hdi", "hdi_group"]]
-    pop = _population(year)
+    pop = _population(ims_source, year)
     out = h.join(pop, how="inner")
     out["emigrants"] = emigrants.reindex(out.index).fillna(0).astype("int64")
     out["rate_pct"] = 100 * out["emigrants"] / (out["emigrants"] + out["population"])
@@ -172,7 +177,7 @@ def emigration_rates(ims_source: str, hdi_year: int) -> pd.DataFrame:
     rows = []
     for year, sub in df.groupby("year", sort=True):
         em = sub.groupby("origin_iso3")["migrants"].sum()
-        pop = _population(int(year))
+        pop = _population(ims_source, int(year))
         members = g.index.intersection(pop.index)
         t = pd.DataFrame({"group": g[members], "population": pop[members],
                           "emigrants": em.reindex(members).fillna(0)})
@@ -335,7 +340,7 @@ def classification_setup_facts(ims_source: str, stock_year: int, hdi_year: int) 
     counts = groups(group_year).value_counts()
     out = [_year("early_year", early_year, ims_), _year("group_year", group_year, hdi_),
            _year("stock_hdi_year", hdi_year_for(stock_year), hdi_),
-           _year("pop_year", population_year_for(stock_year), hdi_)]
+           _year("pop_year", population_year_for(stock_year), [ims.WORKBOOKS[ims_source][0]])]
     for lower, label in hdi.GROUP_CUTOFFS[:-1]:
         key = label.lower().replace(" ", "_")
         out.append(_spec(f"cutoff_{key}", lower, "HDI", group_year, hdi_, display=f"{lower:.3f}"))

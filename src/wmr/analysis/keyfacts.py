@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import fmt
+from ..countries import in_text
 from ..sources import missing_migrants
 from . import displacement, migrants, remittances
 
@@ -33,7 +34,7 @@ def _spec(label: str, name_: str, value, unit: str, year: int, sources: list[str
 def _ranked(prefix: str, label: str, table: pd.DataFrame, value_col: str, unit: str, year: int,
             sources: list[str], shown) -> list[KeyFact]:
     return [_spec(f"{label}, rank {r.rank}", f"{prefix}_{r.rank}", getattr(r, value_col), unit, year, sources,
-                  display=f"{r.country} ({shown(getattr(r, value_col))})", note=f"{r.iso3}")
+                  display=f"{in_text(r.iso3)} ({shown(getattr(r, value_col))})", note=f"{r.iso3}")
             for r in table.itertuples()]
 
 

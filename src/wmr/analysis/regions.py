@@ -340,7 +340,7 @@ def refugee_unallocated(year: int) -> pd.DataFrame:
     hosted = pop[~pop["coa_iso"].isin(known)].groupby("coa_iso")["refugees"].sum()
     origin = pop[~pop["coo_iso"].isin(known)].groupby("coo_iso")["refugees"].sum()
     codes = sorted(set(hosted[hosted > 0].index) | set(origin[origin > 0].index))
-    return pd.DataFrame({"iso3": codes, "name": [names[c] for c in codes],
+    return pd.DataFrame({"iso3": codes, "name": [name(c) if name(c) != c else names[c] for c in codes],
                          "hosted": [float(hosted.get(c, 0.0)) for c in codes],
                          "originating": [float(origin.get(c, 0.0)) for c in codes]})
 
@@ -358,7 +358,7 @@ def idps_by_country(year: int) -> pd.DataFrame:
         cy = cy[cy["year"] == year]
         if cy.empty:
             raise ValueError(f"no IDMC country figures for {year}")
-        out = pd.DataFrame({"iso3": cy["iso3"].to_numpy(), "name": cy["name"].to_numpy(),
+        out = pd.DataFrame({"iso3": cy["iso3"].to_numpy(), "name": [name(c) for c in cy["iso3"]],
                             "conflict_idps": cy["conflict_stock"].to_numpy(),
                             "disaster_idps": cy["disaster_stock"].to_numpy()})
         file = idmc.FILE_COUNTRY_YEAR
@@ -366,8 +366,7 @@ def idps_by_country(year: int) -> pd.DataFrame:
         d = idmc.load_disaggregated_2023()
         d = d[d["category"] == "IDPs"]
         t = d.groupby(["iso3", "cause"])["total_figures"].sum().unstack("cause")
-        names = d.groupby("iso3")["name"].first()
-        out = pd.DataFrame({"iso3": t.index.to_numpy(), "name": names.reindex(t.index).to_numpy(),
+        out = pd.DataFrame({"iso3": t.index.to_numpy(), "name": [name(c) for c in t.index],
                             "conflict_idps": t.get("Conflict", pd.Series(index=t.index, dtype=float)).to_numpy(),
                             "disaster_idps": t.get("Disaster", pd.Series(index=t.index, dtype=float)).to_numpy()})
         file = idmc.FILE_DISAGGREGATED

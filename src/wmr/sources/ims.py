@@ -384,7 +384,8 @@ def load_destination_2024() -> pd.DataFrame:
 
 # Official destination workbook of each migrant stock edition (the population it divides by, its regions).
 WORKBOOKS = {"undesa-ims-2024-bilateral": (SOURCE_2024, load_destination_2024),
-             "undesa-ims-2020-bilateral": (SOURCE_2020, load_destination_2020)}
+             "undesa-ims-2020-bilateral": (SOURCE_2020, load_destination_2020),
+             SOURCE_2019_BILATERAL: (SOURCE_2019, lambda: load_total_2019())}
 
 
 def destination_workbook(ims_source: str) -> pd.DataFrame:
