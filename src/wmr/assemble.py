@@ -116,7 +116,7 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
             pages = build_pdf(edition, docs, work, staging / pdf_name, release_date, incomplete)
             shutil.rmtree(work)
         build_site(edition, docs, staging / "html", facts, pdf_name=f"../{pdf_name}" if with_pdf else None,
-                   incomplete=incomplete)
+                   incomplete=incomplete, release_date=release_date)
         (staging / KEY_FILE).write_text(key + "\n", encoding="utf-8")
         _swap(staging, final)
     except BaseException:

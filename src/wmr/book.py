@@ -19,7 +19,7 @@ from pathlib import Path
 import pypandoc
 import typst
 
-from . import paths, pins
+from . import citations, frontmatter, paths, pins
 from .document import ChapterDoc, Figure, Prose, Table, label, resolve_roles, source_uses
 from .editions import Edition
 from .errors import AssemblyError
@@ -69,8 +69,16 @@ def source_key(source_id: str) -> str:
     return _key(f"source:{source_id}")
 
 
-def _role(doc: ChapterDoc, kind: str, payload) -> str:
-    """Markdown for a resolved role: a fact's display, a linked figure/table number, a parameter value."""
+def reference_key(doc: ChapterDoc, key: str) -> str:
+    """The Typst label of a publication in a chapter's reference list ('ref:global:undesa2024ims')."""
+    return _key(f"ref:{doc.slug}:{key}")
+
+
+def _role(doc: ChapterDoc, kind: str, payload, cites: citations.Formatted | None = None) -> str:
+    """Markdown for a resolved role: a fact's display, a linked figure/table number, a parameter value, a citation."""
+    if kind == "cite":  # citeproc's pandoc Markdown, linked to the chapter's reference list
+        text = cites.clusters[payload] if cites else esc("; ".join(payload))
+        return f"[{text}](#{reference_key(doc, payload[0])})"
     if kind == "fact":
         return esc(payload[0].display)
     if kind == "numref":
@@ -78,14 +86,29 @@ def _role(doc: ChapterDoc, kind: str, payload) -> str:
     return esc(payload)
 
 
-def chapter_markdown(doc: ChapterDoc) -> str:
-    """One chapter as pandoc Markdown: labelled heading, prose, and a template call per figure or table."""
+def references_markdown(doc: ChapterDoc, cites: citations.Formatted) -> list[str]:
+    """The chapter's reference list (unnumbered section), entries in the style's order, each labelled."""
+    cited = set(doc.cited_keys())
+    entries = [(k, e) for k, e in cites.entries.items() if k in cited]
+    if not entries:
+        return []
+    out = [f"## References {{.unnumbered #{_key('references:' + doc.slug)}}}", "",
+           "```{=typst}", "#wmr-references[", "```", ""]
+    for key, entry in entries:
+        out += [f"::: {{#{reference_key(doc, key)}}}", entry, ":::", ""]
+    return out + ["```{=typst}", "]", "```", ""]
+
+
+def chapter_markdown(doc: ChapterDoc, cites: citations.Formatted | None = None) -> str:
+    """One chapter as pandoc Markdown: labelled heading, prose, a template call per figure or table, references."""
     out = [f"# {esc(doc.title)} {{#{chapter_key(doc)}}}", ""]
     for block in doc.blocks:
         if isinstance(block, Prose):
-            out += [resolve_roles(block.markdown, doc, block.run, partial(_role, doc)), ""]
+            out += [resolve_roles(block.markdown, doc, block.run, partial(_role, doc, cites=cites)), ""]
         elif isinstance(block, (Figure, Table)):
             out += ["```{=typst}", f"#wmr-block({typst_string(block_key(doc, block))})", "```", ""]
+    if cites is not None:
+        out += references_markdown(doc, cites)
     return "\n".join(out)
 
 
@@ -120,6 +143,35 @@ def _sources_data(edition: Edition, docs: list[ChapterDoc]) -> list[dict]:
     return out
 
 
+def _front_data(edition: Edition) -> dict:
+    """The imprint's fields for the template (the citation and notes are set by pandoc: front.typ, citation.typ)."""
+    fm = edition.front
+    return {"official": fm.official, "notice": fm.notice, "copyright": fm.copyright, "licence": fm.licence,
+            "disclaimer": [" ".join(p.split()) for p in fm.disclaimer.split("\n\n") if p.strip()],
+            "identifiers": [list(i) for i in fm.identifiers], "acronyms": [list(a) for a in fm.acronyms]}
+
+
+def front_markdown(edition: Edition, cites: citations.Formatted) -> str:
+    """Editorial notes, then acronyms and glossary (with the references of the definitions), as pandoc Markdown."""
+    fm = edition.front
+    out = []
+    for note in fm.notes:
+        out += [f"# {esc(note.title)} {{.unnumbered}}", "", note.markdown, ""]
+    out += ["# Acronyms and glossary {.unnumbered #front:glossary}", "", "## Acronyms {.unnumbered}", "",
+            "```{=typst}", "#wmr-acronyms()", "```", "", "## Glossary {.unnumbered}", ""]
+    for t in fm.glossary:
+        cite = f" [{cites.clusters[t.cite]}](#{_key('ref:front:' + t.cite[0])})" if t.cite else ""
+        out += [f"**{esc(t.term)}**", f":   {esc(t.definition)}{cite}", ""]
+    cited = {k for t in fm.glossary for k in t.cite}
+    entries = [(k, e) for k, e in cites.entries.items() if k in cited]
+    if entries:
+        out += ["## References {.unnumbered}", "", "```{=typst}", "#wmr-references[", "```", ""]
+        for key, entry in entries:
+            out += [f"::: {{#{_key('ref:front:' + key)}}}", entry, ":::", ""]
+        out += ["```{=typst}", "]", "```", ""]
+    return "\n".join(out)
+
+
 def book_data(edition: Edition, docs: list[ChapterDoc], release_date: dt.date,
               incomplete: list[str] | tuple[str, ...] = ()) -> dict:
     """Everything the template draws from data: edition metadata, figures and tables by label, sources."""
@@ -127,11 +179,18 @@ def book_data(edition: Edition, docs: list[ChapterDoc], release_date: dt.date,
     return {
         "edition": {"id": edition.id, "title": edition.title, "subtitle": edition.subtitle,
                     "publisher": edition.publisher, "lang": lang, "region": region or None,
-                    "date": {"year": release_date.year, "month": release_date.month, "day": release_date.day}},
+                    "date": {"year": release_date.year, "month": release_date.month, "day": release_date.day},
+                    "front": _front_data(edition)},
         "blocks": {block_key(d, b): _block_data(d, b) for d in docs for b in d.blocks if isinstance(b, (Figure, Table))},
         "sources": _sources_data(edition, docs),
         "incomplete": list(incomplete),  # chapters that failed: the cover says the edition is incomplete
     }
+
+
+def _write_typst(target: Path, markdown: str) -> None:
+    """Convert pandoc Markdown to a Typst file that can use the template's functions."""
+    body = pypandoc.convert_text(markdown, "typst", format="markdown", extra_args=["--wrap=preserve"])
+    target.write_text(f'#import "{LIBRARY}": *\n\n{body}', encoding="utf-8")
 
 
 def _write_inputs(edition: Edition, docs: list[ChapterDoc], workdir: Path, release_date: dt.date,
@@ -144,10 +203,13 @@ def _write_inputs(edition: Edition, docs: list[ChapterDoc], workdir: Path, relea
             shutil.copy2(doc.figures_dir / fig.files["svg"], dest / fig.files["svg"])
     data = book_data(edition, docs, release_date, incomplete)
     (workdir / DATA).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-    md = "\n\n".join(chapter_markdown(d) for d in docs)
+    glossary_clusters = [t.cite for t in edition.front.glossary if t.cite]
+    cites = citations.format_citations([c for d in docs for c in d.cite_clusters()] + glossary_clusters, "markdown")
+    md = "\n\n".join(chapter_markdown(d, cites) for d in docs)
     (workdir / "body.md").write_text(md, encoding="utf-8")
-    body = pypandoc.convert_text(md, "typst", format="markdown", extra_args=["--wrap=preserve"])
-    (workdir / BODY).write_text(f'#import "{LIBRARY}": *\n\n{body}', encoding="utf-8")
+    _write_typst(workdir / BODY, md)
+    _write_typst(workdir / "front.typ", front_markdown(edition, cites))
+    _write_typst(workdir / "citation.typ", frontmatter.suggested_citation(edition, release_date, "markdown"))
     for name in (MAIN, LIBRARY):
         shutil.copyfile(TEMPLATES / name, workdir / name)
     return workdir / MAIN

@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 
 from . import chapter as chapter_api
+from . import citations
 from .editions import ChapterConfig, Edition
 from .errors import AssemblyError
 from .execute import INJECTED_ID, chapters_dir, figures_dir
@@ -84,6 +85,15 @@ class ChapterDoc:
             for name, fact in ledger.facts.items():
                 out[f"{self.slug}.{run}.{name}" if run else f"{self.slug}.{name}"] = fact.to_json()
         return dict(sorted(out.items()))
+
+    def cite_clusters(self) -> list[tuple[str, ...]]:
+        """Every {cite} role of the prose, in reading order, as a tuple of keys."""
+        return [citations.split_keys(m.group("arg")) for b in self.blocks if isinstance(b, Prose)
+                for m in ROLE_RE.finditer(b.markdown) if m.group("role") == "cite"]
+
+    def cited_keys(self) -> list[str]:
+        """The publications the chapter cites, each once, in order of first citation (its reference list)."""
+        return list(dict.fromkeys(k for c in self.cite_clusters() for k in c))
 
     def sources_used(self) -> set[str]:
         used = set()
@@ -170,7 +180,7 @@ def _anchor(run: str | None, ident: str) -> str:
 
 
 def resolve_roles(text: str, doc: ChapterDoc, run: str | None, render) -> str:
-    """Replace {fact}`x`, {numref}`fig-x` and {param}`x` using `render(kind, payload)` of the target format."""
+    """Replace {fact}`x`, {numref}`fig-x`, {param}`x` and {cite}`key` using `render(kind, payload)` of the format."""
     def sub(m: re.Match) -> str:
         role, arg = m.group("role"), m.group("arg").strip()
         where = f" (run {run})" if run else ""
@@ -190,7 +200,12 @@ def resolve_roles(text: str, doc: ChapterDoc, run: str | None, render) -> str:
                 raise AssemblyError(f"The prose of chapter '{doc.slug}'{where} refers to an unknown parameter '{arg}'.",
                                     expected="one of: " + ", ".join(sorted(params)), got=arg, fix="correct the name")
             return render("param", str(params[arg]))
-        raise AssemblyError(f"Unknown role '{{{role}}}' in chapter '{doc.slug}'.", expected="{fact}, {numref} or {param}",
+        if role == "cite":
+            keys = citations.split_keys(arg)
+            citations.check_keys(keys, f"The prose of chapter '{doc.slug}'{where}")
+            return render("cite", keys)
+        raise AssemblyError(f"Unknown role '{{{role}}}' in chapter '{doc.slug}'.",
+                            expected="{fact}, {numref}, {param} or {cite}",
                             got=m.group(0), fix="use one of the supported roles")
     return ROLE_RE.sub(sub, text)
 

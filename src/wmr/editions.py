@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import notebooks, paths, pins
+from . import frontmatter, notebooks, paths, pins
 from .errors import ConfigError
 
 DEFAULT_EDITION = "wmr-2026"
@@ -49,6 +49,7 @@ class Edition:
     parameters: dict
     chapters: tuple[ChapterConfig, ...] = field(default_factory=tuple)
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
+    front: frontmatter.FrontMatter = field(default_factory=frontmatter.FrontMatter)  # [front_matter]
 
     def chapter(self, slug: str) -> ChapterConfig:
         for c in self.chapters:
@@ -170,6 +171,7 @@ def load(edition_id: str) -> Edition:
     if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
         raise ConfigError(f"cell_timeout of edition '{edition_id}' is not a positive whole number of seconds.",
                           expected="e.g. cell_timeout = 600", got=repr(timeout), fix="write a positive integer")
+    front = frontmatter.parse(raw, path.name)
     return Edition(id=edition_id, title=raw["title"], subtitle=raw.get("subtitle", ""),
                    publisher=raw.get("publisher", ""), language=language, sources=tuple(raw.get("sources", [])),
-                   parameters=shared, chapters=tuple(chapters), cell_timeout=timeout)
+                   parameters=shared, chapters=tuple(chapters), cell_timeout=timeout, front=front)
