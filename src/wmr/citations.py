@@ -73,6 +73,16 @@ def source_references() -> dict[str, list[str]]:
     return table
 
 
+def source_keys(source_id: str, where: str) -> list[str]:
+    """The publications to cite for a pinned source (data/source-references.toml)."""
+    table = source_references()
+    if source_id not in table:
+        raise AssemblyError(f"{where} cites the publication of an unknown source '{source_id}'.",
+                            expected="a source id of " + str(SOURCE_REFERENCES) + ": " + ", ".join(sorted(table)),
+                            got=source_id, fix="use source:<source id> or source:<parameter naming a source>")
+    return list(table[source_id])
+
+
 def split_keys(arg: str) -> tuple[str, ...]:
     """'a, b' -> ('a', 'b'): one role may cite several publications (one parenthetical cluster)."""
     return tuple(k.strip() for k in arg.split(",") if k.strip())

@@ -86,9 +86,21 @@ class ChapterDoc:
                 out[f"{self.slug}.{run}.{name}" if run else f"{self.slug}.{name}"] = fact.to_json()
         return dict(sorted(out.items()))
 
+    def cite_keys(self, arg: str, run: str | None) -> tuple[str, ...]:
+        """The bibliography keys of a {cite} role. 'source:ims_source' cites the publication of the pinned source
+        a parameter names (or of a source id), so each edition cites the edition of the data it uses."""
+        keys: list[str] = []
+        for item in citations.split_keys(arg):
+            if item.startswith("source:"):
+                name = item.removeprefix("source:")
+                keys += citations.source_keys(str(self.params.get(run, {}).get(name, name)), f"chapter '{self.slug}'")
+            else:
+                keys.append(item)
+        return tuple(dict.fromkeys(keys))
+
     def cite_clusters(self) -> list[tuple[str, ...]]:
         """Every {cite} role of the prose, in reading order, as a tuple of keys."""
-        return [citations.split_keys(m.group("arg")) for b in self.blocks if isinstance(b, Prose)
+        return [self.cite_keys(m.group("arg"), b.run) for b in self.blocks if isinstance(b, Prose)
                 for m in ROLE_RE.finditer(b.markdown) if m.group("role") == "cite"]
 
     def cited_keys(self) -> list[str]:
@@ -201,7 +213,7 @@ def resolve_roles(text: str, doc: ChapterDoc, run: str | None, render) -> str:
                                     expected="one of: " + ", ".join(sorted(params)), got=arg, fix="correct the name")
             return render("param", str(params[arg]))
         if role == "cite":
-            keys = citations.split_keys(arg)
+            keys = doc.cite_keys(arg, run)
             citations.check_keys(keys, f"The prose of chapter '{doc.slug}'{where}")
             return render("cite", keys)
         raise AssemblyError(f"Unknown role '{{{role}}}' in chapter '{doc.slug}'.",
