@@ -10,6 +10,7 @@ give the same PDF bytes.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import re
 import shutil
@@ -31,6 +32,8 @@ LIBRARY = "wmr-book.typ"    # functions drawing figures, tables and sources from
 DATA = "book.json"
 BODY = "body.typ"           # the chapters, written by pandoc
 FIG_ROOT = "figures"
+PDF_STANDARDS = ["ua-1"]   # tagged PDF/UA-1: structure tree, alt text, document language and title (Typst checks)
+CHAPTER_START = "wmr-chapter-start"   # marker after each chapter heading: its slug and page number
 _PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~^$@\"'&:;%=/?,])")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_:-]*$")
 
@@ -101,7 +104,9 @@ def references_markdown(doc: ChapterDoc, cites: citations.Formatted) -> list[str
 
 def chapter_markdown(doc: ChapterDoc, cites: citations.Formatted | None = None) -> str:
     """One chapter as pandoc Markdown: labelled heading, prose, a template call per figure or table, references."""
-    out = [f"# {esc(doc.title)} {{#{chapter_key(doc)}}}", ""]
+    out = [f"# {esc(doc.title)} {{#{chapter_key(doc)}}}", "",
+           "```{=typst}", f"#context [#metadata((slug: {typst_string(doc.slug)}, page: counter(page).get().first()))"
+           f"<{CHAPTER_START}>]", "```", ""]
     for block in doc.blocks:
         if isinstance(block, Prose):
             out += [resolve_roles(block.markdown, doc, block.run, partial(_role, doc, cites=cites)), ""]
@@ -112,11 +117,28 @@ def chapter_markdown(doc: ChapterDoc, cites: citations.Formatted | None = None) 
     return "\n".join(out)
 
 
+def _figure_svg(fig: Figure) -> str:
+    """The SVG the PDF sets: the one whose text is text (charts stay searchable), else the outlined one."""
+    return fig.files.get("svg_text", fig.files["svg"])
+
+
+def chart_fonts() -> list[str]:
+    """The folder of the DejaVu Sans fonts matplotlib (pinned) draws chart text with, so Typst sets the charts'
+    text in the same font; found without importing matplotlib (assembly never does)."""
+    spec = importlib.util.find_spec("matplotlib")
+    folder = Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf" if spec else None
+    if folder is None or not (folder / "DejaVuSans.ttf").is_file():
+        raise AssemblyError("The chart font (DejaVu Sans, shipped with matplotlib) was not found.",
+                            expected="matplotlib's mpl-data/fonts/ttf/DejaVuSans.ttf", got=str(folder),
+                            fix="reinstall the pinned matplotlib (bash scripts/setup.sh)")
+    return [str(folder)]
+
+
 def _block_data(doc: ChapterDoc, block: Figure | Table) -> dict:
     common = {"kind": block.kind, "label": label(block), "title": block.title, "caption": block.caption,
               "note": block.note, "sources": [vars(summary(s)) | {"key": source_key(s)} for s in block.sources]}
     if isinstance(block, Figure):
-        return common | {"units": block.units, "alt": block.alt, "image": f"{FIG_ROOT}/{doc.slug}/{block.files['svg']}"}
+        return common | {"units": block.units, "alt": block.alt, "image": f"{FIG_ROOT}/{doc.slug}/{_figure_svg(block)}"}
     return common | {"units": "", "columns": block.columns, "numeric": block.numeric, "rows": block.rows}
 
 
@@ -200,7 +222,7 @@ def _write_inputs(edition: Edition, docs: list[ChapterDoc], workdir: Path, relea
         dest = workdir / FIG_ROOT / doc.slug
         dest.mkdir(parents=True, exist_ok=True)
         for fig in doc.figures:
-            shutil.copy2(doc.figures_dir / fig.files["svg"], dest / fig.files["svg"])
+            shutil.copy2(doc.figures_dir / _figure_svg(fig), dest / _figure_svg(fig))
     data = book_data(edition, docs, release_date, incomplete)
     (workdir / DATA).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
     glossary_clusters = [t.cite for t in edition.front.glossary if t.cite]
@@ -215,23 +237,60 @@ def _write_inputs(edition: Edition, docs: list[ChapterDoc], workdir: Path, relea
     return workdir / MAIN
 
 
-def build_pdf(edition: Edition, docs: list[ChapterDoc], workdir: Path, target: Path, release_date: dt.date,
-              incomplete: list[str] | tuple[str, ...] = ()) -> int:
-    """Write the book to `target` (via `workdir`); returns the number of pages. `incomplete`: failed chapters."""
-    main = _write_inputs(edition, docs, workdir, release_date, list(incomplete))
-    stamp = int(dt.datetime.combine(release_date, dt.time(12), tzinfo=dt.timezone.utc).timestamp())
+def chapter_pdf_name(edition: Edition, doc: ChapterDoc) -> str:
+    """'wmr-2026-02-global.pdf': a chapter's own PDF, numbered as in the book."""
+    return f"{edition.id}-{doc.number:02d}-{doc.slug}.pdf"
+
+
+def _compile(compiler, edition: Edition, workdir: Path, stamp: int, sys_inputs: dict[str, str], what: str) -> bytes:
+    """Compile with `compiler`; Typst's errors and warnings become an AssemblyError (sources kept)."""
     try:
-        pdf, warnings = typst.compile_with_warnings(str(main), root=str(workdir), ignore_system_fonts=True,
-                                                    timestamp=stamp)
+        pdf, warnings = compiler.compile_with_warnings(format="pdf", pdf_standards=PDF_STANDARDS, timestamp=stamp,
+                                                       sys_inputs=sys_inputs)
     except Exception as exc:  # typst raises its own error type with the compiler's diagnostics
-        raise AssemblyError("Typst could not compile the PDF edition.", expected="a valid Typst document",
+        raise AssemblyError(f"Typst could not compile {what}.", expected="a valid PDF/UA-1 Typst document",
                             got=_first_errors(getattr(exc, "diagnostic", "") or str(exc)),
                             fix=f"inspect the files in {_keep(workdir, edition)} at the positions given") from None
     if warnings:  # e.g. an unknown font, or a layout that did not settle (page numbers could be wrong)
-        raise AssemblyError("Typst compiled the PDF edition with warnings.", expected="no warnings",
+        raise AssemblyError(f"Typst compiled {what} with warnings.", expected="no warnings",
                             got="; ".join(dict.fromkeys(w.message for w in warnings)),
                             fix=f"inspect the files in {_keep(workdir, edition)}; fix the template or the data it names")
+    return pdf
+
+
+def _write_chapter_inputs(edition: Edition, doc: ChapterDoc, workdir: Path, release_date: dt.date,
+                          first_page: int, cites: citations.Formatted) -> dict[str, str]:
+    """A chapter's own data file and body (its blocks, the sources it uses); returns the Typst sys.inputs."""
+    data = book_data(edition, [doc], release_date)
+    data["edition"] |= {"document-title": f"{edition.title}, Chapter {doc.number}: {doc.title}",
+                        "first-page": first_page}
+    data["sources"] = [s for s in data["sources"] if s["used"]]
+    name = f"chapter-{doc.number:02d}"
+    (workdir / f"{name}.json").write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    _write_typst(workdir / f"{name}.typ", chapter_markdown(doc, cites))
+    return {"chapter": str(doc.number), "data": f"{name}.json", "body": f"{name}.typ"}
+
+
+def build_pdf(edition: Edition, docs: list[ChapterDoc], workdir: Path, target: Path, release_date: dt.date,
+              incomplete: list[str] | tuple[str, ...] = ()) -> int:
+    """Write the book to `target` and each chapter's own PDF to `target`'s chapters/ folder (via `workdir`);
+    returns the number of pages of the book. `incomplete`: failed chapters."""
+    main = _write_inputs(edition, docs, workdir, release_date, list(incomplete))
+    stamp = int(dt.datetime.combine(release_date, dt.time(12), tzinfo=dt.timezone.utc).timestamp())
+    compiler = typst.Compiler(str(main), root=str(workdir), font_paths=chart_fonts(), ignore_system_fonts=True)
+    pdf = _compile(compiler, edition, workdir, stamp, {}, "the PDF edition")
+    starts = {m["slug"]: m["page"] for m in json.loads(compiler.query(f"<{CHAPTER_START}>", field="value"))}
+    cites = citations.format_citations([c for d in docs for c in d.cite_clusters()], "markdown")
+    chapters = {}
+    for doc in docs:
+        inputs = _write_chapter_inputs(edition, doc, workdir, release_date, starts[doc.slug], cites)
+        chapters[chapter_pdf_name(edition, doc)] = _compile(compiler, edition, workdir, stamp, inputs,
+                                                            f"the PDF of chapter {doc.number} ({doc.slug})")
     paths.atomic_write_bytes(target, pdf)
+    folder = target.parent / "chapters"
+    folder.mkdir(exist_ok=True)
+    for name, chapter_pdf in chapters.items():
+        paths.atomic_write_bytes(folder / name, chapter_pdf)
     return page_count(pdf)
 
 

@@ -167,12 +167,18 @@ def suggested_citation(edition, release_date: dt.date, to: str) -> str:
 
 
 def bibtex(edition, release_date: dt.date) -> str:
-    """The edition's citation as BibTeX (pandoc converts the CSL-JSON item)."""
-    import json
+    """The edition's citation as BibTeX (written by pybtex; the corporate author and title kept verbatim in braces)."""
+    from pybtex.database import BibliographyData, Entry, Person
 
-    import pypandoc
-
-    return pypandoc.convert_text(json.dumps([citation_item(edition, release_date)]), "bibtex", format="csljson")
+    item = citation_item(edition, release_date)
+    fields = {"title": "{" + item["title"] + "}", "institution": item["publisher"], "year": str(release_date.year),
+              "month": release_date.strftime("%b").lower()}
+    for csl, field_name in (("genre", "type"), ("DOI", "doi"), ("ISBN", "isbn"), ("ISSN", "issn")):
+        if csl in item:
+            fields[field_name] = item[csl]
+    entry = Entry("techreport", fields=fields,
+                  persons={"author": [Person("{" + a["literal"] + "}") for a in item["author"]]})
+    return BibliographyData({item["id"]: entry}).to_string("bibtex")
 
 
 def ris(edition, release_date: dt.date) -> str:
