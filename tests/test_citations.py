@@ -131,3 +131,45 @@ def test_a_reference_without_a_url_is_refused(tmp_path, monkeypatch):
     with pytest.raises(ConfigError) as err:
         citations.references()
     assert items[0]["id"] in str(err.value) and "URL" in str(err.value)
+
+
+def _page(built, edition: str, name: str) -> str:
+    return (built / "report" / edition / "html" / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_html_citations_link_to_the_chapter_reference_list(built, edition):
+    """Every {cite} in a chapter is an author-year link to an entry of the reference list at its end."""
+    from wmr import editions
+
+    bib = citations.references()
+    for cfg in editions.load(edition).chapters:
+        page = _page(built, edition, f"{cfg.slug}.html")
+        refs = re.search(r'<section class="references".*?</section>', page, re.S)
+        assert refs, cfg.slug
+        entries = dict(re.findall(r'<li id="ref-([a-z0-9]+)">(.*?)</li>', refs.group(0), re.S))
+        assert len(entries) >= 5, (cfg.slug, sorted(entries))
+        for key, entry in entries.items():
+            text = citations.entry_text(entry)
+            assert bib[key]["URL"] in text or bib[key].get("DOI", "-") in text, key
+        links = re.findall(r'<a class="cite" href="#ref-([a-z0-9]+)">\((.*?)\)</a>', page, re.S)
+        assert links and {k for k, _ in links} <= set(entries), cfg.slug
+        assert all(re.search(r"\b(1[89]|20)\d\d[a-z]?\b|n\.d\.", text) for _, text in links), links
+        assert "{cite}" not in page
+
+
+@pytest.mark.build
+def test_pdf_chapters_end_with_their_reference_lists(built):
+    """The PDF prints the same references as the HTML edition at the end of each chapter, author-year in text."""
+    import pypdfium2 as pdfium
+
+    for edition in EDITIONS:
+        pdf = pdfium.PdfDocument(str(built / "report" / edition / f"{edition}.pdf"))
+        text = re.sub(r"\s+", " ", " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))))
+        pdf.close()
+        assert text.count("References") >= 10  # nine chapters and the glossary
+        html = _page(built, edition, "global.html")
+        first = re.search(r'<a class="cite" href="#ref-[a-z0-9]+">(.*?)</a>', html).group(1)
+        assert citations.entry_text(first) in text
+        assert "McAuliffe, Marie, and Linda Adhiambo Oucho, eds. 2024. World Migration Report 2024." in text

@@ -95,3 +95,23 @@ def test_suggested_citation_and_its_bibtex_and_ris_come_from_the_config():
     with_doi = editions.Edition(**{**vars(ed), "front": _parse(doi="10.18356/example-2026")})
     assert "DO  - 10.18356/example-2026" in frontmatter.ris(with_doi, date)
     assert "10.18356/example-2026" in frontmatter.bibtex(with_doi, date)
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_html_pages_show_the_notice_and_the_imprint_offers_the_citation(built, edition):
+    html = built / "report" / edition / "html"
+    fm = editions.load(edition).front
+    for page in sorted(html.glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert f'<aside class="notice" id="notice" aria-label="Edition notice"><p>{fm.notice}' in text, page.name
+    imprint = (html / "imprint.html").read_text(encoding="utf-8")
+    for part in ("Imprint", "Suggested citation", "Disclaimer", "Editorial note", fm.citation_author,
+                 'href="citation.bib"', 'href="citation.ris"'):
+        assert part in imprint, part
+    assert (html / "citation.bib").read_text(encoding="utf-8").startswith("@techreport{")
+    assert (html / "citation.ris").read_text(encoding="utf-8").startswith("TY  - RPRT")
+    glossary = (html / "glossary.html").read_text(encoding="utf-8")
+    for term in STANDARD_TERMS:
+        assert f">{term}</dt>" in glossary, term
+    assert '<a class="cite" href="#ref-' in glossary and '<section class="references"' in glossary
