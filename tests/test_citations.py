@@ -86,6 +86,9 @@ def test_cite_role_resolves_keys_and_pinned_sources_and_refuses_unknown_keys():
     out = document.resolve_roles("As shown {cite}`source:ims_source, mcauliffe2024wmr`.", doc, None,
                                  lambda kind, keys: seen.append(keys) or "[C]")
     assert out == "As shown [C]." and seen == [("undesa2020ims", "mcauliffe2024wmr")]
+    assert doc.cite_keys("-source:ims_source, -mcauliffe2024wmr", None) == ("-undesa2020ims", "-mcauliffe2024wmr")
+    year_only = citations.format_citations([("-mcauliffe2024wmr",)], "html")
+    assert year_only.clusters[("-mcauliffe2024wmr",)] == "(2024)" and "mcauliffe2024wmr" in year_only.entries
     with pytest.raises(AssemblyError) as err:
         document.resolve_roles("See {cite}`mcauliffe2024`.", doc, None, lambda *a: "")
     assert "chapter 'global'" in str(err.value) and "mcauliffe2024wmr" in str(err.value)
@@ -103,7 +106,7 @@ def _chapter_citations(edition: str) -> dict[str, set[str]]:
         for run in cfg.runs:
             doc = document.ChapterDoc(slug=cfg.slug, number=cfg.number, title="", params={None: run.parameters})
             for arg in CITE_RE.findall(text):
-                keys |= set(doc.cite_keys(arg, None))
+                keys |= {k.removeprefix("-") for k in doc.cite_keys(arg, None)}
         out[cfg.slug] = keys
     return out
 

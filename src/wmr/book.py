@@ -81,7 +81,7 @@ def _role(doc: ChapterDoc, kind: str, payload, cites: citations.Formatted | None
     """Markdown for a resolved role: a fact's display, a linked figure/table number, a parameter value, a citation."""
     if kind == "cite":  # citeproc's pandoc Markdown, linked to the chapter's reference list
         text = cites.clusters[payload] if cites else esc("; ".join(payload))
-        return f"[{text}](#{reference_key(doc, payload[0])})"
+        return f"[{text}](#{reference_key(doc, payload[0].removeprefix('-'))})"
     if kind == "fact":
         return esc(payload[0].display)
     if kind == "numref":

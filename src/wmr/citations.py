@@ -91,7 +91,7 @@ def split_keys(arg: str) -> tuple[str, ...]:
 def check_keys(keys: Iterable[str], where: str) -> None:
     """Refuse a key that is not in the bibliography, naming the closest keys."""
     known = references()
-    for key in keys:
+    for key in (k.removeprefix("-") for k in keys):
         if key not in known:
             close = difflib.get_close_matches(key, known, n=5, cutoff=0.5)
             raise AssemblyError(f"{where} cites an unknown publication '{key}'.",
@@ -108,7 +108,10 @@ class Formatted:
 
 
 def _document(clusters: list[tuple[str, ...]]) -> str:
-    blocks = [f"::: {{#c{i}}}\n[{'; '.join('@' + k for k in keys)}]\n:::" for i, keys in enumerate(clusters)]
+    def item(key: str) -> str:  # '-key' suppresses the author (citeproc prints the year only)
+        return "-@" + key[1:] if key.startswith("-") else "@" + key
+
+    blocks = [f"::: {{#c{i}}}\n[{'; '.join(item(k) for k in keys)}]\n:::" for i, keys in enumerate(clusters)]
     return "---\nnocite: '@*'\n---\n\n" + "\n\n".join(blocks) + "\n\n::: {#refs}\n:::\n"
 
 

@@ -88,12 +88,15 @@ class ChapterDoc:
 
     def cite_keys(self, arg: str, run: str | None) -> tuple[str, ...]:
         """The bibliography keys of a {cite} role. 'source:ims_source' cites the publication of the pinned source
-        a parameter names (or of a source id), so each edition cites the edition of the data it uses."""
+        a parameter names (or of a source id), so each edition cites the edition of the data it uses; a key
+        prefixed '-' prints the year only, after prose that names the author ('UN DESA (2024)')."""
         keys: list[str] = []
         for item in citations.split_keys(arg):
-            if item.startswith("source:"):
-                name = item.removeprefix("source:")
-                keys += citations.source_keys(str(self.params.get(run, {}).get(name, name)), f"chapter '{self.slug}'")
+            bare, dash = item.removeprefix("-"), "-" if item.startswith("-") else ""  # '-key': year only
+            if bare.startswith("source:"):
+                name = bare.removeprefix("source:")
+                keys += [dash + k for k in citations.source_keys(str(self.params.get(run, {}).get(name, name)),
+                                                                  f"chapter '{self.slug}'")]
             else:
                 keys.append(item)
         return tuple(dict.fromkeys(keys))
@@ -105,7 +108,7 @@ class ChapterDoc:
 
     def cited_keys(self) -> list[str]:
         """The publications the chapter cites, each once, in order of first citation (its reference list)."""
-        return list(dict.fromkeys(k for c in self.cite_clusters() for k in c))
+        return list(dict.fromkeys(k.removeprefix("-") for c in self.cite_clusters() for k in c))
 
     def sources_used(self) -> set[str]:
         used = set()

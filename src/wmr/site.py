@@ -89,7 +89,7 @@ def fact_id(doc: ChapterDoc, run: str | None, name: str) -> str:
 def _render_role(kind: str, payload, cites: citations.Formatted | None = None) -> str:
     if kind == "cite":  # author-year text from citeproc (pandoc's HTML), linked to the chapter's reference list
         text = cites.clusters[payload] if cites else html.escape("; ".join(payload))
-        return f'<a class="cite" href="#ref-{html.escape(payload[0])}">{text}</a>'
+        return f'<a class="cite" href="#ref-{html.escape(payload[0].removeprefix("-"))}">{text}</a>'
     if kind == "fact":
         fact, doc, run = payload
         fid = html.escape(fact_id(doc, run, fact.name))
