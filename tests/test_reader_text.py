@@ -70,3 +70,10 @@ def test_notebook_prose_has_no_build_jargon():
             elif not in_code and n > 10 and JARGON.search(line):
                 found.append((nb.name, n, line[:80]))
     assert found == []
+
+
+def test_editorial_notes_and_glossary_have_no_build_jargon():
+    texts = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "editions" / "notes").glob("*.md")}
+    texts["glossary.toml"] = "\n".join(l for l in (ROOT / "data" / "glossary.toml").read_text(encoding="utf-8")
+                                       .splitlines() if not l.startswith("#"))
+    assert texts and {name: JARGON.findall(text) for name, text in texts.items() if JARGON.search(text)} == {}
