@@ -21,7 +21,7 @@ import pypandoc
 import typst
 
 from . import citations, frontmatter, paths, pins
-from .document import ChapterDoc, Figure, Prose, Table, label, resolve_roles, source_uses
+from .document import ChapterDoc, Figure, Prose, Table, chapter_pdf_name, label, resolve_roles, source_uses
 from .editions import Edition
 from .errors import AssemblyError
 from .provenance import repository_url, summary
@@ -235,11 +235,6 @@ def _write_inputs(edition: Edition, docs: list[ChapterDoc], workdir: Path, relea
     for name in (MAIN, LIBRARY):
         shutil.copyfile(TEMPLATES / name, workdir / name)
     return workdir / MAIN
-
-
-def chapter_pdf_name(edition: Edition, doc: ChapterDoc) -> str:
-    """'wmr-2026-02-global.pdf': a chapter's own PDF, numbered as in the book."""
-    return f"{edition.id}-{doc.number:02d}-{doc.slug}.pdf"
 
 
 def _compile(compiler, edition: Edition, workdir: Path, stamp: int, sys_inputs: dict[str, str], what: str) -> bytes:

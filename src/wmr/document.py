@@ -249,6 +249,11 @@ def source_uses(docs: list[ChapterDoc]) -> dict[str, list[SourceUse]]:
     return used
 
 
+def chapter_pdf_name(edition: Edition, doc: ChapterDoc) -> str:
+    """'wmr-2026-02-global.pdf': a chapter's own PDF (report/<edition>/chapters/), numbered as in the book."""
+    return f"{edition.id}-{doc.number:02d}-{doc.slug}.pdf"
+
+
 def label(block) -> str:
     """'Figure 2.3' or 'Table 1.1'."""
     return f"{'Figure' if isinstance(block, Figure) else 'Table'} {block.number}"

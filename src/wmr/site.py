@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import citations, editions, frontmatter, pins
-from .document import ChapterDoc, Figure, Prose, Table, label, resolve_roles, source_uses
+from .document import ChapterDoc, Figure, Prose, Table, chapter_pdf_name, label, resolve_roles, source_uses
 from .editions import Edition
 from .pagecheck import check_page
 from .provenance import summary
@@ -239,6 +239,7 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
             sections.append({"id": "numbers", "text": "Numbers in this chapter"})
         page = env.get_template("chapter.html.j2").render(
             current=doc, sections=sections, body=Markup(body), facts=facts_list, page="chapter", references=references,
+            chapter_pdf=f"../chapters/{chapter_pdf_name(edition, doc)}" if pdf_name else None,
             prev=docs[i - 1] if i else None, next=docs[i + 1] if i + 1 < len(docs) else None, **common)
         _write(target, f"{doc.slug}.html", page, source=f"the chapter '{doc.slug}'")
         searchable.append({"url": f"{doc.slug}.html", "title": f"{doc.number} {doc.title}", "html": page,
