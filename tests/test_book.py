@@ -65,10 +65,10 @@ def html_labels(html_dir: Path, slugs: list[str], kind: str) -> list[str]:
 
 
 def html_sections(html_dir: Path, slug: str) -> list[str]:
-    """The h2 section titles of a chapter page of the HTML edition (without its 'Numbers' list)."""
+    """The h2 section titles of a chapter page of the HTML edition (without its 'Numbers' and reference lists)."""
     page = (html_dir / f"{slug}.html").read_text(encoding="utf-8")
     titles = [unescape(re.sub(r"<[^>]+>", "", m.group(2))).rstrip("#").strip()
-              for m in re.finditer(r'<h2 id="([^"]+)">(.*?)</h2>', page, re.S) if m.group(1) != "numbers"]
+              for m in re.finditer(r'<h2 id="([^"]+)">(.*?)</h2>', page, re.S) if m.group(1) not in ("numbers", "references")]
     return titles
 
 
@@ -142,7 +142,9 @@ def book(request, built) -> Book:
 def test_outline_has_every_chapter_section_list_and_source(book):
     top = [t for level, t, _ in book.toc if level == 0]
     chapters = [f"{n} {t}" for n, t in enumerate(book.titles, start=1)]
-    assert top == ["Contents", "List of figures", "List of tables", *chapters, "Data sources"]
+    notes = [n["title"] for n in config(book.edition)["front_matter"]["notes"]]
+    assert top == ["Contents", "List of figures", "List of tables", *notes, "Acronyms and glossary", *chapters,
+                   "Data sources"]
     for n, (slug, title) in enumerate(zip(book.slugs, chapters), start=1):
         start = next(i for i, (level, t, _) in enumerate(book.toc) if level == 0 and t == title)
         children = []
@@ -152,7 +154,7 @@ def test_outline_has_every_chapter_section_list_and_source(book):
             if level == 1:
                 children.append(t)
         want = [f"{n}.{k} {s}" for k, s in enumerate(html_sections(book.html, slug), start=1)]
-        assert children == want, slug
+        assert children == [*want, "References"], slug   # the reference list ends the chapter, unnumbered
     manifest = {s["id"]: s for s in json.loads((ROOT / "data" / "manifest.json").read_text())["sources"]}
     appendix = [t for level, t, page in book.toc if level == 1 and page >= book.appendix]
     assert appendix == [manifest[sid]["title"] for sid in config(book.edition)["sources"]]
@@ -206,7 +208,8 @@ def test_contents_page_numbers_match_the_chapter_pages(book):
     # page numbers run on without gaps: roman in the front matter, arabic from chapter 1
     arabic = [book.footer(i) for i in range(book.chapter_pages[0], len(book.doc))]
     assert arabic == [str(k) for k in range(1, len(arabic) + 1)]
-    front = [book.footer(i) for i in range(1, book.chapter_pages[0])]
+    assert book.footer(1) == ""   # the imprint, on the back of the cover
+    front = [book.footer(i) for i in range(2, book.chapter_pages[0])]
     assert front[:3] == ["i", "ii", "iii"][:len(front)]
 
 
@@ -488,3 +491,16 @@ def test_cover_and_imprint_say_the_edition_is_an_unofficial_reproduction(book):
         assert squash(part) in imprint, part
     assert book.page_of("Acronyms and glossary") < book.chapter_pages[0]
     assert book.page_of("Editorial note") < book.chapter_pages[0]
+
+
+def test_tables_name_their_sources_and_attributions_are_whole(book):
+    """Readers see source names, not the manifest's ids, in the chapters (ids stay in the data-sources
+    appendix); no source line or attribution is cut off with an ellipsis."""
+    from wmr import pins
+
+    ids = sorted(pins.load_manifest(), key=len, reverse=True)
+    chapters = "\n".join(book.texts[book.chapter_pages[0]:book.appendix])
+    assert [i for i in ids if i in chapters] == []
+    table_page = book.captions["Table 1.1"]
+    assert "International Migrant Stock" in book.texts[table_page]
+    assert "…" not in "".join(book.texts)
