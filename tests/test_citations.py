@@ -176,3 +176,22 @@ def test_pdf_chapters_end_with_their_reference_lists(built):
         first = re.search(r'<a class="cite" href="#ref-[a-z0-9]+">(.*?)</a>', html).group(1)
         assert citations.entry_text(first) in text
         assert "McAuliffe, Marie, and Linda Adhiambo Oucho, eds. 2024. World Migration Report 2024." in text
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_an_edition_cites_no_publication_issued_after_its_release(edition):
+    """No anachronisms: every report or book an edition cites (chapters and glossary) was out by its release
+    date; data sets are exempt (they are what the edition pins)."""
+    from wmr import editions
+
+    release = editions.release_date(edition)
+    refs = citations.references()
+    cited = set().union(*_chapter_citations(edition).values())
+    cited |= {k for t in editions.load(edition).front.glossary for k in t.cite}
+    late = []
+    for key in sorted(cited):
+        item = refs[key]
+        parts = item.get("issued", {}).get("date-parts", [[]])[0]
+        if item["type"] != "dataset" and parts and tuple(parts) > (release.year, release.month, release.day)[:len(parts)]:
+            late.append((key, parts))
+    assert late == []
