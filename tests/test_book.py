@@ -65,10 +65,10 @@ def html_labels(html_dir: Path, slugs: list[str], kind: str) -> list[str]:
 
 
 def html_sections(html_dir: Path, slug: str) -> list[str]:
-    """The h2 section titles of a chapter page of the HTML edition (without its 'Numbers' list)."""
+    """The h2 section titles of a chapter page of the HTML edition (without its 'Numbers' and reference lists)."""
     page = (html_dir / f"{slug}.html").read_text(encoding="utf-8")
     titles = [unescape(re.sub(r"<[^>]+>", "", m.group(2))).rstrip("#").strip()
-              for m in re.finditer(r'<h2 id="([^"]+)">(.*?)</h2>', page, re.S) if m.group(1) != "numbers"]
+              for m in re.finditer(r'<h2 id="([^"]+)">(.*?)</h2>', page, re.S) if m.group(1) not in ("numbers", "references")]
     return titles
 
 
@@ -142,7 +142,9 @@ def book(request, built) -> Book:
 def test_outline_has_every_chapter_section_list_and_source(book):
     top = [t for level, t, _ in book.toc if level == 0]
     chapters = [f"{n} {t}" for n, t in enumerate(book.titles, start=1)]
-    assert top == ["Contents", "List of figures", "List of tables", *chapters, "Data sources"]
+    notes = [n["title"] for n in config(book.edition)["front_matter"]["notes"]]
+    assert top == ["Contents", "List of figures", "List of tables", *notes, "Acronyms and glossary", *chapters,
+                   "Data sources"]
     for n, (slug, title) in enumerate(zip(book.slugs, chapters), start=1):
         start = next(i for i, (level, t, _) in enumerate(book.toc) if level == 0 and t == title)
         children = []
@@ -152,7 +154,7 @@ def test_outline_has_every_chapter_section_list_and_source(book):
             if level == 1:
                 children.append(t)
         want = [f"{n}.{k} {s}" for k, s in enumerate(html_sections(book.html, slug), start=1)]
-        assert children == want, slug
+        assert children == [*want, "References"], slug   # the reference list ends the chapter, unnumbered
     manifest = {s["id"]: s for s in json.loads((ROOT / "data" / "manifest.json").read_text())["sources"]}
     appendix = [t for level, t, page in book.toc if level == 1 and page >= book.appendix]
     assert appendix == [manifest[sid]["title"] for sid in config(book.edition)["sources"]]
@@ -206,7 +208,8 @@ def test_contents_page_numbers_match_the_chapter_pages(book):
     # page numbers run on without gaps: roman in the front matter, arabic from chapter 1
     arabic = [book.footer(i) for i in range(book.chapter_pages[0], len(book.doc))]
     assert arabic == [str(k) for k in range(1, len(arabic) + 1)]
-    front = [book.footer(i) for i in range(1, book.chapter_pages[0])]
+    assert book.footer(1) == ""   # the imprint, on the back of the cover
+    front = [book.footer(i) for i in range(2, book.chapter_pages[0])]
     assert front[:3] == ["i", "ii", "iii"][:len(front)]
 
 
@@ -331,7 +334,8 @@ def test_text_has_chapter_titles_and_key_fact_displays(book):
 
 
 def test_fonts_are_bundled_with_typst_and_charts_are_vector(book):
-    bundled = ("LibertinusSerif", "NewCM", "NewComputerModern", "DejaVuSansMono")
+    # Typst's bundled fonts, and DejaVu Sans of the charts' text (from the pinned matplotlib, see book.chart_fonts)
+    bundled = ("LibertinusSerif", "NewCM", "NewComputerModern", "DejaVuSansMono", "DejaVuSans")
     fonts, images = set(), 0
     for page in range(len(book.doc)):
         for obj in book.doc[page].get_objects(max_depth=15):
@@ -379,14 +383,17 @@ def test_two_assemblies_give_identical_bytes(built, monkeypatch, tmp_path):
     for edition in EDITIONS:
         ed = editions.load(edition)
         docs = [document.load_chapter(ed, c) for c in ed.chapters]
-        outputs = []
+        outputs, chapters = [], []
         for attempt in ("a", "b"):
             work = tmp_path / edition / attempt
-            work.mkdir(parents=True)
-            pdf_book.build_pdf(ed, docs, work, work / "book.pdf", editions.release_date(edition))
+            (work / "typst").mkdir(parents=True)
+            pdf_book.build_pdf(ed, docs, work / "typst", work / "book.pdf", editions.release_date(edition))
             outputs.append((work / "book.pdf").read_bytes())
+            chapters.append({p.name: p.read_bytes() for p in sorted((work / "chapters").glob("*.pdf"))})
         published = (built / "report" / edition / f"{edition}.pdf").read_bytes()
         assert outputs[0] == outputs[1] == published, edition
+        published_chapters = {p.name: p.read_bytes() for p in (built / "report" / edition / "chapters").glob("*.pdf")}
+        assert len(chapters[0]) == len(ed.chapters) and chapters[0] == chapters[1] == published_chapters, edition
 
 
 @pytest.mark.parametrize("line, problem", [("", "no language key"), ('language = "English"\n', "'English'")])
@@ -398,3 +405,104 @@ def test_missing_or_invalid_language_is_a_clear_error(tmp_path, line, problem):
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "language" in proc.stderr and problem in proc.stderr and "fix:" in proc.stderr
     assert not (project / "chapters").exists()
+
+
+def _struct_elements(pdf) -> list:
+    """Every element of a PDF's structure tree (pikepdf dictionaries with /S), depth first."""
+    import pikepdf
+
+    out, stack = [], [pdf.Root.StructTreeRoot.K]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(reversed(list(node)))
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            out.append(node)
+            if "/K" in node:
+                stack.append(node.K)
+    return out
+
+
+def _chapter_pdfs(book) -> list[Path]:
+    return [book.path.parent / "chapters" / f"{book.edition}-{n:02d}-{slug}.pdf"
+            for n, slug in enumerate(book.slugs, start=1)]
+
+
+def test_pdf_is_tagged_pdf_ua_with_language_and_alt_text_on_every_figure(book):
+    """PDF/UA-1 as Typst writes it: identification, marked content, language, title shown, a structure tree in
+    which every figure carries the alt text its notebook gave it (the same count as the HTML edition's figures)."""
+    import pikepdf
+
+    for path in [book.path, *_chapter_pdfs(book)]:
+        with pikepdf.open(path) as pdf:
+            assert str(pdf.open_metadata().get("pdfuaid:part")) == "1", path.name
+            assert pdf.Root.MarkInfo.Marked is True and str(pdf.Root.Lang) == config(book.edition)["language"]
+            assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+            elements = _struct_elements(pdf)
+            kinds = {str(e.S) for e in elements}
+            assert {"/Document", "/H1", "/P", "/Figure", "/Link"} <= kinds, (path.name, kinds)
+            figures = [e for e in elements if str(e.S) == "/Figure" and "/Alt" in e]
+            if path == book.path:
+                assert {"/TOC", "/TOCI", "/Table", "/TH", "/Caption"} <= kinds, kinds
+                html_alts = []
+                for slug in book.slugs:
+                    page = (book.html / f"{slug}.html").read_text(encoding="utf-8")
+                    html_alts += [unescape(a) for a in re.findall(r'<img [^>]*alt="([^"]*)"', page)]
+                assert sorted(str(f.Alt) for f in figures) == sorted(html_alts)
+            assert all(str(f.Alt).strip() for f in figures)
+
+
+def test_each_chapter_is_its_own_pdf_numbered_as_in_the_book(book):
+    """chapters/<edition>-NN-<slug>.pdf: the chapter's pages with the book's page numbers, the same figure
+    numbers and its reference list and data sources; written again byte for byte (see the assembly test)."""
+    for n, (path, title, first) in enumerate(zip(_chapter_pdfs(book), book.titles, book.chapter_pages), start=1):
+        assert path.is_file(), path
+        doc = pdfium.PdfDocument(str(path))
+        texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+        assert squash(f"Chapter {n}") in squash(texts[0]) and squash(title) in squash(texts[0])
+        footer = doc[0].get_textpage().get_text_bounded(0, 0, doc[0].get_width(), FOOTER_BAND).strip()
+        assert footer == book.footer(first), (path.name, footer)
+        labels = sorted(set(LABEL_RE.findall("\n".join(texts))))
+        assert labels == sorted({k for k, p in book.captions.items() if k.split()[1].split(".")[0] == str(n)}), path.name
+        assert "Data sources" in texts[-1] or any("Data sources" in t for t in texts[-6:])
+        doc.close()
+
+
+def test_chart_text_is_real_text(book):
+    """Axis labels and legends stay text (searchable, selectable, read aloud): the PDF's text holds the chart's
+    own strings, taken from the text-SVG the chapter wrote."""
+    from xml.etree import ElementTree
+
+    svgs = sorted((book.path.parents[2] / "figures" / book.edition / "global").glob("*.text.svg"))
+    assert svgs
+    words = set()
+    for svg in svgs:
+        for el in ElementTree.parse(svg).iter("{http://www.w3.org/2000/svg}text"):
+            words |= {w for w in "".join(el.itertext()).split() if len(w) > 4 and w.isalpha()}
+    text = " ".join(book.texts)
+    assert words and len([w for w in words if w in text]) >= 0.9 * len(words), sorted(w for w in words if w not in text)
+
+
+def test_cover_and_imprint_say_the_edition_is_an_unofficial_reproduction(book):
+    cfg = config(book.edition)
+    notice = squash(cfg["front_matter"]["notice"])
+    assert notice in squash(book.texts[0]) and notice in squash(book.texts[1])
+    imprint = squash(book.texts[1])
+    for part in ("Imprint", "Suggested citation", "Disclaimer", cfg["front_matter"]["copyright"],
+                 "WorldMigrationReportgeneratorproject.", str(cfg["release_date"].year)):
+        assert squash(part) in imprint, part
+    assert book.page_of("Acronyms and glossary") < book.chapter_pages[0]
+    assert book.page_of("Editorial note") < book.chapter_pages[0]
+
+
+def test_tables_name_their_sources_and_attributions_are_whole(book):
+    """Readers see source names, not the manifest's ids, in the chapters (ids stay in the data-sources
+    appendix); no source line or attribution is cut off with an ellipsis."""
+    from wmr import pins
+
+    ids = sorted(pins.load_manifest(), key=len, reverse=True)
+    chapters = "\n".join(book.texts[book.chapter_pages[0]:book.appendix])
+    assert [i for i in ids if i in chapters] == []
+    table_page = book.captions["Table 1.1"]
+    assert "International Migrant Stock" in book.texts[table_page]
+    assert "…" not in "".join(book.texts)

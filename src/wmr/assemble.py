@@ -124,7 +124,8 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
             kept = _keep_published_pdf(final, staging, pdf_name)
             with_pdf, pdf_stale = kept is not None, kept is not None and kept != pdf_key
         build_site(edition, docs, staging / "html", facts, pdf_name=f"../{pdf_name}" if with_pdf else None,
-                   incomplete=incomplete, pdf_stale=pdf_stale)
+                   incomplete=incomplete, pdf_stale=pdf_stale,
+                   release_date=release_date)
         (staging / KEY_FILE).write_text(key + "\n", encoding="utf-8")
         _swap(staging, final)
     except BaseException:

@@ -10,6 +10,7 @@ give the same PDF bytes.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import re
 import shutil
@@ -19,8 +20,8 @@ from pathlib import Path
 import pypandoc
 import typst
 
-from . import paths, pins
-from .document import ChapterDoc, Figure, Prose, Table, label, resolve_roles, source_uses
+from . import citations, frontmatter, paths, pins
+from .document import ChapterDoc, Figure, Prose, Table, chapter_pdf_name, label, resolve_roles, source_uses
 from .editions import Edition
 from .errors import AssemblyError
 from .markup import markdown_literal
@@ -32,6 +33,9 @@ LIBRARY = "wmr-book.typ"    # functions drawing figures, tables and sources from
 DATA = "book.json"
 BODY = "body.typ"           # the chapters, written by pandoc
 FIG_ROOT = "figures"
+PDF_STANDARDS = ["ua-1"]   # tagged PDF/UA-1: structure tree, alt text, document language and title (Typst checks)
+CHAPTER_START = "wmr-chapter-start"   # marker after each chapter heading: its slug and page number
+_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~^$@\"'&:;%=/?,])")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_:-]*$")
 
 
@@ -69,8 +73,16 @@ def source_key(source_id: str) -> str:
     return _key(f"source:{source_id}")
 
 
-def _role(doc: ChapterDoc, kind: str, payload) -> str:
-    """Markdown for a resolved role: a fact's display, a linked figure/table number, a parameter value."""
+def reference_key(doc: ChapterDoc, key: str) -> str:
+    """The Typst label of a publication in a chapter's reference list ('ref:global:undesa2024ims')."""
+    return _key(f"ref:{doc.slug}:{key}")
+
+
+def _role(doc: ChapterDoc, kind: str, payload, cites: citations.Formatted | None = None) -> str:
+    """Markdown for a resolved role: a fact's display, a linked figure/table number, a parameter value, a citation."""
+    if kind == "cite":  # citeproc's pandoc Markdown, linked to the chapter's reference list
+        text = cites.clusters[payload] if cites else esc("; ".join(payload))
+        return f"[{text}](#{reference_key(doc, payload[0].removeprefix('-'))})"
     if kind == "fact":
         return esc(payload[0].display)
     if kind == "numref":
@@ -78,15 +90,49 @@ def _role(doc: ChapterDoc, kind: str, payload) -> str:
     return esc(payload)
 
 
-def chapter_markdown(doc: ChapterDoc) -> str:
-    """One chapter as pandoc Markdown: labelled heading, prose, and a template call per figure or table."""
-    out = [f"# {esc(doc.title)} {{#{chapter_key(doc)}}}", ""]
+def references_markdown(doc: ChapterDoc, cites: citations.Formatted) -> list[str]:
+    """The chapter's reference list (unnumbered section), entries in the style's order, each labelled."""
+    cited = set(doc.cited_keys())
+    entries = [(k, e) for k, e in cites.entries.items() if k in cited]
+    if not entries:
+        return []
+    out = [f"## References {{.unnumbered #{_key('references:' + doc.slug)}}}", "",
+           "```{=typst}", "#wmr-references[", "```", ""]
+    for key, entry in entries:
+        out += [f"::: {{#{reference_key(doc, key)}}}", entry, ":::", ""]
+    return out + ["```{=typst}", "]", "```", ""]
+
+
+def chapter_markdown(doc: ChapterDoc, cites: citations.Formatted | None = None) -> str:
+    """One chapter as pandoc Markdown: labelled heading, prose, a template call per figure or table, references."""
+    out = [f"# {esc(doc.title)} {{#{chapter_key(doc)}}}", "",
+           "```{=typst}", f"#context [#metadata((slug: {typst_string(doc.slug)}, page: counter(page).get().first()))"
+           f"<{CHAPTER_START}>]", "```", ""]
     for block in doc.blocks:
         if isinstance(block, Prose):
-            out += [resolve_roles(block.markdown, doc, block.run, partial(_role, doc)), ""]
+            out += [resolve_roles(block.markdown, doc, block.run, partial(_role, doc, cites=cites)), ""]
         elif isinstance(block, (Figure, Table)):
             out += ["```{=typst}", f"#wmr-block({typst_string(block_key(doc, block))})", "```", ""]
+    if cites is not None:
+        out += references_markdown(doc, cites)
     return "\n".join(out)
+
+
+def _figure_svg(fig: Figure) -> str:
+    """The SVG the PDF sets: the one whose text is text (charts stay searchable), else the outlined one."""
+    return fig.files.get("svg_text", fig.files["svg"])
+
+
+def chart_fonts() -> list[str]:
+    """The folder of the DejaVu Sans fonts matplotlib (pinned) draws chart text with, so Typst sets the charts'
+    text in the same font; found without importing matplotlib (assembly never does)."""
+    spec = importlib.util.find_spec("matplotlib")
+    folder = Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf" if spec else None
+    if folder is None or not (folder / "DejaVuSans.ttf").is_file():
+        raise AssemblyError("The chart font (DejaVu Sans, shipped with matplotlib) was not found.",
+                            expected="matplotlib's mpl-data/fonts/ttf/DejaVuSans.ttf", got=str(folder),
+                            fix="reinstall the pinned matplotlib (bash scripts/setup.sh)")
+    return [str(folder)]
 
 
 def _block_data(doc: ChapterDoc, block: Figure | Table) -> dict:
@@ -94,7 +140,7 @@ def _block_data(doc: ChapterDoc, block: Figure | Table) -> dict:
               "note": block.note, "sources": [vars(summary(s)) | {"key": source_key(s.split("/", 1)[0])}
                                                for s in shown_refs(block)]}
     if isinstance(block, Figure):
-        return common | {"units": block.units, "alt": block.alt, "image": f"{FIG_ROOT}/{doc.slug}/{block.files['svg']}"}
+        return common | {"units": block.units, "alt": block.alt, "image": f"{FIG_ROOT}/{doc.slug}/{_figure_svg(block)}"}
     return common | {"units": "", "columns": block.columns, "numeric": block.numeric, "rows": block.rows}
 
 
@@ -121,6 +167,35 @@ def _sources_data(edition: Edition, docs: list[ChapterDoc]) -> list[dict]:
     return out
 
 
+def _front_data(edition: Edition) -> dict:
+    """The imprint's fields for the template (the citation and notes are set by pandoc: front.typ, citation.typ)."""
+    fm = edition.front
+    return {"official": fm.official, "notice": fm.notice, "copyright": fm.copyright, "licence": fm.licence,
+            "disclaimer": [" ".join(p.split()) for p in fm.disclaimer.split("\n\n") if p.strip()],
+            "identifiers": [list(i) for i in fm.identifiers], "acronyms": [list(a) for a in fm.acronyms]}
+
+
+def front_markdown(edition: Edition, cites: citations.Formatted) -> str:
+    """Editorial notes, then acronyms and glossary (with the references of the definitions), as pandoc Markdown."""
+    fm = edition.front
+    out = []
+    for note in fm.notes:
+        out += [f"# {esc(note.title)} {{.unnumbered}}", "", note.markdown, ""]
+    out += ["# Acronyms and glossary {.unnumbered #front:glossary}", "", "## Acronyms {.unnumbered}", "",
+            "```{=typst}", "#wmr-acronyms()", "```", "", "## Glossary {.unnumbered}", ""]
+    for t in fm.glossary:
+        cite = f" [{cites.clusters[t.cite]}](#{_key('ref:front:' + t.cite[0])})" if t.cite else ""
+        out += [f"**{esc(t.term)}**", f":   {esc(t.definition)}{cite}", ""]
+    cited = {k for t in fm.glossary for k in t.cite}
+    entries = [(k, e) for k, e in cites.entries.items() if k in cited]
+    if entries:
+        out += ["## References {.unnumbered}", "", "```{=typst}", "#wmr-references[", "```", ""]
+        for key, entry in entries:
+            out += [f"::: {{#{_key('ref:front:' + key)}}}", entry, ":::", ""]
+        out += ["```{=typst}", "]", "```", ""]
+    return "\n".join(out)
+
+
 def book_data(edition: Edition, docs: list[ChapterDoc], release_date: dt.date,
               incomplete: list[str] | tuple[str, ...] = ()) -> dict:
     """Everything the template draws from data: edition metadata, figures and tables by label, sources."""
@@ -128,11 +203,18 @@ def book_data(edition: Edition, docs: list[ChapterDoc], release_date: dt.date,
     return {
         "edition": {"id": edition.id, "title": edition.title, "subtitle": edition.subtitle,
                     "publisher": edition.publisher, "lang": lang, "region": region or None,
-                    "date": {"year": release_date.year, "month": release_date.month, "day": release_date.day}},
+                    "date": {"year": release_date.year, "month": release_date.month, "day": release_date.day},
+                    "front": _front_data(edition)},
         "blocks": {block_key(d, b): _block_data(d, b) for d in docs for b in d.blocks if isinstance(b, (Figure, Table))},
         "sources": _sources_data(edition, docs),
         "incomplete": list(incomplete),  # chapters that failed: the cover says the edition is incomplete
     }
+
+
+def _write_typst(target: Path, markdown: str) -> None:
+    """Convert pandoc Markdown to a Typst file that can use the template's functions."""
+    body = pypandoc.convert_text(markdown, "typst", format="markdown", extra_args=["--wrap=preserve"])
+    target.write_text(f'#import "{LIBRARY}": *\n\n{body}', encoding="utf-8")
 
 
 def _write_inputs(edition: Edition, docs: list[ChapterDoc], workdir: Path, release_date: dt.date,
@@ -142,35 +224,70 @@ def _write_inputs(edition: Edition, docs: list[ChapterDoc], workdir: Path, relea
         dest = workdir / FIG_ROOT / doc.slug
         dest.mkdir(parents=True, exist_ok=True)
         for fig in doc.figures:
-            shutil.copy2(doc.figures_dir / fig.files["svg"], dest / fig.files["svg"])
+            shutil.copy2(doc.figures_dir / _figure_svg(fig), dest / _figure_svg(fig))
     data = book_data(edition, docs, release_date, incomplete)
     (workdir / DATA).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-    md = "\n\n".join(chapter_markdown(d) for d in docs)
+    glossary_clusters = [t.cite for t in edition.front.glossary if t.cite]
+    cites = citations.format_citations([c for d in docs for c in d.cite_clusters()] + glossary_clusters, "markdown")
+    md = "\n\n".join(chapter_markdown(d, cites) for d in docs)
     (workdir / "body.md").write_text(md, encoding="utf-8")
-    body = pypandoc.convert_text(md, "typst", format="markdown", extra_args=["--wrap=preserve"])
-    (workdir / BODY).write_text(f'#import "{LIBRARY}": *\n\n{body}', encoding="utf-8")
+    _write_typst(workdir / BODY, md)
+    _write_typst(workdir / "front.typ", front_markdown(edition, cites))
+    _write_typst(workdir / "citation.typ", frontmatter.suggested_citation(edition, release_date, "markdown"))
     for name in (MAIN, LIBRARY):
         shutil.copyfile(TEMPLATES / name, workdir / name)
     return workdir / MAIN
 
 
-def build_pdf(edition: Edition, docs: list[ChapterDoc], workdir: Path, target: Path, release_date: dt.date,
-              incomplete: list[str] | tuple[str, ...] = ()) -> int:
-    """Write the book to `target` (via `workdir`); returns the number of pages. `incomplete`: failed chapters."""
-    main = _write_inputs(edition, docs, workdir, release_date, list(incomplete))
-    stamp = int(dt.datetime.combine(release_date, dt.time(12), tzinfo=dt.timezone.utc).timestamp())
+def _compile(compiler, edition: Edition, workdir: Path, stamp: int, sys_inputs: dict[str, str], what: str) -> bytes:
+    """Compile with `compiler`; Typst's errors and warnings become an AssemblyError (sources kept)."""
     try:
-        pdf, warnings = typst.compile_with_warnings(str(main), root=str(workdir), ignore_system_fonts=True,
-                                                    timestamp=stamp)
+        pdf, warnings = compiler.compile_with_warnings(format="pdf", pdf_standards=PDF_STANDARDS, timestamp=stamp,
+                                                       sys_inputs=sys_inputs)
     except Exception as exc:  # typst raises its own error type with the compiler's diagnostics
-        raise AssemblyError("Typst could not compile the PDF edition.", expected="a valid Typst document",
+        raise AssemblyError(f"Typst could not compile {what}.", expected="a valid PDF/UA-1 Typst document",
                             got=_first_errors(getattr(exc, "diagnostic", "") or str(exc)),
                             fix=f"inspect the files in {_keep(workdir, edition)} at the positions given") from None
     if warnings:  # e.g. an unknown font, or a layout that did not settle (page numbers could be wrong)
-        raise AssemblyError("Typst compiled the PDF edition with warnings.", expected="no warnings",
+        raise AssemblyError(f"Typst compiled {what} with warnings.", expected="no warnings",
                             got="; ".join(dict.fromkeys(w.message for w in warnings)),
                             fix=f"inspect the files in {_keep(workdir, edition)}; fix the template or the data it names")
+    return pdf
+
+
+def _write_chapter_inputs(edition: Edition, doc: ChapterDoc, workdir: Path, release_date: dt.date,
+                          first_page: int, cites: citations.Formatted) -> dict[str, str]:
+    """A chapter's own data file and body (its blocks, the sources it uses); returns the Typst sys.inputs."""
+    data = book_data(edition, [doc], release_date)
+    data["edition"] |= {"document-title": f"{edition.title}, Chapter {doc.number}: {doc.title}",
+                        "first-page": first_page}
+    data["sources"] = [s for s in data["sources"] if s["used"]]
+    name = f"chapter-{doc.number:02d}"
+    (workdir / f"{name}.json").write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    _write_typst(workdir / f"{name}.typ", chapter_markdown(doc, cites))
+    return {"chapter": str(doc.number), "data": f"{name}.json", "body": f"{name}.typ"}
+
+
+def build_pdf(edition: Edition, docs: list[ChapterDoc], workdir: Path, target: Path, release_date: dt.date,
+              incomplete: list[str] | tuple[str, ...] = ()) -> int:
+    """Write the book to `target` and each chapter's own PDF to `target`'s chapters/ folder (via `workdir`);
+    returns the number of pages of the book. `incomplete`: failed chapters."""
+    main = _write_inputs(edition, docs, workdir, release_date, list(incomplete))
+    stamp = int(dt.datetime.combine(release_date, dt.time(12), tzinfo=dt.timezone.utc).timestamp())
+    compiler = typst.Compiler(str(main), root=str(workdir), font_paths=chart_fonts(), ignore_system_fonts=True)
+    pdf = _compile(compiler, edition, workdir, stamp, {}, "the PDF edition")
+    starts = {m["slug"]: m["page"] for m in json.loads(compiler.query(f"<{CHAPTER_START}>", field="value"))}
+    cites = citations.format_citations([c for d in docs for c in d.cite_clusters()], "markdown")
+    chapters = {}
+    for doc in docs:
+        inputs = _write_chapter_inputs(edition, doc, workdir, release_date, starts[doc.slug], cites)
+        chapters[chapter_pdf_name(edition, doc)] = _compile(compiler, edition, workdir, stamp, inputs,
+                                                            f"the PDF of chapter {doc.number} ({doc.slug})")
     paths.atomic_write_bytes(target, pdf)
+    folder = target.parent / "chapters"
+    folder.mkdir(exist_ok=True)
+    for name, chapter_pdf in chapters.items():
+        paths.atomic_write_bytes(folder / name, chapter_pdf)
     return page_count(pdf)
 
 

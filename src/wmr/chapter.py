@@ -132,6 +132,7 @@ class Chapter:
         files = {
             "png": self._write(f"{stem}.png", style.render(fig, "png")),
             "svg": self._write(f"{stem}.svg", style.render(fig, "svg")),
+            "svg_text": self._write(f"{stem}.text.svg", style.render(fig, "svg-text")),  # for the PDF
             "csv": self._write(f"{stem}.csv", data.to_csv(index=False, lineterminator="\n").encode()),
         }
         style.close(fig)

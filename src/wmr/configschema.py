@@ -34,6 +34,8 @@ EDITION_KEYS: dict[str, Key] = {
     "language": Key(TEXT, 'language = "en"', required=True),
     "release_date": Key(DATE, "release_date = 2026-11-30 (a TOML date, unquoted)", required=True),
     "cell_timeout": Key(INT, "cell_timeout = 600"),
+    "front_matter": Key(TABLE, '[front_matter] with official, notice, copyright, licence, disclaimer, citation_author',
+                        required=True),
     "data_through": Key(INT, "data_through = 2024 (the last year the edition's data may describe)"),
     "sources": Key(LIST, 'sources = ["unsd-m49", "undp-hdi"]', required=True, items=str),
     "parameters": Key(TABLE, "[parameters] followed by lines such as stock_year = 2024"),

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 
 from . import chapter as chapter_api
-from . import cutoff, freshness
+from . import citations, cutoff, freshness
 from .editions import ChapterConfig, Edition
 from .errors import AssemblyError
 from .execute import INJECTED_ID, chapters_dir, figures_dir
@@ -87,6 +87,30 @@ class ChapterDoc:
             for name, fact in ledger.facts.items():
                 out[f"{self.slug}.{run}.{name}" if run else f"{self.slug}.{name}"] = fact.to_json()
         return dict(sorted(out.items()))
+
+    def cite_keys(self, arg: str, run: str | None) -> tuple[str, ...]:
+        """The bibliography keys of a {cite} role. 'source:ims_source' cites the publication of the pinned source
+        a parameter names (or of a source id), so each edition cites the edition of the data it uses; a key
+        prefixed '-' prints the year only, after prose that names the author ('UN DESA (2024)')."""
+        keys: list[str] = []
+        for item in citations.split_keys(arg):
+            bare, dash = item.removeprefix("-"), "-" if item.startswith("-") else ""  # '-key': year only
+            if bare.startswith("source:"):
+                name = bare.removeprefix("source:")
+                keys += [dash + k for k in citations.source_keys(str(self.params.get(run, {}).get(name, name)),
+                                                                  f"chapter '{self.slug}'")]
+            else:
+                keys.append(item)
+        return tuple(dict.fromkeys(keys))
+
+    def cite_clusters(self) -> list[tuple[str, ...]]:
+        """Every {cite} role of the prose, in reading order, as a tuple of keys."""
+        return [self.cite_keys(m.group("arg"), b.run) for b in self.blocks if isinstance(b, Prose)
+                for m in ROLE_RE.finditer(b.markdown) if m.group("role") == "cite"]
+
+    def cited_keys(self) -> list[str]:
+        """The publications the chapter cites, each once, in order of first citation (its reference list)."""
+        return list(dict.fromkeys(k.removeprefix("-") for c in self.cite_clusters() for k in c))
 
     def sources_used(self) -> set[str]:
         used = set()
@@ -206,7 +230,7 @@ def _anchor(run: str | None, ident: str) -> str:
 
 
 def resolve_roles(text: str, doc: ChapterDoc, run: str | None, render) -> str:
-    """Replace {fact}`x`, {numref}`fig-x` and {param}`x` using `render(kind, payload)` of the target format."""
+    """Replace {fact}`x`, {numref}`fig-x`, {param}`x` and {cite}`key` using `render(kind, payload)` of the format."""
     def sub(m: re.Match) -> str:
         role, arg = m.group("role"), m.group("arg").strip()
         where = f" (run {run})" if run else ""
@@ -226,7 +250,12 @@ def resolve_roles(text: str, doc: ChapterDoc, run: str | None, render) -> str:
                 raise AssemblyError(f"The prose of chapter '{doc.slug}'{where} refers to an unknown parameter '{arg}'.",
                                     expected="one of: " + ", ".join(sorted(params)), got=arg, fix="correct the name")
             return render("param", str(params[arg]))
-        raise AssemblyError(f"Unknown role '{{{role}}}' in chapter '{doc.slug}'.", expected="{fact}, {numref} or {param}",
+        if role == "cite":
+            keys = doc.cite_keys(arg, run)
+            citations.check_keys(keys, f"The prose of chapter '{doc.slug}'{where}")
+            return render("cite", keys)
+        raise AssemblyError(f"Unknown role '{{{role}}}' in chapter '{doc.slug}'.",
+                            expected="{fact}, {numref}, {param} or {cite}",
                             got=m.group(0), fix="use one of the supported roles")
     return ROLE_RE.sub(sub, text)
 
@@ -253,6 +282,11 @@ def source_uses(docs: list[ChapterDoc]) -> dict[str, list[SourceUse]]:
         for sid in sorted(set(blocks) | cited):
             used.setdefault(sid, []).append(SourceUse(doc, blocks.get(sid, []), sid in cited))
     return used
+
+
+def chapter_pdf_name(edition: Edition, doc: ChapterDoc) -> str:
+    """'wmr-2026-02-global.pdf': a chapter's own PDF (report/<edition>/chapters/), numbered as in the book."""
+    return f"{edition.id}-{doc.number:02d}-{doc.slug}.pdf"
 
 
 def label(block) -> str:

@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import configschema, notebooks, paths, pins
+from . import configschema, frontmatter, notebooks, paths, pins
 from .configschema import shown
 from .errors import ConfigError
 
@@ -53,6 +53,7 @@ class Edition:
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
     release_date: dt.date | None = None   # the fixed publication date (the PDF's timestamp)
     data_through: int | None = None   # the last year the edition's data may describe (no anachronisms)
+    front: frontmatter.FrontMatter = field(default_factory=frontmatter.FrontMatter)  # [front_matter]
 
     def chapter(self, slug: str) -> ChapterConfig:
         for c in self.chapters:
@@ -222,4 +223,5 @@ def load(edition_id: str) -> Edition:
     return Edition(id=edition_id, title=raw["title"], subtitle=raw.get("subtitle", ""),
                    publisher=raw.get("publisher", ""), language=language, sources=tuple(raw["sources"]),
                    parameters=shared, chapters=tuple(chapters), cell_timeout=timeout, release_date=release,
-                   data_through=through)
+                   data_through=through,
+                   front=frontmatter.parse(raw, path.name))

@@ -77,7 +77,10 @@ def short_publisher(text: str) -> str:
     text = re.sub(r"^\s*Underlying data:\s*", "", text)
     text = _top_level_cut(text, ("; ", ". "))
     text = re.sub(r"^([A-Z]{2,}) - .*$", r"\1", text)   # 'UNHCR - Office of the ...' -> 'UNHCR'
-    return clip(_parentheticals(text, keep_acronym_of_long_name=True), 70)
+    text = _parentheticals(text, keep_acronym_of_long_name=True)
+    if len(text) > 70:  # a long statement loses its trailing clauses, never words mid-phrase (attributions stay whole)
+        text = _top_level_cut(text, (", ",))
+    return clip(text, 100)
 
 
 def short_dataset(text: str) -> str:

@@ -5,20 +5,22 @@ search index is made from the rendered pages (see searchindex).
 """
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
 import shutil
 import struct
 import unicodedata
+from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import pins
-from .document import ChapterDoc, Figure, Prose, Table, label, resolve_roles, source_uses
+from . import citations, editions, frontmatter, pins
+from .document import ChapterDoc, Figure, Prose, Table, chapter_pdf_name, label, resolve_roles, source_uses
 from .editions import Edition
 from .markup import markdown_literal
 from .pagecheck import check_page
@@ -28,7 +30,8 @@ from .searchindex import index_script
 TEMPLATES = Path(__file__).parent / "templates"
 HEADING_RE = re.compile(r'<h([2-6]) id="([^"]+)">(.*?)</h\1>', re.S)
 # ids the page templates use themselves; headings never take them
-RESERVED_IDS = {"main", "top", "sidebar", "q", "numbers", "fact-pop", "search-q", "search-status", "search-results"}
+RESERVED_IDS = {"main", "top", "sidebar", "q", "numbers", "fact-pop", "search-q", "search-status", "search-results",
+                "references", "notice"}
 
 
 def _sentence(text: str) -> str:
@@ -84,7 +87,10 @@ def fact_id(doc: ChapterDoc, run: str | None, name: str) -> str:
     return f"{doc.slug}.{run + '.' if run else ''}{name}"
 
 
-def _render_role(kind: str, payload) -> str:
+def _render_role(kind: str, payload, cites: citations.Formatted | None = None) -> str:
+    if kind == "cite":  # author-year text from citeproc (pandoc's HTML), linked to the chapter's reference list
+        text = cites.clusters[payload] if cites else html.escape("; ".join(payload))
+        return f'<a class="cite" href="#ref-{html.escape(payload[0].removeprefix("-"))}">{text}</a>'
     if kind == "fact":
         fact, doc, run = payload
         fid = html.escape(fact_id(doc, run, fact.name))
@@ -119,7 +125,14 @@ def _png_size(path: Path) -> tuple[int, int] | None:
     return struct.unpack(">II", head[16:24])
 
 
-def chapter_body(doc: ChapterDoc, env: Environment) -> tuple[str, list[dict]]:
+def reference_list(doc: ChapterDoc, cites: citations.Formatted) -> list[dict]:
+    """The chapter's reference list: the publications it cites, in the style's order (author, then year)."""
+    cited = set(doc.cited_keys())
+    return [{"key": k, "html": Markup(entry)} for k, entry in cites.entries.items() if k in cited]
+
+
+def chapter_body(doc: ChapterDoc, env: Environment,
+                 cites: citations.Formatted | None = None) -> tuple[str, list[dict]]:
     """HTML of a chapter's blocks and the list of its h2 sections (for the sidebar)."""
     md = _markdown()
     anchors = Anchors(RESERVED_IDS | {b.anchor for b in doc.blocks if isinstance(b, (Figure, Table))})
@@ -129,7 +142,8 @@ def chapter_body(doc: ChapterDoc, env: Environment) -> tuple[str, list[dict]]:
     fig_t, tab_t = env.get_template("figure.html.j2"), env.get_template("table.html.j2")
     for block in doc.blocks:
         if isinstance(block, Prose):
-            tokens = md.parse(resolve_roles(block.markdown, doc, block.run, _render_role), {})
+            render = partial(_render_role, cites=cites)
+            tokens = md.parse(resolve_roles(block.markdown, doc, block.run, render), {})
             for i, tok in enumerate(tokens):
                 if tok.type == "heading_open":
                     title = _inline_text(tokens[i + 1])
@@ -178,8 +192,34 @@ def _write(target: Path, name: str, page: str, source: str = "") -> None:
     (target / name).write_text(page, encoding="utf-8")
 
 
+def _front_pages(edition: Edition, env: Environment, target: Path, common: dict, cites: citations.Formatted,
+                 release_date: dt.date) -> list[dict]:
+    """The imprint page (citation, disclaimer, notes), the acronyms and glossary page and the citation downloads."""
+    fm = edition.front
+    md = _markdown()
+    notes = [{"id": f"note-{slugify(n.title)}", "title": n.title, "html": Markup(md.render(n.markdown))}
+             for n in fm.notes]
+    imprint = env.get_template("imprint.html.j2").render(
+        current=None, sections=[], page="imprint", published=f"{release_date.day} {release_date:%B %Y}",
+        citation=Markup(frontmatter.suggested_citation(edition, release_date, "html")), notes=notes,
+        disclaimer=[" ".join(p.split()) for p in fm.disclaimer.split("\n\n") if p.strip()], **common)
+    _write(target, "imprint.html", imprint)
+    (target / "citation.bib").write_text(frontmatter.bibtex(edition, release_date), encoding="utf-8")
+    (target / "citation.ris").write_text(frontmatter.ris(edition, release_date), encoding="utf-8")
+    terms = [{"id": slugify(t.term), "term": t.term, "definition": t.definition,
+              "cite": Markup(_render_role("cite", t.cite, cites)) if t.cite else ""} for t in fm.glossary]
+    cited = {k for t in fm.glossary for k in t.cite}
+    references = [{"key": k, "html": Markup(e)} for k, e in cites.entries.items() if k in cited]
+    glossary = env.get_template("glossary.html.j2").render(current=None, sections=[], page="glossary", terms=terms,
+                                                           references=references, **common)
+    _write(target, "glossary.html", glossary)
+    return [{"url": "imprint.html", "title": "About this edition", "html": imprint, "first_anchor": "top"},
+            {"url": "glossary.html", "title": "Acronyms and glossary", "html": glossary, "first_anchor": "top"}]
+
+
 def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: dict, pdf_name: str | None,
-               incomplete: list[str] | None = None, pdf_stale: bool = False) -> None:
+               incomplete: list[str] | None = None, pdf_stale: bool = False,
+               release_date: dt.date | None = None) -> None:
     """Write the whole site into `target` (a fresh staging folder); `incomplete` names chapters left out."""
     env = _env()
     target.mkdir(parents=True, exist_ok=True)
@@ -187,16 +227,22 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
     common = {"edition": edition, "chapters": docs, "pdf_name": pdf_name, "incomplete": incomplete or [],
               "pdf_stale": pdf_stale}  # an HTML-only build kept a PDF made from older inputs
     searchable: list[dict] = []
+    glossary_clusters = [t.cite for t in edition.front.glossary if t.cite]
+    cites = citations.format_citations([c for d in docs for c in d.cite_clusters()] + glossary_clusters, "html")
     index = env.get_template("index.html.j2").render(current=None, sections=[], page="index", prev=None,
                                                      next=docs[0] if docs else None, **common)
     _write(target, "index.html", index)
     for i, doc in enumerate(docs):
-        body, sections = chapter_body(doc, env)
+        body, sections = chapter_body(doc, env, cites)
+        references = reference_list(doc, cites)
+        if references:
+            sections.append({"id": "references", "text": "References"})
         facts_list = chapter_facts(doc)
         if facts_list:
             sections.append({"id": "numbers", "text": "Numbers in this chapter"})
         page = env.get_template("chapter.html.j2").render(
-            current=doc, sections=sections, body=Markup(body), facts=facts_list, page="chapter",
+            current=doc, sections=sections, body=Markup(body), facts=facts_list, page="chapter", references=references,
+            chapter_pdf=f"../chapters/{chapter_pdf_name(edition, doc)}" if pdf_name else None,
             prev=docs[i - 1] if i else None, next=docs[i + 1] if i + 1 < len(docs) else None, **common)
         _write(target, f"{doc.slug}.html", page, source=f"the chapter '{doc.slug}'")
         searchable.append({"url": f"{doc.slug}.html", "title": f"{doc.number} {doc.title}", "html": page,
@@ -207,6 +253,7 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
             if isinstance(block, (Figure, Table)):
                 for name in block.files.values():
                     shutil.copy2(doc.figures_dir / name, dest / name)
+    searchable += _front_pages(edition, env, target, common, cites, release_date or editions.release_date(edition.id))
     sources = env.get_template("sources.html.j2").render(current=None, sections=[], page="sources",
                                                          sources=_sources_context(edition, docs), **common)
     _write(target, "sources.html", sources)

@@ -43,13 +43,17 @@ def figure(size: str = "full", **subplot_kw):
 
 
 def render(fig, fmt: str) -> bytes:
-    """The figure as PNG or SVG bytes with no timestamps or random ids."""
+    """The figure as PNG or SVG bytes with no timestamps or random ids ('svg': text as outlines, for browsers
+    without the font; 'svg-text': text as text, for the PDF, which has the font)."""
     matplotlib.rcParams.update(RC)
     buf = io.BytesIO()
     if fmt == "png":
         fig.savefig(buf, format="png", dpi=200, metadata={"Software": None})
     elif fmt == "svg":
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    elif fmt == "svg-text":  # text kept as <text> in DejaVu Sans: the PDF sets it as real, searchable text
+        with matplotlib.rc_context({"svg.fonttype": "none"}):
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     else:
         raise ValueError(f"unsupported figure format {fmt!r}")
     return buf.getvalue()

@@ -7,6 +7,7 @@ import pandas as pd
 
 from .. import fmt
 from ..countries import in_text
+from ..provenance import summary
 from ..sources import missing_migrants
 from . import displacement, migrants, remittances
 
@@ -107,9 +108,11 @@ def mmp_total(year: int) -> int:
 
 
 def as_table(specs: list[KeyFact], recorded: list) -> pd.DataFrame:
-    """The key-facts table: indicator, value exactly as printed, year, source ids."""
+    """The key-facts table: indicator, value exactly as printed, year, and the sources' data set names (readers
+    see names; the ids stay in the table's metadata and on the data sources page)."""
     return pd.DataFrame({"Indicator": [s.label for s in specs], "Value": [f.display for f in recorded],
-                         "Year": [str(f.year) for f in recorded], "Source": [", ".join(f.sources) for f in recorded]})
+                         "Year": [str(f.year) for f in recorded],
+                         "Source": ["; ".join(summary(sid).dataset for sid in f.sources) for f in recorded]})
 
 
 def sources(specs: list[KeyFact]) -> list[str]:
