@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths, pins, style
+from . import datafiles, paths, pins, style
 from .errors import ChapterError
 from .facts import Fact, make_fact
 from .protocol import FACT_MIME, FIGURE_MIME, FIGURES_ENV, TABLE_MIME  # noqa: F401  (re-exported)
@@ -83,7 +83,7 @@ class Chapter:
         files = {
             "png": self._write(f"{stem}.png", style.render(fig, "png")),
             "svg": self._write(f"{stem}.svg", style.render(fig, "svg")),
-            "csv": self._write(f"{stem}.csv", data.to_csv(index=False, lineterminator="\n").encode()),
+            "csv": self._write(f"{stem}.csv", datafiles.csv_bytes(data)),
         }
         style.close(fig)
         meta = {"id": ident, "kind": "figure", "title": title, "caption": caption, "alt": alt, "units": units,
@@ -108,7 +108,7 @@ class Chapter:
             elif pd.api.types.is_float_dtype(shown[col]) or pd.api.types.is_integer_dtype(shown[col]):
                 shown[col] = [FORMATS["count"](v) if pd.notna(v) else "–" for v in shown[col]]
         numeric = [pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
-        files = {"csv": self._write(f"{stem}.csv", df.to_csv(index=False, lineterminator="\n").encode())}
+        files = {"csv": self._write(f"{stem}.csv", datafiles.csv_bytes(df))}
         payload = {"id": ident, "kind": "table", "title": title, "caption": caption, "note": note,
                    "edition": self.edition, "chapter": self.slug, "run": self.run, "sources": list(sources),
                    "columns": [str(c) for c in shown.columns], "numeric": numeric,

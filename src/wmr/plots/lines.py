@@ -8,9 +8,9 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from .. import style
-from .axes import _scaled_formatter, _year_locator
+from .axes import _scaled_formatter, _year_locator, legend_label
 
-INSIDE_LEGEND_CHARS = 60  # longer legends would run past the plot area: they go below it instead
+INSIDE_LEGEND_CHARS = 40  # longer legends would run past the plot area: they go below it instead
 
 
 def line_chart(data: pd.DataFrame, x: str, series: Sequence[str], *, ylabel: str, scale: float = 1.0,
@@ -37,7 +37,10 @@ def _legend(fig, ax, names: list[str]) -> None:
     Both are the axes' own legend, so a notebook's later `ax.legend(...)` or `legend_outside` replaces it.
     """
     if sum(len(n) for n in names) > INSIDE_LEGEND_CHARS:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), borderaxespad=2.6, ncols=2)
+        ncols = 1 if max(len(n) for n in names) > 22 else 2
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(handles, [legend_label(t) for t in labels], loc="upper center", bbox_to_anchor=(0.5, 0),
+                  borderaxespad=2.6, ncols=ncols)
     else:
         ax.legend(loc="upper left", ncols=min(3, len(names)))
 
@@ -77,7 +80,7 @@ def timeline(data: pd.DataFrame, date: str, label: str, *, size: str = "tall", w
         right = d <= middle
         ax.annotate(textwrap.fill(f"{d.day} {d.strftime('%b %Y')}: {text}", wrap), (d, y),
                     xytext=(6 if right else -6, 0), textcoords="offset points", va="center",
-                    ha="left" if right else "right", fontsize=7.5)
+                    ha="left" if right else "right", fontsize=style.ANNOTATION_SIZE)
     span = last - first
     ax.set_xlim(first - span * 0.03, last + span * 0.03)
     ax.set_ylim(-0.8, len(rows) - 0.2)
