@@ -1,16 +1,18 @@
-"""The HTML edition: one page per chapter, a title page, a data-sources page and a search page, all offline.
+"""The HTML edition: a page per chapter (a chapter run once per region gets a page per region), a title page,
+a data-sources page and a search page, all offline.
 
 Every page is checked before it is written (heading order, alt text, unique ids; see pagecheck), and the
 search index is made from the rendered pages (see searchindex).
 """
 from __future__ import annotations
 
+import csv
 import html
 import json
 import re
 import shutil
-import struct
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -21,7 +23,7 @@ from . import pins
 from .document import ChapterDoc, Figure, Prose, Table, label, resolve_roles, source_uses
 from .editions import Edition
 from .pagecheck import check_page
-from .provenance import summary
+from .provenance import publication_year, summary
 from .searchindex import index_script
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -83,14 +85,20 @@ def fact_id(doc: ChapterDoc, run: str | None, name: str) -> str:
     return f"{doc.slug}.{run + '.' if run else ''}{name}"
 
 
-def _render_role(kind: str, payload) -> str:
-    if kind == "fact":
-        fact, doc, run = payload
-        fid = html.escape(fact_id(doc, run, fact.name))
-        return f'<a class="fact" href="#fact-{fid}" data-fact="{fid}">{html.escape(fact.display)}</a>'
-    if kind == "numref":
-        return f'<a class="xref" href="#{html.escape(payload.anchor)}">{label(payload)}</a>'
-    return html.escape(payload)
+# Facts whose value is a connecting word ('more', 'grown', 'mainly intra-regional') read as plain text: only
+# numbers and data-driven names (countries, regions, corridors) are highlighted as facts.
+WORD_UNITS = {"comparison", "direction", "wording"}
+
+
+def highlighted(fact) -> bool:
+    """Whether a fact is shown as a highlighted number with provenance (numbers and names) or as plain text."""
+    return any(ch.isdigit() for ch in str(fact.display)) or fact.unit not in WORD_UNITS
+
+
+def fact_name(name: str) -> str:
+    """A fact's name for readers: 'immigrants_world_share' -> 'Immigrants world share'."""
+    text = " ".join(name.replace("_", " ").split())
+    return text[:1].upper() + text[1:]
 
 
 def _inline_text(token) -> str:
@@ -110,71 +118,223 @@ def _permalinks(body: str) -> str:
                           body)
 
 
-def _png_size(path: Path) -> tuple[int, int] | None:
-    with open(path, "rb") as fh:
-        head = fh.read(24)
-    if head[:8] != b"\x89PNG\r\n\x1a\n":
+def _svg_size(path: Path) -> tuple[int, int] | None:
+    """The CSS pixel size of a matplotlib SVG (its width and height are given in points)."""
+    head = path.read_text(encoding="utf-8", errors="replace")[:2000]
+    m = re.search(r'<svg[^>]*\swidth="([\d.]+)pt"[^>]*\sheight="([\d.]+)pt"', head)
+    if not m:
         return None
-    return struct.unpack(">II", head[16:24])
+    return round(float(m.group(1)) * 4 / 3), round(float(m.group(2)) * 4 / 3)
 
 
-def chapter_body(doc: ChapterDoc, env: Environment) -> tuple[str, list[dict]]:
-    """HTML of a chapter's blocks and the list of its h2 sections (for the sidebar)."""
+@dataclass
+class Page:
+    """One HTML page: a whole chapter, or, for a chapter with runs (regions), its opening or one run."""
+
+    doc: ChapterDoc
+    file: str
+    title: str
+    run: str | None = None                             # the run shown by a run page
+    blocks: list = field(default_factory=list)
+    children: list = field(default_factory=list)       # run pages of a chapter's opening page
+
+    @property
+    def label(self) -> str:
+        """'3 Africa' or '2 Migration and migrants: a global overview' (pager, search results)."""
+        return f"{self.doc.number} {self.title}"
+
+
+def _plain_role(kind: str, payload) -> str:
+    if kind == "fact":
+        return str(payload[0].display)
+    if kind == "numref":
+        return label(payload)
+    return str(payload)
+
+
+def _run_title(doc: ChapterDoc, run: str, blocks: list) -> str:
+    """A run page's title: the run's first heading ('Africa'), else its region parameter or key."""
     md = _markdown()
-    anchors = Anchors(RESERVED_IDS | {b.anchor for b in doc.blocks if isinstance(b, (Figure, Table))})
+    for block in blocks:
+        if isinstance(block, Prose):
+            tokens = md.parse(resolve_roles(block.markdown, doc, run, _plain_role), {})
+            for i, tok in enumerate(tokens):
+                if tok.type == "heading_open":
+                    return _inline_text(tokens[i + 1])
+    return str(doc.params.get(run, {}).get("region") or run.replace("_", " ").title())
+
+
+def chapter_pages(doc: ChapterDoc) -> list[Page]:
+    """The pages of a chapter: one, or for a chapter run once per region its opening and a page per run."""
+    runs = list(doc.ledgers)
+    if len(runs) <= 1:
+        return [Page(doc, f"{doc.slug}.html", doc.title, None, list(doc.blocks))]
+    opening = Page(doc, f"{doc.slug}.html", doc.title, None,
+                   [b for b in doc.blocks if isinstance(b, Prose) and b.opening])
+    for run in runs:
+        blocks = [b for b in doc.blocks if b.run == run and not (isinstance(b, Prose) and b.opening)]
+        opening.children.append(Page(doc, f"{doc.slug}-{slugify(run)}.html", _run_title(doc, run, blocks), run, blocks))
+    return [opening, *opening.children]
+
+
+class _Renderer:
+    """Renders the roles of one page: facts (noting which are cited) and cross-references to any page."""
+
+    def __init__(self, page: Page, block_pages: dict[int, str]):
+        self.page = page
+        self.block_pages = block_pages
+        self.cited: list[tuple[str | None, str]] = []
+
+    def __call__(self, kind: str, payload) -> str:
+        if kind == "fact":
+            fact, doc, run = payload
+            if not highlighted(fact):
+                return html.escape(str(fact.display))
+            self.cited.append((run, fact.name))
+            fid = html.escape(fact_id(doc, run, fact.name))
+            return f'<a class="fact" href="#fact-{fid}" data-fact="{fid}">{html.escape(fact.display)}</a>'
+        if kind == "numref":
+            where = self.block_pages.get(id(payload), self.page.file)
+            prefix = "" if where == self.page.file else where
+            return f'<a class="xref" href="{html.escape(prefix)}#{html.escape(payload.anchor)}">{label(payload)}</a>'
+        return html.escape(payload)
+
+
+def _render_role(kind: str, payload) -> str:
+    """Roles of a single-page chapter (kept for callers that render prose outside a page)."""
+    doc = payload[1] if kind == "fact" else None
+    page = Page(doc, f"{doc.slug}.html" if doc else "", "")
+    return _Renderer(page, {})(kind, payload)
+
+
+def chapter_body(page: Page, env: Environment, block_pages: dict[int, str]) -> tuple[str, list[dict], list]:
+    """HTML of a page's blocks, its h2 sections (for the sidebar) and the facts its prose cites.
+
+    On a run page the run's first heading is the page's title (h1), so it is left out and deeper headings
+    move up one level.
+    """
+    doc = page.doc
+    md = _markdown()
+    anchors = Anchors(RESERVED_IDS | {b.anchor for b in page.blocks if isinstance(b, (Figure, Table))})
+    render = _Renderer(page, block_pages)
     parts: list[str] = []
     sections: list[dict] = []
     base = f"figures/{doc.slug}"
     fig_t, tab_t = env.get_template("figure.html.j2"), env.get_template("table.html.j2")
-    for block in doc.blocks:
+    title_dropped = page.run is None
+    for block in page.blocks:
         if isinstance(block, Prose):
-            tokens = md.parse(resolve_roles(block.markdown, doc, block.run, _render_role), {})
-            for i, tok in enumerate(tokens):
+            tokens = md.parse(resolve_roles(block.markdown, doc, block.run, render), {})
+            keep = []
+            i = 0
+            while i < len(tokens):
+                tok = tokens[i]
+                if tok.type == "heading_open" and not title_dropped:
+                    title_dropped = True
+                    i += 3                                    # heading_open, inline, heading_close
+                    continue
+                if page.run is not None and tok.type in ("heading_open", "heading_close"):
+                    tok.tag = f"h{max(2, int(tok.tag[1]) - 1)}"
                 if tok.type == "heading_open":
                     title = _inline_text(tokens[i + 1])
                     tok.attrSet("id", anchors.claim(title, block.run))
                     if tok.tag == "h2":
                         sections.append({"id": tok.attrGet("id"), "text": title})
-            parts.append(_permalinks(md.renderer.render(tokens, md.options, {})))
+                keep.append(tok)
+                i += 1
+            parts.append(_permalinks(md.renderer.render(keep, md.options, {})))
         elif isinstance(block, Figure):
-            size = _png_size(doc.figures_dir / block.files["png"])
+            size = _svg_size(doc.figures_dir / block.files["svg"])
             parts.append(fig_t.render(fig=block, label=label(block), base=base, size=size,
-                                      sources=[summary(s) for s in block.sources]))
+                                      sources=[_source_line(s) for s in block.sources]))
         elif isinstance(block, Table):
             parts.append(tab_t.render(tab=block, label=label(block), base=base,
-                                      sources=[summary(s) for s in block.sources]))
-    return "\n".join(parts), sections
+                                      sources=[_source_line(s) for s in block.sources]))
+    return "\n".join(parts), sections, render.cited
+
+
+def _source_line(source_id: str) -> dict:
+    """What the short source line under a figure or table says: publisher, dataset and year."""
+    return {**vars(summary(source_id)), "year": publication_year(source_id)}
+
+
+def _fact_row(doc: ChapterDoc, run: str | None, fact) -> dict:
+    return {"id": fact_id(doc, run, fact.name), "name": fact_name(fact.name), "display": fact.display,
+            "unit": fact.unit, "year": "" if fact.year is None else fact.year, "note": fact.note,
+            "sources": [summary(s) for s in fact.sources]}
+
+
+def page_facts(page: Page, cited: list[tuple[str | None, str]]) -> list[dict]:
+    """The facts listed under 'Numbers on this page': every number of the page's run (all runs for a
+    one-page chapter), and any other fact its prose cites, in recorded order."""
+    doc = page.doc
+    wanted: dict[tuple, None] = {}
+    if not page.children:   # a chapter page or a run page: its own ledger(s) in full
+        for run, ledger in doc.ledgers.items():
+            if page.run is None or run == page.run:
+                wanted.update({(run, name): None for name, fact in ledger.facts.items() if highlighted(fact)})
+    wanted.update(dict.fromkeys(cited))
+    return [_fact_row(doc, run, doc.ledgers[run].facts[name]) for run, name in wanted]
 
 
 def chapter_facts(doc: ChapterDoc) -> list[dict]:
-    """Every fact of the chapter in recorded order, for the 'Numbers in this chapter' list."""
-    out = []
-    for run, ledger in doc.ledgers.items():
-        for name, fact in ledger.facts.items():
-            out.append({"id": fact_id(doc, run, name), "display": fact.display, "unit": fact.unit,
-                        "year": "" if fact.year is None else fact.year, "note": fact.note,
-                        "sources": [summary(s) for s in fact.sources]})
-    return out
+    """Every highlighted fact of the chapter in recorded order."""
+    return [_fact_row(doc, run, fact) for run, ledger in doc.ledgers.items() for fact in ledger.facts.values()
+            if highlighted(fact)]
 
 
-def _sources_context(edition: Edition, docs: list[ChapterDoc]) -> list[dict]:
-    """Every source of the edition with, per chapter that uses it, the figures, tables and numbers citing it."""
+def _sources_context(edition: Edition, docs: list[ChapterDoc], block_pages: dict[int, str],
+                     fact_pages: dict[tuple[str, str], list[str]]) -> list[dict]:
+    """The edition's sources grouped by publication (publisher and dataset), each pin with where it is used."""
     manifest = pins.load_manifest()
     used: dict[str, list[dict]] = {}
     for sid, uses in source_uses(docs).items():
         for use in uses:
-            items = [{"href": f"{use.doc.slug}.html#{b.anchor}", "text": label(b)} for b in use.blocks]
+            items = [{"href": f"{block_pages[id(b)]}#{b.anchor}", "text": label(b)} for b in use.blocks]
             if use.facts:
-                items.append({"href": f"{use.doc.slug}.html#numbers", "text": "numbers"})
+                for where in fact_pages.get((use.doc.slug, sid), []):
+                    items.append({"href": f"{where}#numbers", "text": "numbers" if len(items) == len(use.blocks)
+                                  else "numbers (" + where.removesuffix(".html") + ")"})
             used.setdefault(sid, []).append({"href": f"{use.doc.slug}.html", "text": f"Chapter {use.doc.number}",
                                              "items": items})
     ids = list(dict.fromkeys([*edition.sources, *sorted(used)]))
-    return [{**vars(manifest[sid]), "summary": summary(sid), "used": used.get(sid, [])} for sid in ids]
+    groups: dict[tuple[str, str], dict] = {}
+    for sid in ids:
+        short = summary(sid)
+        key = (short.publisher, short.dataset)
+        pin = {**vars(manifest[sid]), "summary": short, "used": used.get(sid, [])}
+        if key not in groups:
+            groups[key] = {"id": f"source-{slugify(sid)}", "title": manifest[sid].title, "summary": short, "pins": []}
+        groups[key]["pins"].append(pin)
+    return list(groups.values())
 
 
 def _write(target: Path, name: str, page: str, source: str = "") -> None:
     check_page(name, page, source)
     (target / name).write_text(page, encoding="utf-8")
+
+
+def _figure_text(doc: ChapterDoc, block: Figure) -> str:
+    """The words in a figure's data (country, region and corridor names), so search finds what charts show."""
+    path = doc.figures_dir / block.files.get("csv", "")
+    if not block.files.get("csv") or not path.is_file():
+        return ""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    words: dict[str, None] = {}
+    for row in rows[1:]:
+        for cell in row:
+            cell = cell.strip()
+            if cell and re.search(r"[^\W\d_]", cell) and not re.fullmatch(r"[A-Z0-9]{2,3}|True|False|nan", cell):
+                words[cell] = None
+    return " · ".join(words)
+
+
+def _toc(docs: list[ChapterDoc], pages_by_doc: dict[str, list[Page]]) -> list[dict]:
+    """The contents: each chapter with its figure and table counts and, for a chapter with runs, its run pages."""
+    return [{"href": pages_by_doc[d.slug][0].file, "number": d.number, "title": d.title, "slug": d.slug,
+             "figures": len(d.figures), "tables": len(d.tables),
+             "children": [{"href": p.file, "title": p.title} for p in pages_by_doc[d.slug][1:]]} for d in docs]
 
 
 def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: dict, pdf_name: str | None,
@@ -183,35 +343,55 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
     env = _env()
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(TEMPLATES / "assets", target / "assets")
-    common = {"edition": edition, "chapters": docs, "pdf_name": pdf_name, "incomplete": incomplete or []}
+    pages_by_doc = {d.slug: chapter_pages(d) for d in docs}
+    pages = [p for d in docs for p in pages_by_doc[d.slug]]
+    block_pages = {id(b): p.file for p in pages for b in p.blocks if isinstance(b, (Figure, Table))}
+    toc = _toc(docs, pages_by_doc)
+    common = {"edition": edition, "toc": toc, "pdf_name": pdf_name, "incomplete": incomplete or []}
     searchable: list[dict] = []
-    index = env.get_template("index.html.j2").render(current=None, sections=[], page="index", prev=None,
-                                                     next=docs[0] if docs else None, **common)
+    first = {"href": pages[0].file, "label": pages[0].label} if pages else None
+    index = env.get_template("index.html.j2").render(current_file="index.html", sections=[], page="index", prev=None,
+                                                     next=first, **common)
     _write(target, "index.html", index)
-    for i, doc in enumerate(docs):
-        body, sections = chapter_body(doc, env)
-        facts_list = chapter_facts(doc)
+    fact_pages: dict[tuple[str, str], list[str]] = {}
+    for i, pg in enumerate(pages):
+        doc = pg.doc
+        body, sections, cited = chapter_body(pg, env, block_pages)
+        facts_list = page_facts(pg, cited)
+        for f in facts_list:
+            for s in f["sources"]:
+                where = fact_pages.setdefault((doc.slug, s.id), [])
+                if pg.file not in where:
+                    where.append(pg.file)
         if facts_list:
-            sections.append({"id": "numbers", "text": "Numbers in this chapter"})
+            sections.append({"id": "numbers", "text": "Numbers on this page" if pg.run or pg.children
+                             else "Numbers in this chapter"})
+        prev = pages[i - 1] if i else None
+        nxt = pages[i + 1] if i + 1 < len(pages) else None
         page = env.get_template("chapter.html.j2").render(
-            current=doc, sections=sections, body=Markup(body), facts=facts_list, page="chapter",
-            prev=docs[i - 1] if i else None, next=docs[i + 1] if i + 1 < len(docs) else None, **common)
-        _write(target, f"{doc.slug}.html", page, source=f"the chapter '{doc.slug}'")
-        searchable.append({"url": f"{doc.slug}.html", "title": f"{doc.number} {doc.title}", "html": page,
-                           "first_anchor": "top"})
+            current_file=pg.file, current=doc, run_page=pg, sections=sections, body=Markup(body), facts=facts_list,
+            page="chapter", prev={"href": prev.file, "label": prev.label} if prev else None,
+            next={"href": nxt.file, "label": nxt.label} if nxt else None, **common)
+        _write(target, pg.file, page, source=f"the chapter '{doc.slug}'" + (f" (run {pg.run})" if pg.run else ""))
+        extra = [{"anchor": b.anchor, "title": f"{label(b)} {b.title}", "text": _figure_text(doc, b)}
+                 for b in pg.blocks if isinstance(b, Figure)]
+        searchable.append({"url": pg.file, "title": pg.label if pg.run is None else f"{doc.number} {doc.title} › {pg.title}",
+                           "html": page, "first_anchor": "top", "extra": [e for e in extra if e["text"]]})
+    for doc in docs:
         dest = target / "figures" / doc.slug
         dest.mkdir(parents=True, exist_ok=True)
         for block in doc.blocks:
             if isinstance(block, (Figure, Table)):
                 for name in block.files.values():
                     shutil.copy2(doc.figures_dir / name, dest / name)
-    sources = env.get_template("sources.html.j2").render(current=None, sections=[], page="sources",
-                                                         sources=_sources_context(edition, docs), **common)
+    sources = env.get_template("sources.html.j2").render(current_file="sources.html", sections=[], page="sources",
+                                                         groups=_sources_context(edition, docs, block_pages, fact_pages),
+                                                         **common)
     _write(target, "sources.html", sources)
     searchable.append({"url": "sources.html", "title": "Data sources", "kind": "sources", "html": sources,
                        "first_anchor": "top"})
     (target / "assets" / "search-index.js").write_text(index_script(searchable), encoding="utf-8")
-    _write(target, "search.html", env.get_template("search.html.j2").render(current=None, sections=[],
+    _write(target, "search.html", env.get_template("search.html.j2").render(current_file="search.html", sections=[],
                                                                             page="search", **common))
     (target / "facts.json").write_text(json.dumps(facts, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
                                        encoding="utf-8")
