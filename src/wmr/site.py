@@ -29,7 +29,8 @@ from .searchindex import index_script
 TEMPLATES = Path(__file__).parent / "templates"
 HEADING_RE = re.compile(r'<h([2-6]) id="([^"]+)">(.*?)</h\1>', re.S)
 # ids the page templates use themselves; headings never take them
-RESERVED_IDS = {"main", "top", "sidebar", "q", "numbers", "fact-pop", "search-q", "search-status", "search-results"}
+RESERVED_IDS = {"main", "top", "sidebar", "q", "numbers", "fact-pop", "search-q", "search-status", "search-results",
+                "run-pages-title"}
 
 
 def _sentence(text: str) -> str:
@@ -87,7 +88,7 @@ def fact_id(doc: ChapterDoc, run: str | None, name: str) -> str:
 
 # Facts whose value is a connecting word ('more', 'grown', 'mainly intra-regional') read as plain text: only
 # numbers and data-driven names (countries, regions, corridors) are highlighted as facts.
-WORD_UNITS = {"comparison", "direction", "wording"}
+WORD_UNITS = {"comparison", "direction", "wording", "text"}
 
 
 def highlighted(fact) -> bool:
