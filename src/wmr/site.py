@@ -96,9 +96,15 @@ def highlighted(fact) -> bool:
     return any(ch.isdigit() for ch in str(fact.display)) or fact.unit not in WORD_UNITS
 
 
+# Abbreviations of fact names spelled out for readers ('imm_change_pct' -> 'Immigrants change (%)')
+NAME_WORDS = {"pct": "(%)", "imm": "immigrants", "emi": "emigrants", "idp": "IDP", "idps": "IDPs", "cov": "coverage:",
+              "remit": "remittances", "ref": "refugees", "n": "number", "usd": "(US$)", "dest": "destination",
+              "orig": "origin", "mmp": "missing migrants", "hdi": "HDI", "gcm": "GCM"}
+
+
 def fact_name(name: str) -> str:
-    """A fact's name for readers: 'immigrants_world_share' -> 'Immigrants world share'."""
-    text = " ".join(name.replace("_", " ").split())
+    """A fact's name for readers: 'imm_change_pct' -> 'Immigrants change (%)'."""
+    text = " ".join(NAME_WORDS.get(word, word) for word in name.split("_") if word)
     return text[:1].upper() + text[1:]
 
 
@@ -260,20 +266,26 @@ def _source_line(source_id: str) -> dict:
 
 
 def _fact_row(doc: ChapterDoc, run: str | None, fact) -> dict:
+    sources = {}
+    for s in fact.sources:   # two pins of one publication are named once
+        short = summary(s)
+        sources.setdefault(short.dataset, short)
     return {"id": fact_id(doc, run, fact.name), "name": fact_name(fact.name), "display": fact.display,
             "unit": fact.unit, "year": "" if fact.year is None else fact.year, "note": fact.note,
-            "sources": [summary(s) for s in fact.sources]}
+            "sources": list(sources.values())}
 
 
-def page_facts(page: Page, cited: list[tuple[str | None, str]]) -> list[dict]:
-    """The facts listed under 'Numbers on this page': every number of the page's run (all runs for a
-    one-page chapter), and any other fact its prose cites, in recorded order."""
+def page_facts(page: Page, cited: list[tuple[str | None, str]], elsewhere: set = frozenset()) -> list[dict]:
+    """The facts listed under 'Numbers on this page', in recorded order: every number of a one-page chapter;
+    on a run page the numbers of its run but those its chapter's opening page lists (`elsewhere`); on an
+    opening page the numbers it cites. Any fact the page's prose cites is listed."""
     doc = page.doc
     wanted: dict[tuple, None] = {}
-    if not page.children:   # a chapter page or a run page: its own ledger(s) in full
+    if not page.children:
         for run, ledger in doc.ledgers.items():
             if page.run is None or run == page.run:
-                wanted.update({(run, name): None for name, fact in ledger.facts.items() if highlighted(fact)})
+                wanted.update({(run, name): None for name, fact in ledger.facts.items()
+                               if highlighted(fact) and name not in elsewhere})
     wanted.update(dict.fromkeys(cited))
     return [_fact_row(doc, run, doc.ledgers[run].facts[name]) for run, name in wanted]
 
@@ -355,10 +367,13 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
                                                      next=first, **common)
     _write(target, "index.html", index)
     fact_pages: dict[tuple[str, str], list[str]] = {}
+    opening_names: set[str] = set()   # numbers the opening page of a chapter with runs lists (world totals)
     for i, pg in enumerate(pages):
         doc = pg.doc
         body, sections, cited = chapter_body(pg, env, block_pages)
-        facts_list = page_facts(pg, cited)
+        if pg.children:
+            opening_names = {name for _, name in cited}
+        facts_list = page_facts(pg, cited, opening_names if pg.run else set())
         for f in facts_list:
             for s in f["sources"]:
                 where = fact_pages.setdefault((doc.slug, s.id), [])
