@@ -209,7 +209,7 @@ def test_charts_are_vector_and_their_tick_labels_legible_on_a_phone(built, brows
         for path in pages_of(built, edition):
             page.goto(path.as_uri())
             figures = page.evaluate("() => Array.from(document.querySelectorAll('figure.wmr-figure img')).map(i =>"
-                                    " ({src: i.getAttribute('src'), width: i.getBoundingClientRect().width}))")
+                                    " ({src: i.getAttribute('src'), width: i.clientWidth}))")
             for fig in figures:
                 assert fig["src"].endswith(".svg"), fig
                 assert 0 < fig["width"] <= PHONE["width"], fig

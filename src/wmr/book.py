@@ -23,7 +23,7 @@ from . import paths, pins
 from .document import ChapterDoc, Figure, Prose, Table, label, resolve_roles, source_uses
 from .editions import Edition
 from .errors import AssemblyError
-from .provenance import repository_url, summary
+from .provenance import publication_year, repository_url, summary
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAIN = "book.typ"           # the book: settings, cover, front matter, chapters, data sources
@@ -91,7 +91,7 @@ def chapter_markdown(doc: ChapterDoc) -> str:
 
 def _block_data(doc: ChapterDoc, block: Figure | Table) -> dict:
     common = {"kind": block.kind, "label": label(block), "title": block.title, "caption": block.caption,
-              "note": block.note, "sources": [vars(summary(s)) | {"key": source_key(s)} for s in block.sources]}
+              "note": block.note, "sources": [vars(summary(s)) | {"key": source_key(s), "year": publication_year(s)} for s in block.sources]}
     if isinstance(block, Figure):
         return common | {"units": block.units, "alt": block.alt, "image": f"{FIG_ROOT}/{doc.slug}/{block.files['svg']}"}
     return common | {"units": "", "columns": block.columns, "numeric": block.numeric, "rows": block.rows}

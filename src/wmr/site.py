@@ -319,6 +319,9 @@ def _sources_context(edition: Edition, docs: list[ChapterDoc], block_pages: dict
         if key not in groups:
             groups[key] = {"id": f"source-{slugify(sid)}", "title": manifest[sid].title, "summary": short, "pins": []}
         groups[key]["pins"].append(pin)
+    for g in groups.values():   # a publication pinned in several forms is titled by its short name
+        if len(g["pins"]) > 1:
+            g["title"] = g["summary"].dataset
     return list(groups.values())
 
 

@@ -22,9 +22,9 @@ def _year_locator(years: pd.Series):
     return MaxNLocator(nbins=min(10, max(2, years.nunique())), integer=True)
 
 
-LABEL_CHARS = 24        # category labels wrap at most this wide, so they leave the chart room on a phone
+LABEL_CHARS = 26        # category labels wrap at most this wide, so they leave the chart room on a phone
 ROW_OVERHEAD_IN = 0.85  # inches of a horizontal bar chart that are not rows: ticks, axis label, margins
-LINE_IN = 0.165         # inches per line of a category label (10 pt text)
+LINE_IN = 0.155         # inches per line of a category label (10 pt text)
 
 
 def wrap_label(text: str, width: int = LABEL_CHARS) -> str:
@@ -55,7 +55,7 @@ def fit_bar_height(fig, series: int = 1):
     if not lines:
         return fig
     pairs = [(a + b) / 2 for a, b in zip(lines, lines[1:])] or lines
-    row = max(LINE_IN * max(pairs) + 0.06, 0.13 * series + 0.1, 0.24)
+    row = max(LINE_IN * max(pairs) + 0.06, 0.13 * series + 0.08, 0.22)
     fig.set_figheight(ROW_OVERHEAD_IN + row * len(lines))
     return fig
 
