@@ -262,17 +262,21 @@ def chapter_body(page: Page, env: Environment, block_pages: dict[int, str]) -> t
 
 def _source_line(source_id: str) -> dict:
     """What the short source line under a figure or table says: publisher, dataset and year."""
-    return {**vars(summary(source_id)), "year": publication_year(source_id)}
+    short = summary(source_id)
+    publisher = short.publisher.split(", ")[0] if len(short.publisher) > 40 else short.publisher
+    return {**vars(short), "publisher": publisher, "year": publication_year(source_id)}
 
 
 def _fact_row(doc: ChapterDoc, run: str | None, fact) -> dict:
     sources = {}
-    for s in fact.sources:   # two pins of one publication are named once
+    for s in fact.sources:   # two pins of one publication are named once, a long name by its acronym
         short = summary(s)
-        sources.setdefault(short.dataset, short)
+        acronym = re.search(r"\(([A-Z][A-Z0-9]{1,9})\)$", short.dataset)
+        name = acronym.group(1) if acronym and len(short.dataset) > 30 else short.dataset
+        sources.setdefault(short.dataset, {"id": short.id, "dataset": name, "title": short.dataset})
     return {"id": fact_id(doc, run, fact.name), "name": fact_name(fact.name), "display": fact.display,
             "unit": fact.unit, "year": "" if fact.year is None else fact.year, "note": fact.note,
-            "sources": list(sources.values())}
+            "sources": list(sources.values()), "source_ids": list(fact.sources)}
 
 
 def page_facts(page: Page, cited: list[tuple[str | None, str]], elsewhere: set = frozenset()) -> list[dict]:
@@ -378,8 +382,8 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
             opening_names = {name for _, name in cited}
         facts_list = page_facts(pg, cited, opening_names if pg.run else set())
         for f in facts_list:
-            for s in f["sources"]:
-                where = fact_pages.setdefault((doc.slug, s.id), [])
+            for sid in f["source_ids"]:
+                where = fact_pages.setdefault((doc.slug, sid), [])
                 if pg.file not in where:
                     where.append(pg.file)
         if facts_list:
