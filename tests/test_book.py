@@ -54,22 +54,36 @@ def squash(text: str) -> str:
     return re.sub(r"[\s\u200b\ufeff]+", "", text.replace("\ufffe", "-"))
 
 
+def html_pages(html_dir: Path, slug: str) -> list[str]:
+    """A chapter's pages in the HTML edition in reading order: its page, then its run pages (listed on it)."""
+    page = (html_dir / f"{slug}.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="run-pages".*?</nav>', page, re.S)
+    runs = re.findall(r'href="([^"#]+\.html)"', nav.group(0)) if nav else []
+    return [page] + [(html_dir / name).read_text(encoding="utf-8") for name in runs]
+
+
 def html_labels(html_dir: Path, slugs: list[str], kind: str) -> list[str]:
     """'Figure 2.1', ... of the HTML edition, in chapter order (kind: 'figure' or 'table')."""
     out = []
     for slug in slugs:
-        page = (html_dir / f"{slug}.html").read_text(encoding="utf-8")
-        for block in page.split(f'<figure class="wmr-{kind}"')[1:]:
-            out.append(re.search(r'class="label" href="#[^"]+">((?:Figure|Table) [\d.]+)<', block).group(1))
+        for page in html_pages(html_dir, slug):
+            for block in page.split(f'<figure class="wmr-{kind}"')[1:]:
+                out.append(re.search(r'class="label" href="#[^"]+">((?:Figure|Table) [\d.]+)<', block).group(1))
     return out
 
 
+def _text(fragment: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", fragment)).rstrip("#").strip()
+
+
 def html_sections(html_dir: Path, slug: str) -> list[str]:
-    """The h2 section titles of a chapter page of the HTML edition (without its 'Numbers' and reference lists)."""
-    page = (html_dir / f"{slug}.html").read_text(encoding="utf-8")
-    titles = [unescape(re.sub(r"<[^>]+>", "", m.group(2))).rstrip("#").strip()
-              for m in re.finditer(r'<h2 id="([^"]+)">(.*?)</h2>', page, re.S) if m.group(1) not in ("numbers", "references")]
-    return titles
+    """The sections of a chapter in the HTML edition: the h2 titles of its page (without its 'Numbers' and reference lists), or,
+    for a chapter with a page per run, the titles of those pages."""
+    pages = html_pages(html_dir, slug)
+    if len(pages) > 1:
+        return [_text(re.search(r'<h1 id="top">(.*?)</h1>', p, re.S).group(1)) for p in pages[1:]]
+    return [_text(m.group(2)) for m in re.finditer(r'<h2 id="([^"]+)">(.*?)</h2>', pages[0], re.S)
+            if m.group(1) not in ("numbers", "references")]
 
 
 @dataclass
@@ -506,3 +520,34 @@ def test_tables_name_their_sources_and_attributions_are_whole(book):
     table_page = book.captions["Table 1.1"]
     assert "International Migrant Stock" in book.texts[table_page]
     assert "…" not in "".join(book.texts)
+
+
+MAX_EMPTY = 0.40   # no page's text area may end more than this much empty, except a chapter's (or part's) last
+
+
+def empty_below(image, top: float, bottom: float) -> float:
+    """Share of the band [top, bottom) of a page image (pixel rows) left blank below its last inked row."""
+    grey = image.convert("L").point(lambda v: 255 if v < 200 else 0)   # ink: anything darker than light grey
+    box = grey.crop((0, int(top), grey.width, int(bottom))).getbbox()
+    if box is None:
+        return 1.0
+    return (bottom - top - box[3]) / (bottom - top)
+
+
+def test_no_page_ends_more_than_40_percent_empty_except_at_a_chapters_end(book):
+    """Render every page: figures sized to their content fill pages, so only the last page of a chapter, front-matter
+    part or the book (the next page opens without a running header) may end with a large gap."""
+    folder = ARTEFACTS / book.edition / "pages"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    scale = 0.5
+    gaps = {}
+    for i in range(len(book.doc)):
+        image = book.doc[i].render(scale=scale).to_pil()
+        image.save(folder / f"page-{i + 1:03d}.png")
+        height = book.doc[i].get_height()
+        empty = empty_below(image, HEADER_BAND * scale, (height - FOOTER_BAND) * scale)
+        last_of_part = i + 1 == len(book.doc) or book.header(i + 1) == ""
+        if empty > MAX_EMPTY and not last_of_part:
+            gaps[i + 1] = round(empty, 2)
+    assert gaps == {}, f"pages (1-based) ending more than {MAX_EMPTY:.0%} empty: {gaps}"

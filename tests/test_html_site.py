@@ -120,20 +120,183 @@ def test_every_page_passes_axe_and_stays_offline(built, browser, edition):
     assert any(u.endswith("/assets/site.js") for u in attempts)
 
 
+MAX_SCREENS = 20   # no page taller than this many laptop screens
+
+
 @pytest.mark.parametrize("edition", EDITIONS)
-def test_no_page_scrolls_sideways_on_a_phone(built, browser, edition):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+def test_no_page_scrolls_sideways_and_none_is_too_long(built, browser, edition):
+    """At 390 and 1280 px nothing is wider than the window; at 1280 px no page is taller than 20 screens."""
+    wide, tall = {}, {}
+    for viewport in (PHONE, LAPTOP):
+        context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
+        page = context.new_page()
+        try:
+            for path in pages_of(built, edition):
+                page.goto(path.as_uri())
+                size = page.evaluate("({sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth,"
+                                     " sh: document.documentElement.scrollHeight})")
+                if size["sw"] > size["cw"]:
+                    wide[(path.name, viewport["width"])] = size["sw"]
+                if viewport is LAPTOP and path.name != "sources.html" and size["sh"] > MAX_SCREENS * LAPTOP["height"]:
+                    tall[path.name] = size["sh"]
+        finally:
+            context.close()
+    assert wide == {}
+    assert tall == {}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_numbers_list_shows_value_year_unit_and_sources_in_short_rows(built, browser, viewport):
+    """Every row of 'Numbers on this page' is on screen, short, and shows its value, year, unit and a source."""
+    html = site_dir(built, "wmr-2026")
+    facts = json.loads((html / "facts.json").read_text())
+    context = browser.new_context(viewport=viewport)
     page = context.new_page()
-    wide = {}
+    try:
+        for name in ("global.html", "regions-africa.html"):
+            page.goto((html / name).as_uri())
+            rows = page.evaluate("""() => Array.from(document.querySelectorAll('.fact-row')).map(r => {
+                const box = r.getBoundingClientRect();
+                const part = c => { const e = r.querySelector(c); if (!e) return null;
+                                    const b = e.getBoundingClientRect(); return {text: e.textContent.trim(), right: b.right, w: b.width}; };
+                return {id: r.id.slice(5), height: box.height, right: box.right, value: part('.fact-value'),
+                        year: part('.fact-year'), unit: part('.fact-unit'), sources: r.querySelectorAll('.fact-sources a').length};
+            })""")
+            assert len(rows) >= 10, name
+            width = viewport["width"]
+            for row in rows:
+                fact = facts[row["id"]]
+                assert row["value"]["text"] == fact["display"], row
+                assert row["year"]["text"] == str(fact["year"]) and row["unit"]["text"] == fact["unit"], row
+                assert 1 <= row["sources"] <= len(fact["sources"]), row   # two pins of one publication: one link
+                assert row["right"] <= width and row["value"]["right"] <= width and row["value"]["w"] > 0, row
+            heights = sorted(r["height"] for r in rows)
+            assert heights[len(heights) // 2] <= (110 if viewport is PHONE else 60), (name, heights[len(heights) // 2])
+    finally:
+        context.close()
+
+
+def _tick_text_px(page, svg_text: str, width: float) -> list[float]:
+    """Rendered size in CSS px of every tick label of an SVG chart drawn `width` px wide, as Chromium lays it out."""
+    from matplotlib.textpath import TextToPath
+
+    page.set_content(f'<!DOCTYPE html><html><body style="margin:0"><div id="box" style="width:{width}px">{svg_text}</div></body></html>')
+    page.evaluate("() => { const s = document.querySelector('#box svg'); s.style.width = '100%'; s.style.height = 'auto';"
+                  " s.removeAttribute('width'); s.removeAttribute('height'); }")
+    return page.evaluate("""(fontScale) => {
+        const out = [];
+        document.querySelectorAll('g[id^="xtick_"] g[id^="text_"], g[id^="ytick_"] g[id^="text_"]').forEach(g => {
+            const glyphs = g.querySelector('g[transform*="scale"]');   // text drawn as paths (svg.fonttype 'path')
+            const text = g.querySelector('text');                      // text kept as text (svg.fonttype 'none')
+            const el = glyphs || text;
+            if (!el) return;
+            const m = el.getScreenCTM();
+            const scale = Math.hypot(m.c, m.d);
+            out.push(glyphs ? scale * fontScale : scale * parseFloat(getComputedStyle(text).fontSize));
+        });
+        return out;
+    }""", TextToPath.FONT_SCALE)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_charts_are_vector_and_their_tick_labels_legible_on_a_phone(built, browser, edition):
+    """Charts are SVG images scaled to the screen; at 390 px every tick label is at least 10 px tall."""
+    html = site_dir(built, edition)
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    page, lab = context.new_page(), context.new_page()
+    small, checked = {}, 0
     try:
         for path in pages_of(built, edition):
             page.goto(path.as_uri())
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > PHONE["width"]:
-                wide[path.name] = width
+            figures = page.evaluate("() => Array.from(document.querySelectorAll('figure.wmr-figure img')).map(i =>"
+                                    " ({src: i.getAttribute('src'), width: i.clientWidth}))")
+            for fig in figures:
+                assert fig["src"].endswith(".svg"), fig
+                assert 0 < fig["width"] <= PHONE["width"], fig
+                sizes = _tick_text_px(lab, (html / fig["src"]).read_text(encoding="utf-8"), fig["width"])
+                checked += 1
+                if sizes and min(sizes) < 10:
+                    small[fig["src"]] = round(min(sizes), 2)
     finally:
         context.close()
-    assert wide == {}
+    assert checked >= 20
+    assert small == {}
+
+
+def _index(html: Path) -> dict:
+    script = (html / "assets" / "search-index.js").read_text(encoding="utf-8")
+    return json.loads(script.split("= ", 1)[1].rstrip().rstrip(";"))
+
+
+def _accented_name(html: Path) -> str:
+    """A name with an accented letter and no apostrophe that the edition's text shows ('Türkiye', 'Réunion')."""
+    import unicodedata
+
+    text = " ".join(sec["text"] for sec in _index(html)["sections"])
+    for word in sorted(set(re.findall(r"\b[A-Z]\w*[À-ÿ]\w*\b", text))):
+        if unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode() != word:
+            return word
+    raise AssertionError("the edition names no place with an accented letter")
+
+
+@pytest.mark.parametrize("case", ["apostrophe", "accent"])
+def test_search_ignores_accents_and_apostrophes(built, browser, case):
+    """"Cote d'Ivoire" finds "Côte d’Ivoire"; an accented name typed without its accents is found."""
+    import unicodedata
+
+    from playwright.sync_api import expect
+
+    html = site_dir(built, "wmr-2026")
+    if case == "apostrophe":
+        query, expected = "Cote d'Ivoire", "Côte d’Ivoire"
+    else:
+        expected = _accented_name(html)
+        query = unicodedata.normalize("NFKD", expected).encode("ascii", "ignore").decode().lower()
+    assert any(expected in sec["text"] for sec in _index(html)["sections"]), expected
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto((html / "search.html").as_uri() + "?q=" + query.replace(" ", "+").replace("'", "%27"))
+        expect(page.locator("#search-status")).to_have_text(re.compile(r"^\d+ sections? match"))
+        marks = page.locator("#search-results mark").all_inner_texts()
+        assert any(m.lower() in expected.lower() for m in marks), marks
+        assert expected in page.locator("#search-results").inner_text()
+    finally:
+        context.close()
+
+
+def test_search_finds_a_country_named_only_in_a_chart(built, browser):
+    """A country that appears in a figure's data but nowhere in the page text is found, linked to the figure."""
+    from playwright.sync_api import expect
+
+    html = site_dir(built, "wmr-2026")
+    text = " ".join(re.sub(r"<[^>]+>", " ", p.read_text(encoding="utf-8")) for p in html.glob("*.html"))
+    only_in_charts = None
+    for csv_path in sorted((html / "figures").rglob("fig-*.csv")):
+        header, *rows = csv_path.read_text(encoding="utf-8").splitlines()
+        if "country" not in header.split(","):
+            continue
+        col = header.split(",").index("country")
+        for row in rows:
+            cells = row.split(",")
+            name = cells[col] if len(cells) == len(header.split(",")) else ""
+            if len(name) > 5 and name.isalpha() and name not in text:
+                only_in_charts = (name, csv_path)
+                break
+        if only_in_charts:
+            break
+    assert only_in_charts, "no country is named only in a chart"
+    name, csv_path = only_in_charts
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    try:
+        page.goto((html / "search.html").as_uri() + "?q=" + name)
+        expect(page.locator("#search-status")).to_have_text(re.compile(r"^\d+ sections? match"))
+        hrefs = page.locator("#search-results a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+        anchor = csv_path.stem
+        assert any(h.endswith("#" + anchor) or h.endswith("-" + anchor) for h in hrefs), (name, anchor, hrefs)
+    finally:
+        context.close()
 
 
 def test_contents_toggle_opens_the_sidebar_on_a_phone(built, browser):
@@ -180,7 +343,7 @@ def test_fact_provenance_opens_by_keyboard(built, browser, viewport):
         assert str(facts[fid]["year"]) in pop.inner_text() and facts[fid]["unit"] in pop.inner_text()
         hrefs = pop.locator("a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
         src = [h for h in hrefs if h.startswith("sources.html#src-")]
-        assert {h.split("#src-")[1] for h in src} == set(facts[fid]["sources"])
+        assert src and {h.split("#src-")[1] for h in src} <= set(facts[fid]["sources"])
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         page.keyboard.press("Escape")
         assert not pop.is_visible()
@@ -207,7 +370,9 @@ def test_without_script_contents_and_provenance_stay_reachable_and_print_drops_n
         fact.click()
         assert page.url.endswith(f"#fact-{fid}")
         row = page.locator(f"[id='fact-{fid}']")
-        assert row.is_visible() and fid in row.inner_text() and row.locator("a[href^='sources.html#src-']").count() >= 1
+        facts = json.loads((site_dir(built, "wmr-2026") / "facts.json").read_text())
+        assert row.is_visible() and row.locator(".fact-value").inner_text() == facts[fid]["display"]
+        assert row.locator("a[href^='sources.html#src-']").count() >= 1
         page.emulate_media(media="print")
         for hidden in ("#sidebar", ".topbar", ".pager", ".downloads >> nth=0"):
             assert not page.locator(hidden).is_visible(), hidden
@@ -288,7 +453,7 @@ def test_every_fact_is_marked_up_with_its_provenance(built, edition):
                 assert attrs["href"] == f"#fact-{fid}" and f"fact-{fid}" in page.ids   # works without script
     assert n >= 50
     overview = (html / "overview.html").read_text(encoding="utf-8")
-    row = re.search(r'<tr id="fact-overview\.migrants_total">(.*?)</tr>', overview, re.S).group(1)
+    row = re.search(r'<div class="fact-row" id="fact-overview\.migrants_total">(.*?)</div>', overview, re.S).group(1)
     assert 'href="sources.html#src-' in row and str(facts["overview.migrants_total"]["year"]) in row
 
 
@@ -301,7 +466,9 @@ def test_figures_and_tables_state_their_sources_and_offer_their_data(built, edit
         text = path.read_text(encoding="utf-8")
         for block in re.findall(r'<figure class="wmr-(?:figure|table)".*?</figure>', text, re.S):
             source = re.search(r'<p class="source">(.*?)</p>', block, re.S).group(1)
-            assert "Edition:" in source and "Licence:" in source, source
+            plain = re.sub(r"<[^>]+>", "", source)
+            # short: publisher, dataset, year; the licence and edition are on the data sources page
+            assert "Licence" not in plain and "Edition:" not in plain and len(plain) <= 120 * (plain.count(";") + 1), plain
             for sid in re.findall(r'href="sources\.html#(src-[^"]+)"', source):
                 assert sid in sources_ids
             assert re.search(r'Figure|Table', block)
@@ -330,11 +497,53 @@ def test_sources_page_lists_every_source_with_checksums_and_users(built, edition
     for s in manifest:
         if s["id"] not in cited:
             continue
-        entry = re.search(rf'<section class="source-entry" id="src-{re.escape(s["id"])}".*?</section>', page, re.S)
+        entry = re.search(rf'<div class="source-pin" id="src-{re.escape(s["id"])}">.*?</ul>\s*</div>', page, re.S)
         assert entry, s["id"]
         for f in s["files"]:
             assert f["sha256"] in entry.group(0)
         assert "Licence" in entry.group(0) and 'href="' in entry.group(0).split("Used in", 1)[1]
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_index_lists_the_contents_once_with_true_counts_and_sources_once(built, edition):
+    html = site_dir(built, edition)
+    index = (html / "index.html").read_text(encoding="utf-8")
+    assert index.count('class="toc"') == 0 and index.count('class="contents"') == 1   # not in the sidebar too
+    entries = re.findall(r'<li id="contents-([a-z0-9_-]+)">(.*?)</li>', index, re.S)
+    assert len(entries) >= 9
+    for slug, entry in entries:
+        counts = re.search(r'<span class="counts">(.*?)</span>', entry)
+        counts = counts.group(1) if counts else ""
+        assert not re.search(r"\b0 ", counts), (slug, counts)         # no 'chapter 1: 0 figures'
+        figures = re.search(r"(\d+) figures?", counts)
+        tables = re.search(r"(\d+) tables?", counts)
+        figures, tables = (figures.group(1) if figures else 0), (tables.group(1) if tables else 0)
+        pages = [p for p in html.glob("*.html") if p.name == f"{slug}.html" or p.name.startswith(f"{slug}-")]
+        text = "".join(p.read_text(encoding="utf-8") for p in pages)
+        assert int(figures) == text.count('<figure class="wmr-figure"'), slug
+        assert int(tables) == text.count('<figure class="wmr-table"'), slug
+    sources = (html / "sources.html").read_text(encoding="utf-8")
+    titles = re.findall(r'<section class="source-entry"[^>]*>\s*<h2[^>]*>(.*?)</h2>', sources, re.S)
+    listed = re.findall(r'<ul class="source-index">(.*?)</ul>', sources, re.S)[0]
+    names = re.findall(r'<li><a href="#[^"]+">(.*?)</a>', listed)
+    assert titles and len(titles) == len(set(titles)) and len(names) == len(set(names)) == len(titles)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_csvs_are_rounded_and_maps_name_their_countries(built, edition):
+    html = site_dir(built, edition)
+    maps = 0
+    for path in sorted((html / "figures").rglob("*.csv")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\d\.\d{5,}", text), (path.name, re.search(r"[^,\n]*\d\.\d{5,}[^,\n]*", text).group(0))
+        meta = path.with_suffix(".json")
+        if meta.is_file() and json.loads(meta.read_text())["alt"].lower().startswith("world map"):
+            maps += 1
+            header, first = text.splitlines()[:2]
+            cols = header.split(",")
+            assert "iso3" in cols and "country" in cols and len(cols) >= 3, (path.name, header)
+            assert first.split(",")[cols.index("country")] != first.split(",")[cols.index("iso3")], first
+    assert maps >= 3
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
@@ -464,3 +673,43 @@ def test_numref_becomes_a_numbered_link_and_an_unknown_id_fails_the_build(tmp_pa
     with pytest.raises(AssemblyError, match="unknown figure or table 'fig-y'") as err:
         document.resolve_roles("See {numref}`fig-y`.", doc, None, site._render_role)
     assert err.value.expected == "one of: fig-x" and err.value.fix
+
+
+def test_csv_rounding_keeps_counts_whole_and_shares_to_two_decimals():
+    import pandas as pd
+
+    from wmr import datafiles
+
+    df = pd.DataFrame({"name": ["A", "B"], "usd": [117547249055.86215, 2.5e9], "migrants": [1200.0, float("nan")],
+                       "share": [12.345678, 3.0], "hdi": [0.7390000000000001, 0.5], "year": [2024, 2020]})
+    text = datafiles.csv_bytes(df).decode()
+    assert text.splitlines() == ["name,usd,migrants,share,hdi,year", "A,117547249056,1200,12.35,0.739,2024",
+                                 "B,2500000000,,3.0,0.5,2020"]
+
+
+def test_pages_of_a_chapter_with_runs_one_per_run_with_promoted_headings(tmp_path):
+    from wmr.facts import Fact, Ledger
+
+    def ledger(run):
+        return Ledger(f"demo.{run}", {"n": Fact(name="n", value=5, display="5", unit="persons", year=2024,
+                                                 sources=["unsd-m49"]),
+                                      "word": Fact(name="word", value="more", display="more", unit="comparison",
+                                                   year=2024, sources=["unsd-m49"])})
+    doc = ChapterDoc(slug="demo", number=3, title="Demo", figures_dir=tmp_path / "fig", blocks=[
+        Prose("Intro cites {fact}`n`.", "north", opening=True),
+        Prose("## North\n\nNorth has {fact}`n`, {fact}`word` than before.\n\n### Detail\n\nText.", "north"),
+        Prose("## South\n\nSouth has {fact}`n`.", "south")],
+        ledgers={"north": ledger("north"), "south": ledger("south")}, params={"north": {}, "south": {}})
+    pages = site.chapter_pages(doc)
+    assert [(p.file, p.title) for p in pages] == [("demo.html", "Demo"), ("demo-north.html", "North"),
+                                                  ("demo-south.html", "South")]
+    site.build_site(_edition(["unsd-m49"]), [doc], tmp_path / "html", {}, None)
+    north = (tmp_path / "html" / "demo-north.html").read_text(encoding="utf-8")
+    assert '<h1 id="top">North</h1>' in north and "<h3" not in north and ">North <a" not in north
+    assert re.search(r'<h2 id="[^"]*detail[^"]*">Detail', north)
+    assert ", more than before" in north                        # a connecting word is plain text
+    assert 'data-fact="demo.north.word"' not in north and 'id="fact-demo.north.n"' in north
+    opening = (tmp_path / "html" / "demo.html").read_text(encoding="utf-8")
+    assert 'href="demo-north.html"' in opening and 'href="demo-south.html"' in opening and "North has" not in opening
+    assert 'rel="next" href="demo-north.html"' in opening
+    assert 'rel="prev" href="demo-north.html"' in (tmp_path / "html" / "demo-south.html").read_text(encoding="utf-8")

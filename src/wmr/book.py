@@ -25,7 +25,7 @@ from .document import ChapterDoc, Figure, Prose, Table, chapter_pdf_name, label,
 from .editions import Edition
 from .errors import AssemblyError
 from .markup import markdown_literal
-from .provenance import repository_url, shown_refs, summary
+from .provenance import publication_year, repository_url, shown_refs, summary
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAIN = "book.typ"           # the book: settings, cover, front matter, chapters, data sources
@@ -137,8 +137,9 @@ def chart_fonts() -> list[str]:
 
 def _block_data(doc: ChapterDoc, block: Figure | Table) -> dict:
     common = {"kind": block.kind, "label": label(block), "title": block.title, "caption": block.caption,
-              "note": block.note, "sources": [vars(summary(s)) | {"key": source_key(s.split("/", 1)[0])}
-                                               for s in shown_refs(block)]}
+              "note": block.note,
+              "sources": [vars(summary(s)) | {"key": source_key(s.split("/", 1)[0]),
+                                              "year": publication_year(s.split("/", 1)[0])} for s in shown_refs(block)]}
     if isinstance(block, Figure):
         return common | {"units": block.units, "alt": block.alt, "image": f"{FIG_ROOT}/{doc.slug}/{_figure_svg(block)}"}
     return common | {"units": "", "columns": block.columns, "numeric": block.numeric, "rows": block.rows}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths, pins, style
+from . import datafiles, paths, pins, style
 from .errors import ChapterError
 from .errors import shown as quoted
 from .facts import Fact, make_fact
@@ -133,7 +133,7 @@ class Chapter:
             "png": self._write(f"{stem}.png", style.render(fig, "png")),
             "svg": self._write(f"{stem}.svg", style.render(fig, "svg")),
             "svg_text": self._write(f"{stem}.text.svg", style.render(fig, "svg-text")),  # for the PDF
-            "csv": self._write(f"{stem}.csv", data.to_csv(index=False, lineterminator="\n").encode()),
+            "csv": self._write(f"{stem}.csv", datafiles.csv_bytes(data)),
         }
         style.close(fig)
         meta = {"id": ident, "kind": "figure", "title": title, "caption": caption, "alt": alt, "units": units,
@@ -158,7 +158,7 @@ class Chapter:
             elif pd.api.types.is_float_dtype(shown[col]) or pd.api.types.is_integer_dtype(shown[col]):
                 shown[col] = [FORMATS["count"](v) if pd.notna(v) else "–" for v in shown[col]]
         numeric = [pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
-        files = {"csv": self._write(f"{stem}.csv", df.to_csv(index=False, lineterminator="\n").encode())}
+        files = {"csv": self._write(f"{stem}.csv", datafiles.csv_bytes(df))}
         payload = {"id": ident, "kind": "table", "title": title, "caption": caption, "note": note,
                    "edition": self.edition, "chapter": self.slug, "run": self.run, "sources": list(sources),
                    "reads": self.read_refs(sources),

@@ -60,6 +60,7 @@ class Table:
 class Prose:
     markdown: str
     run: str | None = None
+    opening: bool = False   # the chapter's title and introduction (prose before its first code cell)
 
 
 @dataclass
@@ -161,7 +162,7 @@ def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
                 else:
                     text = H1_RE.sub("", text)
                 if text.strip():
-                    doc.blocks.append(Prose(text, run.key))
+                    doc.blocks.append(Prose(text, run.key, opening=index == 0 and not seen_code))
                 continue
             if cell.cell_type != "code":
                 continue

@@ -148,3 +148,17 @@ def repository_url(pin: pins.FilePin) -> str | None:
     if pin.download_url != RAW_URL.format(repo=rf["repo"], commit=rf["commit"], path=path):
         return None  # not a file pinned from GitHub
     return f"https://github.com/{rf['repo']}/blob/{rf['commit']}/{path}"
+
+
+_CITED_YEAR = re.compile(r"\((\d{4})\)|[.,] (\d{4})[.,]")
+_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def publication_year(source_id: str) -> str:
+    """The year a source was published, for short source lines: from its citation ('(2024)'), else its edition."""
+    s = pins.source(source_id)
+    m = _CITED_YEAR.search(s.citation)
+    if m:
+        return m.group(1) or m.group(2)
+    m = _ANY_YEAR.search(s.edition)
+    return m.group(1) if m else ""

@@ -97,11 +97,16 @@ def script_json(value) -> str:
 
 
 def index_script(pages: list[dict]) -> str:
-    """The search index as a script: `pages` is [{'url', 'title', 'kind', 'html', 'first_anchor'}] in reading order."""
+    """The search index as a script: `pages` is [{'url', 'title', 'kind', 'html', 'first_anchor', 'extra'}] in
+    reading order. `extra` adds sections for text a page shows only inside images, such as the names in a
+    chart's data: [{'anchor', 'title', 'text'}]."""
     index = {"pages": [], "sections": []}
     for number, page in enumerate(pages):
         index["pages"].append({"url": page["url"], "title": page["title"], "kind": page.get("kind", "chapter")})
         for s in page_sections(page["html"], page["first_anchor"], page["title"]):
             index["sections"].append({"page": number, **s})
+        for s in page.get("extra", []):
+            index["sections"].append({"page": number, "anchor": s["anchor"], "title": s["title"],
+                                      "text": " ".join(str(s["text"]).split())})
     return ("// Offline search index, generated at build time. Do not edit.\n"
             f"window.WMR_SEARCH_INDEX = {script_json(index)};\n")

@@ -1,4 +1,10 @@
-"""House style for figures: colours, fonts and deterministic saving (same bytes on every build)."""
+"""House style for figures: colours, fonts, sizes and deterministic saving (same bytes on every build).
+
+Figures are drawn at their printed size: WIDTH inches wide (set at natural size in the PDF, two charts to a
+page where they fit) with text of at least MIN_TEXT points. The HTML edition shows the same SVG scaled to
+the screen; on a 390 px phone it is about 356 px wide, so text shrinks by 356 / (WIDTH * 96) and tick
+labels of TICK_SIZE points stay above 10 CSS pixels (PHONE_WIDTH_PX, checked by the tests).
+"""
 from __future__ import annotations
 
 import io
@@ -13,11 +19,22 @@ PALETTE = ["#0b4f8a", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#7
 ACCENT = PALETTE[0]
 MUTED = "#8a8a8a"
 
+WIDTH = 4.6            # inches: every chart's width
+TICK_SIZE = 10.0       # points: tick labels, axis labels
+LEGEND_SIZE = 9.5      # points: legends
+ANNOTATION_SIZE = 9.0  # points: values written on bars, cells and points
+MIN_TEXT = ANNOTATION_SIZE
+PHONE_WIDTH_PX = 356   # CSS pixels a figure gets on a 390 px wide phone (page padding and border taken off)
+
 RC = {
     "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.titlesize": 10,
-    "axes.labelsize": 9,
+    "font.size": TICK_SIZE,
+    "axes.titlesize": TICK_SIZE + 0.5,
+    "axes.labelsize": TICK_SIZE,
+    "xtick.labelsize": TICK_SIZE,
+    "ytick.labelsize": TICK_SIZE,
+    "legend.fontsize": LEGEND_SIZE,
+    "legend.title_fontsize": LEGEND_SIZE,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
@@ -32,7 +49,8 @@ RC = {
     "figure.dpi": 100,
 }
 
-SIZES = {"full": (7.0, 3.8), "tall": (7.0, 5.2), "map": (7.0, 3.6), "half": (4.6, 3.2)}
+# (width, height) in inches; bar charts then fit their height to their rows (plots.axes.fit_bar_height)
+SIZES = {"full": (WIDTH, 3.1), "tall": (WIDTH, 4.6), "map": (WIDTH, 2.8), "half": (WIDTH, 3.0)}
 
 
 def figure(size: str = "full", **subplot_kw):

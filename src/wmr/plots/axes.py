@@ -22,26 +22,75 @@ def _year_locator(years: pd.Series):
     return MaxNLocator(nbins=min(10, max(2, years.nunique())), integer=True)
 
 
-def wrap_tick_labels(fig, width: int = 28, axis: str = "y"):
-    """Wrap long category tick labels (e.g. of bar_chart) onto several lines; returns fig. The data is unchanged."""
+LABEL_CHARS = 26        # category labels wrap at most this wide, so they leave the chart room on a phone
+ROW_OVERHEAD_IN = 0.85  # inches of a horizontal bar chart that are not rows: ticks, axis label, margins
+LINE_IN = 0.155         # inches per line of a category label (10 pt text)
+
+
+def wrap_label(text: str, width: int = LABEL_CHARS) -> str:
+    """`text` wrapped onto lines of at most `width` characters (never wider than LABEL_CHARS)."""
     import textwrap
 
+    return textwrap.fill(str(text), min(width, LABEL_CHARS), break_long_words=False)
+
+
+LEGEND_CHARS = 40       # legend entries wrap at this width, so a legend never runs past the chart
+
+
+def legend_label(text: str) -> str:
+    """A legend entry wrapped to LEGEND_CHARS characters a line."""
+    import textwrap
+
+    return textwrap.fill(str(text), LEGEND_CHARS, break_long_words=False)
+
+
+def fit_bar_height(fig, series: int = 1):
+    """Give a horizontal bar chart the height its rows need (label lines, bars per row); returns fig.
+
+    Rows are evenly spaced, so the spacing must fit the tallest pair of neighbouring labels: a three-line
+    label between one-line labels borrows room from its neighbours.
+    """
+    ax = fig.axes[0]
+    lines = [t.get_text().count("\n") + 1 for t in ax.get_yticklabels()]
+    if not lines:
+        return fig
+    pairs = [(a + b) / 2 for a, b in zip(lines, lines[1:])] or lines
+    row = max(LINE_IN * max(pairs) + 0.06, 0.13 * series + 0.08, 0.22)
+    fig.set_figheight(ROW_OVERHEAD_IN + row * len(lines))
+    return fig
+
+
+def wrap_tick_labels(fig, width: int = 28, axis: str = "y"):
+    """Wrap long category tick labels (e.g. of bar_chart) onto several lines; returns fig. The data is unchanged.
+
+    Labels never get wider than LABEL_CHARS; a bar chart's height then grows with its label lines.
+    """
     for ax in fig.axes:
         ticks = ax.get_yticks() if axis == "y" else ax.get_xticks()
-        labels = [textwrap.fill(t.get_text(), width) for t in (ax.get_yticklabels() if axis == "y" else ax.get_xticklabels())]
+        labels = [wrap_label(t.get_text().replace("\n", " "), width)
+                  for t in (ax.get_yticklabels() if axis == "y" else ax.get_xticklabels())]
         if not any(labels):
             continue
         (ax.set_yticks if axis == "y" else ax.set_xticks)(ticks, labels)
+    if axis == "y" and fig.axes and getattr(fig, "_wmr_bar_series", 0):
+        fit_bar_height(fig, fig._wmr_bar_series)
     return fig
+
+
+RIGHT_LEGEND_CHARS = 16  # a legend to the right of a chart with longer entries goes below it instead
 
 
 def legend_outside(fig, where: str = "right", ncols: int = 1, reverse: bool = False):
     """Move the first axes' legend outside the plot area ('right' or 'below') so it never covers data.
 
     `reverse=True` lists the entries in reverse order, e.g. to match the visual order of stacked bars.
+    Charts are narrow (style.WIDTH), so a legend with entries longer than RIGHT_LEGEND_CHARS goes below.
     """
     ax = fig.axes[0]
     handles, labels = ax.get_legend_handles_labels()
+    if where == "right" and max((len(t) for t in labels), default=0) > RIGHT_LEGEND_CHARS:
+        where = "below"
+    labels = [legend_label(t) for t in labels]
     if ax.get_legend() is not None:
         ax.get_legend().remove()
     if reverse:

@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from .. import style
-from .axes import _scaled_formatter, scaled_ticks
+from .axes import _scaled_formatter, fit_bar_height, legend_label, scaled_ticks, wrap_label
 
 
 def bar_chart(data: pd.DataFrame, label: str, value: str, *, xlabel: str, scale: float = 1.0,
@@ -17,15 +17,20 @@ def bar_chart(data: pd.DataFrame, label: str, value: str, *, xlabel: str, scale:
     data = data.sort_values(value, ascending=True)
     fig, ax = style.figure(size)
     colors = [style.PALETTE[1] if lab in highlight else style.ACCENT for lab in data[label]]
-    bars = ax.barh(data[label], data[value], color=colors)
+    ys = np.arange(len(data))
+    bars = ax.barh(ys, data[value], color=colors)
+    ax.set_yticks(ys, [wrap_label(lab) for lab in data[label]])
+    ax.set_ylim(-0.6, len(data) - 0.4)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.xaxis.set_major_formatter(_scaled_formatter(scale))
     ax.set_xlabel(xlabel)
     for bar, v in zip(bars, data[value]):
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + value_format.format(v / scale),
-                va="center", fontsize=7.5)
-    ax.margins(x=0.12)
+                va="center", fontsize=style.ANNOTATION_SIZE)
+    ax.margins(x=0.16)
+    fig._wmr_bar_series = 1
+    fit_bar_height(fig)
     return fig, data[[label, value]].iloc[::-1].reset_index(drop=True)
 
 
@@ -42,8 +47,8 @@ def grouped_bars(data: pd.DataFrame, category: str, series: Sequence[str], *, yl
     ax.set_xticks(xs, data[category], rotation=0 if len(data) < 7 else 30, ha="center" if len(data) < 7 else "right")
     ax.set_ylabel(ylabel)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}%") if percent else _scaled_formatter(scale))
-    if n > 1:
-        ax.legend(ncols=min(4, n))
+    if n > 1:  # above the plot, where it cannot cover bars
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(2, n), borderaxespad=0.3)
     return fig, data[[category, *series]].copy()
 
 
@@ -64,21 +69,18 @@ def stacked_bars(data: pd.DataFrame, category: str, series: Sequence[str], *, yl
     ax.set_xticks(xs, data[category], rotation=45 if rotate else 0, ha="right" if rotate else "center")
     ax.set_ylabel(ylabel)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}%") if percent else _scaled_formatter(scale))
-    if len(series) > 1:
-        ax.set_ylim(0, bottom.max() * 1.18)  # headroom for the legend above the tallest bar
-        ax.legend(loc="upper left", ncols=min(3, len(series)))
+    if len(series) > 1:  # above the plot, where it cannot cover bars
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(2, len(series)), borderaxespad=0.3)
     return fig, data[[category, *series]].copy()
 
 
 def grouped_barh(data: pd.DataFrame, label: str, series: Sequence[str], *, xlabel: str, scale: float = 1.0,
                  labels: dict[str, str] | None = None, size: str = "tall", value_format: str = "{:,.1f}",
-                 wrap: int = 30):
+                 wrap: int = 24):
     """Horizontal bars for several series per category, first row on top, each bar labelled with its value.
 
     Category labels longer than `wrap` characters are wrapped; the returned data is `data[[label, *series]]`.
     """
-    import textwrap
-
     fig, ax = style.figure(size)
     labels = labels or {}
     n = len(series)
@@ -87,17 +89,23 @@ def grouped_barh(data: pd.DataFrame, label: str, series: Sequence[str], *, xlabe
     for i, col in enumerate(series):
         pos = ys + ((n - 1) / 2 - i) * height
         vals = data[col].fillna(0).to_numpy(dtype=float)
-        bars = ax.barh(pos, vals, height, label=labels.get(col, col), color=style.PALETTE[i % len(style.PALETTE)])
+        bars = ax.barh(pos, vals, height, label=legend_label(labels.get(col, col)),
+                       color=style.PALETTE[i % len(style.PALETTE)])
         for bar, v in zip(bars, vals):
             if v:  # no label on empty bars (no figure)
                 ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + value_format.format(v / scale),
-                        va="center", fontsize=7 if n > 1 else 7.5)
-    ax.set_yticks(ys, [textwrap.fill(str(t), wrap) for t in data[label]])
+                        va="center", fontsize=style.ANNOTATION_SIZE)
+    ax.set_yticks(ys, [wrap_label(t, wrap) for t in data[label]])
+    ax.set_ylim(-0.6, len(data) - 0.4)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     scaled_ticks(fig, scale, "x")
     ax.set_xlabel(xlabel)
-    ax.margins(x=0.14)
+    ax.margins(x=0.18)
+    if n > 1:  # above the plot: inside it, the legend would cover bars of a narrow chart
+        ax.legend(loc="lower right", bbox_to_anchor=(1, 1.0), ncols=1, borderaxespad=0.3)
+    fig._wmr_bar_series = n
+    fit_bar_height(fig, n)
     if n > 1:
-        ax.legend(loc="lower right", ncols=1)
+        fig.set_figheight(fig.get_figheight() + 0.2 * sum(legend_label(labels.get(c, c)).count("\n") + 1 for c in series))
     return fig, data[[label, *series]].reset_index(drop=True)

@@ -8,9 +8,9 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from .. import style
-from .axes import _scaled_formatter, _year_locator
+from .axes import _scaled_formatter, _year_locator, fit_bar_height, legend_label, wrap_label
 
-INSIDE_LEGEND_CHARS = 60  # longer legends would run past the plot area: they go below it instead
+INSIDE_LEGEND_CHARS = 40  # longer legends would run past the plot area: they go below it instead
 
 
 def line_chart(data: pd.DataFrame, x: str, series: Sequence[str], *, ylabel: str, scale: float = 1.0,
@@ -37,7 +37,10 @@ def _legend(fig, ax, names: list[str]) -> None:
     Both are the axes' own legend, so a notebook's later `ax.legend(...)` or `legend_outside` replaces it.
     """
     if sum(len(n) for n in names) > INSIDE_LEGEND_CHARS:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), borderaxespad=2.6, ncols=2)
+        ncols = 1 if max(len(n) for n in names) > 22 else 2
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(handles, [legend_label(t) for t in labels], loc="upper center", bbox_to_anchor=(0.5, 0),
+                  borderaxespad=2.6, ncols=ncols)
     else:
         ax.legend(loc="upper left", ncols=min(3, len(names)))
 
@@ -58,33 +61,32 @@ def stacked_area(data: pd.DataFrame, x: str, series: Sequence[str], *, ylabel: s
 
 
 def timeline(data: pd.DataFrame, date: str, label: str, *, size: str = "tall", wrap: int = 48):
-    """Dated events on a time axis, one row each (earliest on top), labelled with date and text; returns the rows drawn.
+    """Dated events on a time axis, one row each (earliest on top), named by their date and text; returns the rows drawn.
 
-    Dots sit at their true dates, so gaps between milestones show; labels go right of the dot in the first
-    half of the period and left of it in the second, wrapped at `wrap` characters.
+    Dots sit at their true dates, so gaps between milestones show; each row's date and text are its label on
+    the left (wrapped to fit a narrow chart), so no label runs past the chart on a phone.
     """
-    import textwrap
-
     rows = data.sort_values(date, kind="stable").reset_index(drop=True)
     fig, ax = style.figure(size)
     dates = pd.to_datetime(rows[date])
     ys = np.arange(len(rows))[::-1]
     first, last = dates.min(), dates.max()
-    middle = first + (last - first) / 2
     ax.hlines(ys, first, last, color="#eeeeee", linewidth=0.8, zorder=1)
     ax.scatter(dates, ys, s=28, color=style.ACCENT, zorder=3)
-    for d, y, text in zip(dates, ys, rows[label]):
-        right = d <= middle
-        ax.annotate(textwrap.fill(f"{d.day} {d.strftime('%b %Y')}: {text}", wrap), (d, y),
-                    xytext=(6 if right else -6, 0), textcoords="offset points", va="center",
-                    ha="left" if right else "right", fontsize=7.5)
+    labels = [wrap_label(f"{d.day} {d.strftime('%b %Y')}: {text}", wrap) for d, text in zip(dates, rows[label])]
     span = last - first
-    ax.set_xlim(first - span * 0.03, last + span * 0.03)
-    ax.set_ylim(-0.8, len(rows) - 0.2)
-    ax.set_yticks([])
+    ax.set_xlim(first - span * 0.04, last + span * 0.04)
+    ax.set_yticks(ys, labels, fontsize=style.ANNOTATION_SIZE)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.tick_params(axis="y", length=0)
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=5))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.spines["left"].set_visible(False)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
+    fit_bar_height(fig)
     out = rows.copy()
     out[date] = dates.dt.strftime("%Y-%m-%d")
     return fig, out

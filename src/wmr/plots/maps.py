@@ -10,14 +10,15 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Polygon
 from matplotlib.ticker import FuncFormatter
 
-from .. import style
+from .. import countries, style
 
 
 def world_map(shapes: pd.DataFrame, values: pd.DataFrame, *, iso3: str, value: str, bins: Sequence[float],
-              legend_title: str, size: str = "map", tick_format=None):
+              legend_title: str, size: str = "map", tick_format=None, name: str = "country"):
     """Choropleth of `value` by ISO3 on Natural Earth shapes; countries without data are hatched grey.
 
-    `shapes` has columns iso3 and geometry (GeoJSON dict); returns the plotted values table.
+    `shapes` has columns iso3 and geometry (GeoJSON dict); returns the plotted table: code, name (the `name`
+    column of `values`, else the country's name from the pinned naming table) and value.
     """
     fig, ax = style.figure(size)
     ax.set_axis_off()
@@ -48,5 +49,9 @@ def world_map(shapes: pd.DataFrame, values: pd.DataFrame, *, iso3: str, value: s
     cb.set_label(legend_title)
     if tick_format is not None:  # e.g. '10k' for 1e4 on a logarithmic set of bins
         cb.ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: tick_format(v)))
-    plotted = values[[iso3, value]][values[iso3].isin(set(shapes["iso3"]))].sort_values(iso3).reset_index(drop=True)
+    plotted = values[values[iso3].isin(set(shapes["iso3"]))].sort_values(iso3).reset_index(drop=True)
+    if name in plotted.columns:
+        plotted = plotted[[iso3, name, value]]
+    else:
+        plotted = countries.with_names(plotted[[iso3, value]], iso3, name)
     return fig, plotted

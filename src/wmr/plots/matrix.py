@@ -44,7 +44,7 @@ def heatmap(matrix: pd.DataFrame, *, xlabel: str, ylabel: str, legend_title: str
             text = value_format.format(v)
             if not text.strip("+-0.,"):  # a value that rounds to zero prints without a sign
                 text = text.lstrip("+-")
-            ax.text(j, i, text, ha="center", va="center", fontsize=8.5,
+            ax.text(j, i, text, ha="center", va="center", fontsize=style.ANNOTATION_SIZE,
                     color="white" if dark and hi > lo else "black")
     cb = fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
     cb.set_label(legend_title)
@@ -72,7 +72,7 @@ def scatter(data: pd.DataFrame, x: str, y: str, *, xlabel: str, ylabel: str, gro
             part = sub[sub[group] == key]
             ax.scatter(part[x], part[y], s=16, alpha=0.8, color=style.PALETTE[i % len(style.PALETTE)],
                        edgecolor="white", linewidth=0.4, label=str(key))
-        ax.legend(title=None, ncols=min(4, len(keys)), loc="upper center", bbox_to_anchor=(0.5, 1.12))
+        ax.legend(title=None, ncols=min(2, len(keys)), loc="lower left", bbox_to_anchor=(0, 1.0), borderaxespad=0.3)
     else:
         ax.scatter(sub[x], sub[y], s=16, alpha=0.8, color=style.ACCENT, edgecolor="white", linewidth=0.4)
     if label and annotate:
@@ -82,7 +82,7 @@ def scatter(data: pd.DataFrame, x: str, y: str, *, xlabel: str, ylabel: str, gro
         for _, r in named.iterrows():
             for step in range(8):  # move a label down until it clears the labels already placed
                 text = ax.annotate(str(r[label]), (r[x], r[y]), xytext=(4, 3 - 9 * step), textcoords="offset points",
-                                   fontsize=7.5)
+                                   fontsize=style.ANNOTATION_SIZE)
                 box = text.get_window_extent(renderer)
                 if not any(box.overlaps(other) for other in placed):
                     break

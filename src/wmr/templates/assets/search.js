@@ -9,13 +9,20 @@
   if (!index || !input || !status || !list) { return; }
   var MAX = 50;
 
-  // Lower-case and strip accents one character at a time, so folded and original text keep their offsets.
+  // Lower-case, strip accents and make every apostrophe and hyphen alike, one character at a time, so folded
+  // and original text keep their offsets: "Cote d'Ivoire" finds "Côte d’Ivoire", "Turkiye" finds "Türkiye".
+  var APOSTROPHES = /['\u2018\u2019\u02bc\u02bb\u0060\u00b4\u2032]/;
+  var HYPHENS = /[\u2010\u2011\u2012\u2013\u2014\u2212]/;
+  var SPECIAL = { "\u00df": "s", "\u0131": "i", "\u0142": "l", "\u00f8": "o", "\u0111": "d", "\u00e6": "a", "\u0153": "o" };
   function fold(s) {
     var out = "";
     for (var i = 0; i < s.length; i++) {
       var c = s.charAt(i);
+      if (APOSTROPHES.test(c)) { out += "'"; continue; }
+      if (HYPHENS.test(c)) { out += "-"; continue; }
       var f = c.normalize ? c.normalize("NFD").charAt(0).toLowerCase() : c.toLowerCase();
-      out += f.length === 1 ? f : c;
+      f = f.length === 1 ? f : c;
+      out += SPECIAL[f] || f;
     }
     return out;
   }
@@ -26,7 +33,7 @@
 
   function terms(q) {
     return fold(q).split(/[\s,;:!?()"“”]+/).map(function (t) {
-      return t.replace(/^[.'’\-]+|[.'’\-]+$/g, "");
+      return t.replace(/^[.'\-]+|[.'\-]+$/g, "");
     }).filter(function (t) { return t.length > 0; });
   }
 
