@@ -36,6 +36,7 @@ class ChapterConfig:
     notebook: Path
     parameters: dict
     runs: tuple[Run, ...]
+    warm_kernel: bool = False   # runs share one kept kernel per worker (profiles: many short runs)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Edition:
     parameters: dict
     chapters: tuple[ChapterConfig, ...] = field(default_factory=tuple)
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
+    profiles: ChapterConfig | None = None   # the [profiles] table: one run per country or area (see profileset)
 
     def chapter(self, slug: str) -> ChapterConfig:
         for c in self.chapters:
@@ -170,6 +172,9 @@ def load(edition_id: str) -> Edition:
     if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
         raise ConfigError(f"cell_timeout of edition '{edition_id}' is not a positive whole number of seconds.",
                           expected="e.g. cell_timeout = 600", got=repr(timeout), fix="write a positive integer")
+    from . import profileset  # the [profiles] table (its runs come from the pins)
+
+    profiles = profileset.config(edition_id, raw.get("profiles"), shared, len(chapters) + 1)
     return Edition(id=edition_id, title=raw["title"], subtitle=raw.get("subtitle", ""),
                    publisher=raw.get("publisher", ""), language=language, sources=tuple(raw.get("sources", [])),
-                   parameters=shared, chapters=tuple(chapters), cell_timeout=timeout)
+                   parameters=shared, chapters=tuple(chapters), cell_timeout=timeout, profiles=profiles)

@@ -126,10 +126,14 @@ def _worker_init() -> None:
     signal.signal(signal.SIGTERM, terminate)
 
 
-def _execute_worker(nb_json: str, out_path: str, cwd: str, fig_dir: str, read_log: str, timeout: int) -> dict:
-    """Execute one notebook with its own environment for the kernel (figure folder, read log)."""
+def _execute_worker(nb_json: str, out_path: str, cwd: str, fig_dir: str, read_log: str, timeout: int,
+                    warm: bool = False) -> dict:
+    """Execute one notebook with its own environment for the kernel (figure folder, read log).
+
+    `warm`: run it in the worker's kept kernel (see warmkernel; for the many short profile runs).
+    """
     import papermill
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     from .kernels import IpcKernelManager
@@ -144,12 +148,19 @@ def _execute_worker(nb_json: str, out_path: str, cwd: str, fig_dir: str, read_lo
     started = time.monotonic()
     outcome = {"ok": False, "kind": "error", "ename": "", "evalue": "", "traceback": ""}
     try:
-        papermill.execute_notebook(nb, out_path, kernel_name="python3", cwd=cwd, progress_bar=False,
-                                   log_output=False, record_timing=False, execution_timeout=timeout,
-                                   kernel_manager_class=IpcKernelManager)
+        if warm:
+            from . import warmkernel
+
+            warmkernel.execute(nb, out_path, cwd, {FIGURES_ENV: fig_dir, READ_LOG_ENV: read_log}, timeout)
+        else:
+            papermill.execute_notebook(nb, out_path, kernel_name="python3", cwd=cwd, progress_bar=False,
+                                       log_output=False, record_timing=False, execution_timeout=timeout,
+                                       kernel_manager_class=IpcKernelManager)
         outcome = {"ok": True}
     except PapermillExecutionError as exc:
         outcome.update(ename=exc.ename, evalue=exc.evalue, traceback="\n".join(exc.traceback))
+    except CellExecutionError as exc:  # from a warm kernel (papermill wraps it into the error above)
+        outcome.update(ename=exc.ename, evalue=exc.evalue, traceback=str(exc))
     except CellTimeoutError:
         outcome.update(kind="timeout", ename="CellTimeoutError",
                        evalue=f"the cell was still running after {timeout} s and was stopped; its kernel was shut down")
@@ -273,7 +284,7 @@ def execute_runs(edition: Edition, chapters: list[ChapterConfig], workers: int |
                 read_log.touch()
                 raw_out = staging_root / f"{run.name}.ipynb"
                 fut = pool.submit(_execute_worker, nbformat.writes(with_parameters(source, run.parameters)),
-                                  str(raw_out), str(root), str(staging), str(read_log), timeout)
+                                  str(raw_out), str(root), str(staging), str(read_log), timeout, ch.warm_kernel)
                 running[fut] = (ch, run, inputs, staging, read_log, raw_out)
                 emit(RunResult(run, "running", out_dir / f"{run.name}.ipynb"))
             done, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)

@@ -178,12 +178,14 @@ def _write(target: Path, name: str, page: str, source: str = "") -> None:
 
 
 def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: dict, pdf_name: str | None,
-               incomplete: list[str] | None = None) -> None:
-    """Write the whole site into `target` (a fresh staging folder); `incomplete` names chapters left out."""
+               incomplete: list[str] | None = None, profiles: list | None = None) -> None:
+    """Write the whole site into `target` (a fresh staging folder); `incomplete` names chapters left out;
+    `profiles` (ProfileDoc) make the "Countries and areas" part (see profilesite)."""
     env = _env()
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(TEMPLATES / "assets", target / "assets")
-    common = {"edition": edition, "chapters": docs, "pdf_name": pdf_name, "incomplete": incomplete or []}
+    common = {"edition": edition, "chapters": docs, "pdf_name": pdf_name, "incomplete": incomplete or [],
+              "profiles_index": "profiles.html" if profiles else None}
     searchable: list[dict] = []
     index = env.get_template("index.html.j2").render(current=None, sections=[], page="index", prev=None,
                                                      next=docs[0] if docs else None, **common)
@@ -205,6 +207,10 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
             if isinstance(block, (Figure, Table)):
                 for name in block.files.values():
                     shutil.copy2(doc.figures_dir / name, dest / name)
+    if profiles:
+        from .profilesite import build_profile_pages
+
+        searchable += build_profile_pages(env, target, profiles, common)
     sources = env.get_template("sources.html.j2").render(current=None, sections=[], page="sources",
                                                          sources=_sources_context(edition, docs), **common)
     _write(target, "sources.html", sources)
