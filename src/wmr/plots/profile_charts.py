@@ -17,18 +17,29 @@ def scale_for(largest: float) -> tuple[float, str]:
     return 1.0, "persons"
 
 
+def _fixed_layout(fig, **margins) -> None:
+    """Fixed margins instead of the constrained layout: the same look for these small charts at half the cost."""
+    fig.set_layout_engine("none")
+    fig.subplotpars.update(**margins)
+    for ax in fig.axes:
+        ax.set_position(ax.get_subplotspec().get_position(fig))
+
+
 def trend_chart(data: pd.DataFrame):
     """Immigrants and emigrants by year (a half-width line chart)."""
     scale, word = scale_for(float(data[["immigrants", "emigrants"]].max().max()))
-    return line_chart(data, "year", ["immigrants", "emigrants"], ylabel=f"Migrants ({word})", scale=scale,
-                      labels={"immigrants": "Immigrants", "emigrants": "Emigrants"}, size="half")
+    fig, plotted = line_chart(data, "year", ["immigrants", "emigrants"], ylabel=f"Migrants ({word})", scale=scale,
+                              labels={"immigrants": "Immigrants", "emigrants": "Emigrants"}, size="half")
+    _fixed_layout(fig, left=0.15, right=0.97, top=0.96, bottom=0.1)
+    return fig, plotted
 
 
 def partners_chart(data: pd.DataFrame):
     """Top origins of immigrants and top destinations of emigrants, as two panels of horizontal bars."""
     groups = [g for g in ("Origins of immigrants", "Destinations of emigrants") if (data["group"] == g).any()]
     style.matplotlib.rcParams.update(style.RC)
-    fig, axes = style.plt.subplots(len(groups) or 1, 1, figsize=style.SIZES["half"], layout="constrained", squeeze=False)
+    fig, axes = style.plt.subplots(len(groups) or 1, 1, figsize=style.SIZES["half"], squeeze=False)
+    _fixed_layout(fig, left=0.42, right=0.96, top=0.92, bottom=0.13, hspace=0.5)
     scale, word = scale_for(float(data["migrants"].max()) if len(data) else 1.0)
     for ax, g in zip(axes[:, 0], groups):
         sub = data[data["group"] == g].sort_values("migrants")
