@@ -90,7 +90,7 @@ def test_facts_json_has_the_documented_fields(built, edition):
     facts = json.loads((built / "report" / edition / "facts.json").read_text())
     assert facts, "no facts"
     for fid, f in facts.items():
-        assert re.match(r"^[a-z0-9-]+\.[a-z0-9_.]+$", fid), fid
+        assert re.match(r"^[a-z0-9-]+\.([A-Z]{3}\.)?[a-z0-9_.]+$", fid), fid   # profiles.<ISO3>.<name>
         assert {"value", "display", "unit", "year", "sources"} <= set(f), fid
         assert f["sources"] and isinstance(f["sources"], list)
     overview = [k for k in facts if k.startswith("overview.")]

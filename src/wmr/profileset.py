@@ -46,10 +46,10 @@ def config(edition_id: str, raw: dict | None, shared: dict, number: int) -> Chap
         raise ConfigError(f"The [profiles] table of edition '{edition_id}' has no notebook.",
                           expected='[profiles] with notebook = "notebooks/profile.md"', got=repr(raw),
                           fix="name the profile notebook in the edition config")
-    unknown = sorted(set(raw) - {"notebook", "parameters"})
+    unknown = sorted(set(raw) - {"notebook", "parameters", "only"})
     if unknown:
         raise ConfigError(f"The [profiles] table of edition '{edition_id}' has unknown keys {unknown}.",
-                          expected="notebook, parameters", got=unknown, fix="remove or rename them")
+                          expected="notebook, parameters, only", got=unknown, fix="remove or rename them")
     root = paths.project_root()
     nb_path = paths.inside(root / raw["notebook"], root)
     declared = notebooks.parameters(notebooks.read(nb_path), nb_path)
@@ -64,8 +64,17 @@ def config(edition_id: str, raw: dict | None, shared: dict, number: int) -> Chap
         raise ConfigError(f"Edition '{edition_id}' gives its profiles no ims_source.",
                           expected="ims_source in [parameters] or [profiles.parameters]", got=repr(ims_source),
                           fix="set the bilateral migrant stock source the profiles cover")
+    every = codes(ims_source)
+    only = raw.get("only")
+    if only is not None:  # a fixed subset (e.g. a test project's sample); the default is every country
+        if not isinstance(only, list) or not only or any(c not in every for c in only):
+            bad = [c for c in only if c not in every] if isinstance(only, list) else only
+            raise ConfigError(f"'only' in the [profiles] table of edition '{edition_id}' names codes without a profile.",
+                              expected=f"a list of ISO3 codes among the {len(every)} of {ims_source}", got=repr(bad),
+                              fix="correct the codes, or remove 'only' to build every profile")
+        every = [c for c in every if c in set(only)]
     runs = []
-    for code in codes(ims_source):
+    for code in every:
         params = {**base, PARAMETER: code}
         key = check_name("run key", code.lower())
         _check_parameters(f"{SLUG} (run {key})", nb_path, params, declared)

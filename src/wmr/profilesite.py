@@ -102,6 +102,7 @@ def build_profile_pages(env: Environment, target: Path, profiles: list[ProfileDo
                                                               groups=groups, shapes=shapes, small=small, total=len(profiles),
                                                               map_size=(MAP_WIDTH, MAP_HEIGHT), **common)
     _write(target, INDEX_PAGE, index)
+    searchable.append({"url": INDEX_PAGE, "title": "Countries and areas", "html": index, "first_anchor": "top"})
     (target / CSV_DIR).mkdir(exist_ok=True)
     (target / "figures" / "profiles").mkdir(parents=True, exist_ok=True)
     tmpl = env.get_template("profile.html.j2")
