@@ -144,3 +144,23 @@ def test_profiles_option_refuses_unknown_codes_and_says_where_to_find_them(tmp_p
 def test_readme_documents_the_profiles_option():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "--profiles DEU,IND" in readme
+
+
+def test_a_pin_read_only_by_the_profiles_reexecutes_only_the_profiles(built_copy, mirror_copy):
+    import hashlib
+
+    from .conftest import replace_with_copy
+
+    project, edition = built_copy, "wmr-2026"
+    outflows = replace_with_copy(mirror_copy, "wb-remittances/remittance-outflows.xlsx")
+    outflows.write_bytes(outflows.read_bytes() + b"\n")   # a new snapshot: new bytes, the same table
+    manifest = project / "data" / "manifest.json"
+    raw = json.loads(manifest.read_text())
+    pin = next(f for s in raw["sources"] if s["id"] == "wb-remittances" for f in s["files"]
+               if f["name"] == "remittance-outflows.xlsx")
+    pin.update(sha256=hashlib.sha256(outflows.read_bytes()).hexdigest(), bytes=outflows.stat().st_size)
+    manifest.write_text(json.dumps(raw, indent=1))
+    proc = run_build(project, "--edition", edition, "--html-only", mirror=mirror_copy)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    executed = set(re.findall(r"^   (\S+)\s+executed", proc.stdout, re.M))
+    assert executed == {f"profiles-{c.lower()}" for c in PROFILE_SAMPLES[edition]}, proc.stdout
