@@ -164,3 +164,18 @@ def test_a_pin_read_only_by_the_profiles_reexecutes_only_the_profiles(built_copy
     assert proc.returncode == 0, proc.stdout + proc.stderr
     executed = set(re.findall(r"^   (\S+)\s+executed", proc.stdout, re.M))
     assert executed == {f"profiles-{c.lower()}" for c in PROFILE_SAMPLES[edition]}, proc.stdout
+
+
+def test_a_failing_profile_is_reported_and_the_others_still_build_in_a_fresh_kernel(tmp_path):
+    project = make_project(tmp_path / "project")
+    nb = project / "notebooks" / "profile.md"
+    nb.write_text(nb.read_text().replace("prof = P.load(iso3, params)\n",
+                                         "prof = P.load(iso3, params)\nassert iso3 != 'TUV', 'no profile today'\n", 1))
+    proc = run_build(project, "--edition", "wmr-2026", "--profiles", "VAT,TUV,XCX", "--jobs", "1", "--html-only")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "chapter 'profiles' (run tuv) failed in code cell 2" in proc.stdout
+    assert "AssertionError: no profile today" in proc.stdout
+    assert set(re.findall(r"^   (profiles-\S+)\s+executed", proc.stdout, re.M)) == {"profiles-vat", "profiles-xcx"}
+    failed = json.loads((project / "chapters" / "wmr-2026" / "profiles-tuv.failed.ipynb").read_text())
+    assert any("wmr-error" in c["metadata"].get("tags", []) for c in failed["cells"])
+    assert not (project / "report").exists()
