@@ -16,12 +16,13 @@ from .errors import ConfigError
 
 SLUG = "profiles"
 PARAMETER = "iso3"       # the notebook parameter naming the country or area
+CODES_VERSION = "1"      # change when analysis.profiles.profile_codes changes (invalidates the cached lists)
 
 
 def _codes_path(source_id: str) -> Path:
     src = pins.source(source_id)
     digest = hashlib.sha256("\0".join(f.sha256 for f in src.files).encode()).hexdigest()[:20]
-    return paths.cache_dir() / "profiles" / f"codes-{source_id}-{digest}.json"
+    return paths.cache_dir() / "profiles" / f"codes-{CODES_VERSION}-{source_id}-{digest}.json"
 
 
 def codes(ims_source: str) -> list[str]:

@@ -25,7 +25,7 @@ from ..errors import ConfigError
 from ..sources import hdi, idmc, ims, m49, unhcr
 from ..sources import remittances as rem
 from ..tidycache import cached_table
-from . import migrants
+from . import displacement, migrants
 
 VERSION = "1"
 TOP_N = 5
@@ -146,11 +146,11 @@ def _latest(df: pd.DataFrame, value: str, year: int) -> pd.DataFrame:
 
 def new_displacements_by_country(year: int) -> pd.DataFrame:
     """iso3, conflict_new, disaster_new in `year` from the same IDMC files as `displacement.new_displacements`."""
-    if year <= 2022:
+    if year <= displacement.COUNTRY_YEAR_LAST:
         cy = idmc.load_country_year()
         cy = cy[cy["year"] == year]
         return pd.DataFrame({"iso3": cy["iso3"], "conflict_new": cy["conflict_new"], "disaster_new": cy["disaster_new"]})
-    if year == 2023:
+    if year == displacement.DISAGGREGATED_YEAR:
         d = idmc.load_disaggregated_2023()
         d = d[d["category"] == "Internal Displacements"]
         t = d.groupby(["iso3", "cause"])["total_figures"].sum().unstack("cause")
@@ -304,7 +304,7 @@ def coverage_notes(prof: Profile) -> list[str]:
     if all(_missing(r.get(k)) for k in ("conflict_idps", "disaster_idps", "conflict_new", "disaster_new")):
         notes.append(f"IDMC has no internal displacement figures for {n} (stocks {p.idp_year}, "
                      f"new displacements {p.displacement_year}).")
-    elif _missing(r.get("conflict_new")) and p.displacement_year > 2023:
+    elif _missing(r.get("conflict_new")) and p.displacement_year > displacement.DISAGGREGATED_YEAR:
         notes.append(f"The pinned IDMC files give no conflict displacements by country for {p.displacement_year} "
                      "(its events file covers disasters only).")
     if _missing(r.get("received_usd")) and _missing(r.get("sent_usd")):
