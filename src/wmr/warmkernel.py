@@ -12,13 +12,20 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import json
+import threading
 
 import nbformat
 from nbclient import NotebookClient
 
 from .kernels import IpcKernelManager
 
-_STATE: dict = {"km": None, "kc": None}
+_LOCAL = threading.local()   # one kept kernel per worker thread (a Dask worker may run several threads)
+
+
+def _state() -> dict:
+    if not hasattr(_LOCAL, "state"):
+        _LOCAL.state = {"km": None, "kc": None}
+    return _LOCAL.state
 
 
 def _setup_source(env: dict[str, str], cwd: str) -> str:
@@ -35,10 +42,11 @@ def _mark_start(cell, cell_index, **_kwargs) -> None:
     cell.metadata["papermill"] = {"start_time": dt.datetime.now(dt.timezone.utc).isoformat()}
 
 
-def discard() -> None:
-    """Shut the worker's kernel down (after a failure, or when the worker exits)."""
-    km, kc = _STATE["km"], _STATE["kc"]
-    _STATE.update(km=None, kc=None)
+def discard(state: dict | None = None) -> None:
+    """Shut the thread's kept kernel down (after a failure, or when the worker exits)."""
+    state = state if state is not None else _state()
+    km, kc = state["km"], state["kc"]
+    state.update(km=None, kc=None)
     if kc is not None:
         try:
             kc.stop_channels()
@@ -61,19 +69,20 @@ def execute(nb: nbformat.NotebookNode, out_path: str, cwd: str, env: dict[str, s
     setup = nbformat.v4.new_code_cell(_setup_source(env, cwd))
     setup.id = "wmr-warm-setup"
     nb.cells.insert(0, setup)
-    if _STATE["km"] is None:
-        _STATE["km"] = IpcKernelManager(kernel_name="python3")
-        atexit.register(discard)
-    client = NotebookClient(nb, km=_STATE["km"], timeout=timeout, kernel_name="python3", allow_errors=False,
+    state = _state()
+    if state["km"] is None:
+        state["km"] = IpcKernelManager(kernel_name="python3")
+        atexit.register(discard, state)
+    client = NotebookClient(nb, km=state["km"], timeout=timeout, kernel_name="python3", allow_errors=False,
                             record_timing=False, on_cell_start=_mark_start)
-    client.kc = _STATE["kc"]
+    client.kc = state["kc"]
     try:
         client.execute(cwd=cwd)
     except BaseException:
-        discard()
+        discard(state)
         raise
     finally:
-        _STATE["kc"] = client.kc if _STATE["km"] is not None else None
+        state["kc"] = client.kc if state["km"] is not None else None
         nb.cells = [c for c in nb.cells if c.get("id") != setup.id]
         count = 0
         for cell in nb.cells:
