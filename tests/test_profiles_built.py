@@ -26,7 +26,7 @@ def test_facts_json_holds_each_sampled_profile_as_profiles_iso3_name(built, edit
     for code in codes:
         assert facts[f"profiles.{code}.immigrants"]["value"] > 0
         assert facts[f"profiles.{code}.narrative"]["display"]
-    assert "profiles.VAT.received_usd" not in facts and "profiles.VAT.immigrant_share_pct" not in facts
+    assert "profiles.VAT.received_usd" not in facts and "profiles.VAT.hdi" not in facts       # no data: no fact
     assert "Outside the M49 regions" == facts["profiles.XCX.region"]["value"]
 
 

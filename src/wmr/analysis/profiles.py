@@ -43,6 +43,11 @@ def display_name(iso3: str) -> str:
     return _m49_name(iso3)
 
 
+# The pinned files `display_name` reads (countries.name: M49, and the 2020 workbook for places beyond M49).
+# Listed so every run logs them, also when a kept kernel has the names in memory already.
+NAME_INPUTS = [(m49.SOURCE, m49.FILE), (ims.SOURCE_2020, ims.FILE_2020)]
+
+
 def denominator(ims_source: str, year: int) -> pd.DataFrame:
     """Population each immigrant share divides by: iso3, population, population_year (the edition's own)."""
     return migrants.country_shares(ims_source, year)[["iso3", "population", "population_year"]]
@@ -84,13 +89,15 @@ class Params:
 
 def inputs(p: Params) -> list[tuple[str, str]]:
     """Every pinned file the shared tables are computed from (their sha256 key the cache and the run)."""
-    files = [(p.ims_source, ims.BILATERAL[p.ims_source][0]), (m49.SOURCE, m49.FILE), (UNHCR, "population.rda"),
+    files = [(p.ims_source, ims.BILATERAL[p.ims_source][0]), *NAME_INPUTS, (UNHCR, "population.rda"),
              (IDMC, idmc.FILE_COUNTRY_YEAR), (IDMC, idmc.FILE_DISAGGREGATED), (IDMC, idmc.FILE_EVENTS),
              (REMITTANCES, rem.KNOMAD_INFLOWS), (REMITTANCES, rem.KNOMAD_OUTFLOWS), (REMITTANCES, rem.NAMES_FILE),
              (REMITTANCES, rem.WDI_FILES["pct_gdp"][0]), (HDI, hdi.FILE)]
-    if denominator_source(p.ims_source) == ims.SOURCE_2020:
-        files.append((ims.SOURCE_2020, ims.FILE_2020))
-    return files
+    if denominator_source(p.ims_source) not in {sid for sid, _ in files}:
+        raise ConfigError(f"The population of the profiles comes from '{denominator_source(p.ims_source)}', which "
+                          "the profile tables do not list as an input.", expected="inputs() covering denominator()",
+                          got=sorted({sid for sid, _ in files}), fix="add its files to analysis/profiles.py inputs()")
+    return list(dict.fromkeys(files))
 
 
 @dataclass
