@@ -7,6 +7,14 @@ chapter's code changed, the PDF assembly alone, and the naive run of the same no
 time, its ratio to the naive run and the target, and exits non-zero when a target is missed.
 
     python3 bench/benchmark.py [--edition wmr-2026] [--skip-naive]
+    python3 bench/benchmark.py --profiles [--naive-sample 4]
+
+The chapter scenarios run without the country profiles (their [profiles] tables are left out of the scratch
+copy). `--profiles` runs the profiles scenario instead: the chapters of wmr-2026 are built first (untimed),
+then a cold build of every profile of both editions (amortised seconds per profile), the naive loop (papermill
+once per country, one after another) timed on a sample and extrapolated, a no-op rebuild of the default build
+(chapters and profiles), and a new pin of a file only the profiles read (re-executes only the profiles); with
+the cost of a kernel start, of the imports and of one profile's computation in a kept kernel.
 
 The tidy-table cache in data/cache is shared with the working tree, as in normal use: a cold build
 re-executes every notebook but does not re-parse raw workbooks (nor does the naive run, which calls the
@@ -93,16 +101,153 @@ def naive(project: Path, edition_id: str) -> float:
     return time.monotonic() - t0
 
 
+def without_profiles(project: Path) -> Path:
+    """Drop the [profiles] tables (the last table of each edition config): the chapter scenarios build chapters."""
+    for cfg in (project / "editions").glob("*.toml"):
+        text = cfg.read_text()
+        if "\n[profiles]" in text:
+            cfg.write_text(text.split("\n[profiles]")[0].rstrip() + "\n")
+    return project
+
+
+def _in_project(project: Path, code: str) -> str:
+    """Run python `code` with the scratch project as WMR_PROJECT_ROOT; returns its stdout."""
+    proc = subprocess.run([sys.executable, "-c", code], cwd=project, env=_env(project), capture_output=True, text=True)
+    if proc.returncode:
+        sys.exit(f"benchmark probe failed:\n{proc.stderr[-3000:]}")
+    return proc.stdout
+
+
+def profile_codes(project: Path, edition: str) -> list[str]:
+    out = _in_project(project, f"from wmr import editions\nprint(','.join(r.parameters['iso3'] for r in "
+                               f"editions.load({edition!r}).profiles.runs))")
+    return out.strip().split(",")
+
+
+def kernel_start_seconds(project: Path) -> float:
+    """Wall time to start a kernel, wait until it answers and shut it down (what a fresh kernel per run costs)."""
+    return float(_in_project(project, (
+        "import time\nfrom jupyter_client.manager import start_new_kernel\n"
+        "t0 = time.monotonic()\nkm, kc = start_new_kernel(kernel_name='python3')\nkc.stop_channels()\n"
+        "km.shutdown_kernel(now=True)\nprint(time.monotonic() - t0)\n")).split()[-1])
+
+
+def import_seconds(project: Path) -> float:
+    """Wall time of the profile notebook's imports in a fresh interpreter (pandas, matplotlib, wmr)."""
+    return float(_in_project(project, (
+        "import time\nt0 = time.monotonic()\nimport wmr.chapter, wmr.analysis.profiles, wmr.plots.profile_charts\n"
+        "print(time.monotonic() - t0)\n")).split()[-1])
+
+
+def naive_profiles(project: Path, edition: str, codes: list[str]) -> float:
+    """Papermill once per country, one after another: seconds for `codes` (to extrapolate)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    os.environ.update(_env(project))
+    from wmr import editions
+
+    cfg = editions.load(edition).profiles
+    runs = {r.parameters["iso3"]: r for r in cfg.runs}
+    out = project / "naive-profiles"
+    out.mkdir(exist_ok=True)
+    ipynb = out / "profile.ipynb"
+    run(project, "jupytext", "--to", "ipynb", "--set-kernel", "python3", "-o", str(ipynb), str(cfg.notebook))
+    t0 = time.monotonic()
+    for code in codes:
+        run(project, "papermill", str(ipynb), str(out / f"{code}.ipynb"), "-y", json.dumps(runs[code].parameters),
+            "--cwd", str(project))
+    return time.monotonic() - t0
+
+
+def profiles_scenario(tmp: Path, naive_sample: int) -> int:
+    """The profiles scenario (see the module docstring); prints its figures, returns the exit code."""
+    import hashlib
+    import re
+    import shutil
+
+    from wmr.scratch import make_project
+
+    project = make_project(ROOT, tmp / "profiles")
+    editions_ = ["wmr-2024", "wmr-2026"]
+    codes = {e: profile_codes(project, e) for e in editions_}
+    total = sum(len(c) for c in codes.values())
+    chapters = _in_project(project, "from wmr import editions\nprint(','.join(c.slug for c in editions.load('wmr-2026').chapters))").strip()
+    build(project, "wmr-2026", "--chapters", chapters)                         # untimed: the chapters exist
+    t: dict[str, float] = {}
+    t["cold build, every profile"] = sum(build(project, e, "--profiles", ",".join(codes[e])) for e in editions_)
+    timings = json.loads((ROOT / "data" / "cache" / "run-seconds.json").read_text())
+    per_run = [timings[f"{e}/profiles-{c.lower()}"] for e in editions_ for c in codes[e]
+               if f"{e}/profiles-{c.lower()}" in timings]
+    t["no-op rebuild (chapters + profiles)"] = build(project, "wmr-2026")
+    # a new snapshot of a file only the profiles read: KNOMAD outflows (same table, one more byte)
+    mirror = tmp / "mirror"
+    for src in MIRROR.iterdir():
+        if src.is_dir():
+            (mirror / src.name).symlink_to(src) if src.name != "wb-remittances" else shutil.copytree(src, mirror / src.name)
+    outflows = mirror / "wb-remittances" / "remittance-outflows.xlsx"
+    outflows.write_bytes(outflows.read_bytes() + b"\n")
+    manifest = project / "data" / "manifest.json"
+    raw = json.loads(manifest.read_text())
+    pin = next(f for s in raw["sources"] if s["id"] == "wb-remittances" for f in s["files"] if f["name"] == outflows.name)
+    pin.update(sha256=hashlib.sha256(outflows.read_bytes()).hexdigest(), bytes=outflows.stat().st_size)
+    manifest.write_text(json.dumps(raw, indent=1))
+    env_mirror = os.environ.get("WMR_DATA_MIRROR")
+    os.environ["WMR_DATA_MIRROR"] = str(mirror)
+    t0 = time.monotonic()
+    proc = subprocess.run([sys.executable, "build.py", "--edition", "wmr-2026"], cwd=project,
+                          env={**_env(project), "WMR_DATA_MIRROR": str(mirror)}, capture_output=True, text=True)
+    t["new pin read only by profiles"] = time.monotonic() - t0
+    if env_mirror is not None:
+        os.environ["WMR_DATA_MIRROR"] = env_mirror
+    if proc.returncode:
+        sys.exit(f"rebuild after the new pin failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    executed = set(re.findall(r"^   (\S+)\s+executed", proc.stdout, re.M))
+    only_profiles = executed == {f"profiles-{c.lower()}" for c in codes["wmr-2026"]}
+    sample = codes["wmr-2026"][:: max(1, len(codes["wmr-2026"]) // naive_sample)][:naive_sample]
+    naive_sample_s = naive_profiles(project, "wmr-2026", sample)
+    t["naive loop (extrapolated)"] = naive_sample_s / len(sample) * total
+    kernel, imports = kernel_start_seconds(project), import_seconds(project)
+    pages = {e: _in_project(project, f"from wmr.book import page_count\nprint(page_count(open('report/{e}/{e}-profiles.pdf','rb').read()))").strip()
+             for e in editions_}
+    cold = t["cold build, every profile"]
+    per = cold / total
+    print(f"profiles: {total} runs ({', '.join(f'{e}: {len(c)}' for e, c in codes.items())}); {os.cpu_count()} cores, "
+          f"{platform.machine()}, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}")
+    checks = [("cold build, every profile", f"{per:.2f} s/profile amortised", "<= 1.0 s/profile", per <= 1.0),
+              ("cold vs naive", f"{cold / t['naive loop (extrapolated)']:.2f} x naive", "<= 0.25 x naive",
+               cold <= 0.25 * t["naive loop (extrapolated)"]),
+              ("no-op rebuild (chapters + profiles)", f"{t['no-op rebuild (chapters + profiles)']:.2f} s", "< 1.5 s",
+               t["no-op rebuild (chapters + profiles)"] < 1.5),
+              ("new pin read only by profiles", f"{len(executed)} runs re-executed", "only the profiles", only_profiles)]
+    for name, secs in t.items():
+        print(f"  {name:40} {secs:8.1f} s")
+    missed = 0
+    for name, value, target, ok in checks:
+        missed += not ok
+        print(f"  {name:40} {value:26} {target:18} {'ok' if ok else 'MISSED'}")
+    print(f"  naive sample: {len(sample)} profiles ({', '.join(sample)}) in {naive_sample_s:.1f} s = "
+          f"{naive_sample_s / len(sample):.2f} s each")
+    print(f"  per profile: kernel start {kernel:.2f} s and imports {imports:.2f} s (paid once per worker), "
+          f"execution in a kept kernel {sum(per_run) / max(1, len(per_run)):.2f} s on average "
+          f"(median {sorted(per_run)[len(per_run) // 2] if per_run else 0:.2f} s)")
+    print(f"  profiles PDF pages: {', '.join(f'{e}: {n}' for e, n in pages.items())}")
+    return 1 if missed else 0
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--edition", default="wmr-2026")
     p.add_argument("--skip-naive", action="store_true", help="leave out the naive run (ratios are then not shown)")
+    p.add_argument("--profiles", action="store_true", help="run the profiles scenario instead of the chapter ones")
+    p.add_argument("--naive-sample", type=int, default=4, help="profiles run the naive way, to extrapolate")
     args = p.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from wmr.scratch import make_project
 
+    if args.profiles:
+        with tempfile.TemporaryDirectory() as tmp:
+            return profiles_scenario(Path(tmp), args.naive_sample)
     with tempfile.TemporaryDirectory() as tmp:
-        project = make_project(ROOT, Path(tmp) / "project")
+        project = without_profiles(make_project(ROOT, Path(tmp) / "project"))
         t: dict[str, float] = {}
         t["cold build"] = build(project, args.edition)
         t["no-op rebuild"] = build(project, args.edition)

@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from .conftest import leftovers, make_project, project_processes, run_build, tree_digest
+from .conftest import PROFILE_SAMPLES, leftovers, make_project, project_processes, run_build, tree_digest
 
 EDITION = "wmr-2026"
 REGION_RUNS = [f"regions-{r}" for r in ("africa", "asia", "europe", "latin_america_caribbean", "northern_america",
@@ -27,7 +27,10 @@ def executed_runs(stdout: str) -> set[str]:
 def test_status_says_fresh_and_for_stale_runs_what_changed(built_copy):
     project = built_copy
     before = status(project)
-    assert len(before) == 14 and set(before.values()) == {"fresh"}, before
+    chapter_runs = [r for r in before if not r.startswith("profiles-")]
+    profile_runs = [r for r in before if r.startswith("profiles-")]
+    assert len(chapter_runs) == 14 and set(before.values()) == {"fresh"}, before
+    assert sorted(profile_runs) == sorted(f"profiles-{c.lower()}" for c in PROFILE_SAMPLES[EDITION])
 
     nb = project / "notebooks" / "01_overview.md"
     nb.write_text(nb.read_text().replace("import wmr\n", "import wmr  # an edited code cell\n", 1))
@@ -57,7 +60,7 @@ def test_changing_one_pin_reexecutes_exactly_the_chapters_that_read_it(built_cop
     proc = run_build(project, "--edition", EDITION, "--html-only")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert executed_runs(proc.stdout) == {"governance"}, proc.stdout
-    assert len(re.findall(r"^   \S+\s+cached", proc.stdout, re.M)) == 13
+    assert len(re.findall(r"^   \S+\s+cached", proc.stdout, re.M)) == 13 + len(PROFILE_SAMPLES[EDITION])
 
 
 def test_a_code_edit_reexecutes_that_chapter_and_a_prose_edit_none(built_copy):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, run_build
+from .conftest import PROFILE_SAMPLES, ROOT, run_build
 
 EDITIONS = sorted(p.stem for p in (ROOT / "editions").glob("*.toml"))
 
@@ -90,7 +90,7 @@ def test_facts_json_has_the_documented_fields(built, edition):
     facts = json.loads((built / "report" / edition / "facts.json").read_text())
     assert facts, "no facts"
     for fid, f in facts.items():
-        assert re.match(r"^[a-z0-9-]+\.[a-z0-9_.]+$", fid), fid
+        assert re.match(r"^[a-z0-9-]+\.([A-Z]{3}\.)?[a-z0-9_.]+$", fid), fid   # profiles.<ISO3>.<name>
         assert {"value", "display", "unit", "year", "sources"} <= set(f), fid
         assert f["sources"] and isinstance(f["sources"], list)
     overview = [k for k in facts if k.startswith("overview.")]
@@ -129,7 +129,9 @@ def test_warm_rebuild_reuses_every_chapter(built):
     proc = run_build(built, "--edition", "wmr-2024")
     assert proc.returncode == 0, proc.stderr
     lines = [l for l in proc.stdout.splitlines() if l.startswith("   ") and "->" not in l]
-    assert len(lines) == 14 and all(l.split()[1] == "cached" for l in lines), proc.stdout
+    chapter_lines = [l for l in lines if not l.split()[0].startswith("profiles-")]
+    assert len(chapter_lines) == 14 and all(l.split()[1] == "cached" for l in lines), proc.stdout
+    assert len(lines) - len(chapter_lines) == len(PROFILE_SAMPLES["wmr-2024"])
     assert "unchanged (inputs as for the published edition)" in proc.stdout
 
 

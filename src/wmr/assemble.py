@@ -34,6 +34,7 @@ class Assembled:
     facts: int
     pages: int
     reused: bool = False
+    profiles: int = 0
 
 
 KEY_FILE = ".assembly-key"
@@ -45,7 +46,7 @@ def report_dir(edition_id: str) -> Path:
 
 
 def assembly_key(edition: Edition, configs: list, release_date: dt.date, with_pdf: bool,
-                 incomplete: list[str]) -> str:
+                 incomplete: list[str], profile_runs: list | None = None) -> str:
     """Hash of everything the assembled edition is made from; equal keys mean the published edition is current."""
     h = hashlib.sha256(freshness.package_fingerprint().encode())  # code, templates and assets
     root = paths.project_root()
@@ -55,6 +56,8 @@ def assembly_key(edition: Edition, configs: list, release_date: dt.date, with_pd
     for cfg in configs:
         for run in cfg.runs:
             h.update((chapters_dir(edition.id) / f"{run.name}.ipynb").read_bytes())
+    for run in profile_runs or []:
+        h.update((chapters_dir(edition.id) / f"{run.name}.ipynb").read_bytes())
     return h.hexdigest()
 
 
@@ -75,35 +78,41 @@ def _check_sources(edition: Edition, docs: list[ChapterDoc]) -> None:
 
 
 def assemble(edition: Edition, release_date: dt.date, with_pdf: bool = True,
-             chapter_slugs: list[str] | None = None, incomplete: list[str] | None = None) -> Assembled:
+             chapter_slugs: list[str] | None = None, incomplete: list[str] | None = None,
+             profile_runs: list | None = None) -> Assembled:
     """Build facts.json, the HTML site and the PDF for the edition's chapters (all, or `chapter_slugs`).
 
     Skipped when the published edition was assembled from exactly the same inputs (see `assembly_key`).
     `incomplete` names failed chapters: the edition is then published marked as incomplete.
+    `profile_runs`: the executed profile runs to publish (the "Countries and areas" part and its PDF).
     """
     incomplete = incomplete or []
     configs = [c for c in edition.chapters if chapter_slugs is None or c.slug in chapter_slugs]
     final = report_dir(edition.id)
-    key = assembly_key(edition, configs, release_date, with_pdf, incomplete)
+    profile_runs = list(profile_runs or [])
+    key = assembly_key(edition, configs, release_date, with_pdf, incomplete, profile_runs)
     try:
         current = (final / KEY_FILE).read_text(encoding="utf-8").strip() == key
     except OSError:
         current = False
     if current and (not with_pdf or (final / f"{edition.id}.pdf").is_file()):
         return Assembled(final, len(configs), 0, 0, 0, 0, reused=True)
-    return _assemble(edition, configs, release_date, with_pdf, incomplete, key)
+    return _assemble(edition, configs, release_date, with_pdf, incomplete, key, profile_runs)
 
 
 def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: bool, incomplete: list[str],
-              key: str) -> Assembled:
+              key: str, profile_runs: list) -> Assembled:
     # Imported here: they load pandas and matplotlib, which a build with nothing to assemble never needs.
     from .book import build_pdf
     from .document import load_chapter
     from .site import build_site
 
+    from .profiledoc import load_profiles
+
     docs = [load_chapter(edition, c) for c in configs]
-    _check_sources(edition, docs)
-    facts = collect_facts(docs)
+    profiles = load_profiles(edition, profile_runs) if profile_runs else []
+    _check_sources(edition, docs + profiles)
+    facts = collect_facts(docs + profiles)
     final = report_dir(edition.id)
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=recovery.staging_prefix(edition.id), dir=final.parent))
@@ -119,20 +128,25 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
             work.mkdir()
             pages = build_pdf(edition, docs, work, staging / pdf_name, release_date, incomplete)
             shutil.rmtree(work)
+            if profiles:  # the profiles PDF: <edition>-profiles.pdf
+                from .profilebook import build_profiles_pdf, profiles_pdf_name
+
+                work.mkdir()
+                build_profiles_pdf(edition, profiles, work, staging / profiles_pdf_name(edition), release_date)
+                shutil.rmtree(work)
             (staging / PDF_KEY_FILE).write_text(pdf_key + "\n", encoding="utf-8")
         else:
             kept = _keep_published_pdf(final, staging, pdf_name)
             with_pdf, pdf_stale = kept is not None, kept is not None and kept != pdf_key
         build_site(edition, docs, staging / "html", facts, pdf_name=f"../{pdf_name}" if with_pdf else None,
-                   incomplete=incomplete, pdf_stale=pdf_stale,
-                   release_date=release_date)
+                   incomplete=incomplete, pdf_stale=pdf_stale, release_date=release_date, profiles=profiles)
         (staging / KEY_FILE).write_text(key + "\n", encoding="utf-8")
         _swap(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return Assembled(final, len(docs), sum(len(d.figures) for d in docs), sum(len(d.tables) for d in docs),
-                     len(facts), pages)
+    return Assembled(final, len(docs), sum(len(d.figures) for d in docs + profiles),
+                     sum(len(d.tables) for d in docs + profiles), len(facts), pages, profiles=len(profiles))
 
 
 def _keep_published_pdf(final: Path, staging: Path, pdf_name: str) -> str | None:

@@ -26,6 +26,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     which.add_argument("--edition", default=None, help=f"edition to build (default {editions.DEFAULT_EDITION})")
     which.add_argument("--all", action="store_true", help="build every edition in editions/")
     p.add_argument("--chapters", default=None, help="comma-separated chapter slugs to execute and assemble")
+    p.add_argument("--profiles", default=None, metavar="ISO3,...",
+                   help="comma-separated ISO3 codes of the country and area profiles to execute (default: all; "
+                        "with --chapters alone: none)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                    help="worker processes (one run each at a time) of the embedded Dask cluster (default: one per "
                         "core, here %(default)s)")
@@ -73,13 +76,13 @@ def cmd_verify() -> int:
     return 1 if bad else 0
 
 
-def cmd_status(edition: editions.Edition, chapters: str | None) -> int:
-    """Print each chapter run as fresh or stale, with what changed."""
+def cmd_status(edition: editions.Edition, chapters: str | None, profiles: str | None = None) -> int:
+    """Print each chapter and profile run as fresh or stale, with what changed."""
     from . import notebooks
 
     _say(f"== {edition.id}")
     stale = 0
-    for cfg in _selected(edition, chapters):
+    for cfg in _with_profiles(edition, _selected(edition, chapters, profiles), chapters, profiles):
         source = notebooks.read(cfg.notebook)
         for run in cfg.runs:
             reasons, _ = execute.run_status(edition, cfg, run, source)
@@ -89,10 +92,22 @@ def cmd_status(edition: editions.Edition, chapters: str | None) -> int:
     return 0
 
 
-def _selected(edition: editions.Edition, chapters: str | None) -> list[editions.ChapterConfig]:
+def _selected(edition: editions.Edition, chapters: str | None, profiles: str | None = None) -> list[editions.ChapterConfig]:
     if not chapters:
-        return list(edition.chapters)
+        return [] if profiles else list(edition.chapters)
     return [edition.chapter(editions.check_name("chapter", s.strip())) for s in chapters.split(",") if s.strip()]
+
+
+def _with_profiles(edition: editions.Edition, selected: list[editions.ChapterConfig], chapters: str | None,
+                   profiles: str | None) -> list[editions.ChapterConfig]:
+    """The selected chapters plus the profile runs to execute: those of --profiles, all by default, none with
+    --chapters alone."""
+    from . import profileset
+
+    if chapters and profiles is None:
+        return selected
+    chosen = profileset.select(edition.profiles, edition.id, profiles)
+    return selected + ([chosen] if chosen and chosen.runs else [])
 
 
 def _check_pins(edition: editions.Edition) -> None:
@@ -157,16 +172,17 @@ def build_edition(edition: editions.Edition, args: argparse.Namespace) -> int:
 def _build_locked(edition: editions.Edition, args: argparse.Namespace) -> int:
     t0 = time.monotonic()
     edition_id = edition.id
-    selected = _selected(edition, args.chapters)
+    selected = _selected(edition, args.chapters, args.profiles)
+    to_run = _with_profiles(edition, selected, args.chapters, args.profiles)
     scheduler = cluster_address(args)
-    runs = [run.name for c in selected for run in c.runs]
+    runs = [run.name for c in to_run for run in c.runs]
     _say(f"== {edition_id}: {len(selected)} chapter(s), {len(runs)} run(s), "
          + (f"on the Dask cluster at {scheduler}" if scheduler else f"up to {args.jobs} at a time"))
     from .progress import Progress
 
     progress = Progress(runs)
     try:
-        results = execute.execute_runs(edition, selected, workers=args.jobs, force=args.force,
+        results = execute.execute_runs(edition, to_run, workers=args.jobs, force=args.force,
                                        timeout=args.timeout or edition.cell_timeout,
                                        on_event=progress.event, on_tick=progress.tick, scheduler=scheduler,
                                        say=_say)
@@ -182,7 +198,7 @@ def _build_locked(edition: editions.Edition, args: argparse.Namespace) -> int:
                                "--publish-partial to publish the other chapters marked as incomplete")
     failed_slugs = sorted({r.run.chapter for r in failures})
     slugs = None
-    if args.chapters or failed_slugs:  # assemble every chapter already executed, so a partial rebuild keeps the others
+    if args.chapters or args.profiles or failed_slugs:  # assemble every chapter already executed, so a partial rebuild keeps the others
         slugs = [c.slug for c in edition.chapters if c.slug not in failed_slugs
                  and (c in selected or execute.is_executed(edition.id, c))]
         skipped = [c.slug for c in edition.chapters if c.slug not in slugs]
@@ -191,10 +207,14 @@ def _build_locked(edition: editions.Edition, args: argparse.Namespace) -> int:
     from . import assemble
 
     missing = failed_slugs if args.publish_partial else []
+    failed_runs = {r.run.name for r in failures}
+    profile_runs = [run for run in (edition.profiles.runs if edition.profiles else ())  # every profile executed
+                    if run.name not in failed_runs and (execute.chapters_dir(edition_id) / f"{run.name}.ipynb").is_file()]
     done = assemble.assemble(edition, release_date=edition.release_date, with_pdf=not args.html_only,
-                             chapter_slugs=slugs, incomplete=missing)
+                             chapter_slugs=slugs, incomplete=missing, profile_runs=profile_runs)
     what = "unchanged (inputs as for the published edition)" if done.reused else \
-        (f"assembled {done.chapters} chapters, {done.figures} figures, {done.tables} tables, {done.facts} facts"
+        (f"assembled {done.chapters} chapters, {done.profiles} profiles, {done.figures} figures, {done.tables} tables, "
+         f"{done.facts} facts"
          + (f", PDF {done.pages} pages" if done.pages else ""))
     _say(f"   {what} -> {_rel(done.report)}  ({time.monotonic() - t0:.1f} s)")
     if missing:
@@ -244,14 +264,15 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
             _say(f"wrote {pinning.write_manifest()}")
             return 0
         ids = editions.available() if args.all else [args.edition or editions.DEFAULT_EDITION]
-        if args.all and args.chapters:
-            raise ConfigError("--chapters cannot be combined with --all.", expected="--edition NAME --chapters a,b",
-                              got="--all --chapters", fix="name one edition")
+        if args.all and (args.chapters or args.profiles):
+            raise ConfigError("--chapters and --profiles cannot be combined with --all.",
+                              expected="--edition NAME --chapters a,b --profiles DEU,IND",
+                              got="--all --chapters/--profiles", fix="name one edition")
         loaded = [editions.load(edition_id) for edition_id in ids]  # all validated before any kernel starts
         for edition in loaded:
-            _selected(edition, args.chapters)
+            _with_profiles(edition, _selected(edition, args.chapters, args.profiles), args.chapters, args.profiles)
         if args.command == "status":
-            return max(cmd_status(e, args.chapters) for e in loaded)
+            return max(cmd_status(e, args.chapters, args.profiles) for e in loaded)
         failed = []
         for edition in loaded:  # with --all, one failing edition does not stop the others
             try:

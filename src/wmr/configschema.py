@@ -36,6 +36,7 @@ EDITION_KEYS: dict[str, Key] = {
     "cell_timeout": Key(INT, "cell_timeout = 600"),
     "front_matter": Key(TABLE, '[front_matter] with official, notice, copyright, licence, disclaimer, citation_author',
                         required=True),
+    "profiles": Key(TABLE, '[profiles] with notebook = "notebooks/profile.md"'),
     "data_through": Key(INT, "data_through = 2024 (the last year the edition's data may describe)"),
     "sources": Key(LIST, 'sources = ["unsd-m49", "undp-hdi"]', required=True, items=str),
     "parameters": Key(TABLE, "[parameters] followed by lines such as stock_year = 2024"),

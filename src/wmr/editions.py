@@ -38,6 +38,7 @@ class ChapterConfig:
     notebook: Path
     parameters: dict
     runs: tuple[Run, ...]
+    warm_kernel: bool = False   # runs share one kept kernel per worker (profiles: many short runs)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Edition:
     release_date: dt.date | None = None   # the fixed publication date (the PDF's timestamp)
     data_through: int | None = None   # the last year the edition's data may describe (no anachronisms)
     front: frontmatter.FrontMatter = field(default_factory=frontmatter.FrontMatter)  # [front_matter]
+    profiles: ChapterConfig | None = None   # the [profiles] table: one run per country or area (see profileset)
 
     def chapter(self, slug: str) -> ChapterConfig:
         for c in self.chapters:
@@ -220,8 +222,11 @@ def load(edition_id: str) -> Edition:
     if through is not None and not 1900 <= through <= 2199:
         raise ConfigError(f"data_through of edition '{edition_id}' is not a year.", expected="e.g. data_through = 2024",
                           got=shown(through), fix="write the last year the edition's data may describe, unquoted")
+    from . import profileset  # the [profiles] table (its runs come from the pins)
+
+    profiles = profileset.config(edition_id, raw.get("profiles"), shared, len(chapters) + 1)
     return Edition(id=edition_id, title=raw["title"], subtitle=raw.get("subtitle", ""),
                    publisher=raw.get("publisher", ""), language=language, sources=tuple(raw["sources"]),
                    parameters=shared, chapters=tuple(chapters), cell_timeout=timeout, release_date=release,
                    data_through=through,
-                   front=frontmatter.parse(raw, path.name))
+                   front=frontmatter.parse(raw, path.name), profiles=profiles)

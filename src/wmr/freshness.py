@@ -126,12 +126,27 @@ def outputs_changes(nb: nbformat.NotebookNode) -> str | None:
 
 
 def read_executed(path: Path) -> nbformat.NotebookNode | None:
-    """An executed notebook without schema validation (fast; it was validated when written), or None."""
-    from nbformat.v4.rwbase import rejoin_lines
+    """An executed notebook without schema validation (fast; it was validated when written), or None.
 
+    Only the notebook, its metadata, cells and outputs become NotebookNodes; what outputs hold stays plain
+    JSON (converting the recorded payloads of every profile run made a no-op rebuild slow).
+    """
     try:
-        return rejoin_lines(nbformat.from_dict(json.loads(path.read_text(encoding="utf-8"))))
-    except (OSError, ValueError):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        nb = nbformat.NotebookNode(raw)
+        nb.metadata = nbformat.NotebookNode(raw.get("metadata", {}))
+        cells = []
+        for c in raw.get("cells", []):
+            cell = nbformat.NotebookNode(c)
+            cell.metadata = nbformat.NotebookNode(c.get("metadata", {}))
+            if isinstance(cell.get("source"), list):
+                cell.source = "".join(cell.source)
+            if "outputs" in cell:
+                cell.outputs = [nbformat.NotebookNode(o) for o in cell.outputs]
+            cells.append(cell)
+        nb.cells = cells
+        return nb
+    except (OSError, ValueError, AttributeError, TypeError):
         return None
 
 

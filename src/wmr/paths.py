@@ -1,6 +1,7 @@
 """Where things live: project root, data mirror, caches and build outputs."""
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -12,11 +13,16 @@ ROOT_ENV = "WMR_PROJECT_ROOT"
 
 def project_root() -> Path:
     """The project folder: $WMR_PROJECT_ROOT, else the nearest parent holding pyproject.toml and editions/."""
-    env = os.environ.get(ROOT_ENV)
+    return _project_root(os.environ.get(ROOT_ENV), os.getcwd())
+
+
+@functools.lru_cache(maxsize=8)
+def _project_root(env: str | None, cwd: str) -> Path:
+    """project_root() for one environment and working folder (cached: a build asks for it thousands of times)."""
     if env:
         return Path(env).resolve()
     here = Path(__file__).resolve()
-    for parent in [Path.cwd().resolve(), *Path.cwd().resolve().parents, *here.parents]:
+    for parent in [Path(cwd).resolve(), *Path(cwd).resolve().parents, *here.parents]:
         if (parent / "pyproject.toml").is_file() and (parent / "editions").is_dir():
             return parent
     raise ConfigError(

@@ -151,7 +151,8 @@ def run_notebook(task: dict) -> dict:
         kernels.set_owner(task["key"], log)
         try:
             with _environment(env):
-                outcome = execute(task["notebook"], tmp_path / "executed.ipynb", project, task["timeout"])
+                outcome = execute(task["notebook"], tmp_path / "executed.ipynb", project, task["timeout"],
+                                  env if task.get("warm") else None)
         finally:
             kernels.set_owner(None)
             os.close(log)
@@ -162,11 +163,14 @@ def run_notebook(task: dict) -> dict:
                 "reads": read_log.read_text(encoding="utf-8")}
 
 
-def execute(nb_json: str, out_path: Path, cwd: Path, timeout: int) -> dict:
-    """Run papermill on one notebook; the outcome says ok, or which kind of error with its name and value."""
+def execute(nb_json: str, out_path: Path, cwd: Path, timeout: int, warm_env: dict[str, str] | None = None) -> dict:
+    """Run papermill on one notebook; the outcome says ok, or which kind of error with its name and value.
+
+    `warm_env`: run it instead in this worker's kept kernel with that environment (see warmkernel).
+    """
     import nbformat
     import papermill
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     from .kernels import IpcKernelManager
@@ -175,12 +179,19 @@ def execute(nb_json: str, out_path: Path, cwd: Path, timeout: int) -> dict:
     started = time.monotonic()
     outcome = {"ok": False, "kind": "error", "ename": "", "evalue": "", "traceback": ""}
     try:
-        papermill.execute_notebook(nb, str(out_path), kernel_name="python3", cwd=str(cwd), progress_bar=False,
-                                   log_output=False, record_timing=False, execution_timeout=timeout,
-                                   kernel_manager_class=IpcKernelManager)
+        if warm_env is not None:
+            from . import warmkernel
+
+            warmkernel.execute(nb, str(out_path), str(cwd), warm_env, timeout)
+        else:
+            papermill.execute_notebook(nb, str(out_path), kernel_name="python3", cwd=str(cwd), progress_bar=False,
+                                       log_output=False, record_timing=False, execution_timeout=timeout,
+                                       kernel_manager_class=IpcKernelManager)
         outcome = {"ok": True}
     except PapermillExecutionError as exc:
         outcome.update(ename=exc.ename, evalue=exc.evalue, traceback="\n".join(exc.traceback))
+    except CellExecutionError as exc:  # from a kept kernel (papermill wraps it into the error above)
+        outcome.update(ename=exc.ename, evalue=exc.evalue, traceback=str(exc))
     except CellTimeoutError:
         outcome.update(kind="timeout", ename="CellTimeoutError",
                        evalue=f"the cell was still running after {timeout} s and was stopped; its kernel was shut down")

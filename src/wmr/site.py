@@ -406,9 +406,10 @@ def _toc(docs: list[ChapterDoc], pages_by_doc: dict[str, list[Page]]) -> list[di
 
 def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: dict, pdf_name: str | None,
                incomplete: list[str] | None = None, pdf_stale: bool = False,
-               release_date: dt.date | None = None) -> None:
+               release_date: dt.date | None = None, profiles: list | None = None) -> None:
     """Write the whole site into `target` (a fresh staging folder); `incomplete` names chapters left out;
-    `pdf_stale`: an HTML-only build kept a PDF made from older inputs."""
+    `pdf_stale`: an HTML-only build kept a PDF made from older inputs; `profiles` (ProfileDoc) make the
+    "Countries and areas" part (see profilesite)."""
     env = _env()
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(TEMPLATES / "assets", target / "assets")
@@ -417,7 +418,7 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
     block_pages = {id(b): p.file for p in pages for b in p.blocks if isinstance(b, (Figure, Table))}
     toc = _toc(docs, pages_by_doc)
     common = {"edition": edition, "toc": toc, "pdf_name": pdf_name, "incomplete": incomplete or [],
-              "pdf_stale": pdf_stale}
+              "pdf_stale": pdf_stale, "profiles_index": "profiles.html" if profiles else None}
     searchable: list[dict] = []
     glossary_clusters = [t.cite for t in edition.front.glossary if t.cite]
     cites = citations.format_citations([c for d in docs for c in d.cite_clusters()] + glossary_clusters, "html")
@@ -465,6 +466,10 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
             if isinstance(block, (Figure, Table)):
                 for name in block.files.values():
                     shutil.copy2(doc.figures_dir / name, dest / name)
+    if profiles:
+        from .profilesite import build_profile_pages
+
+        searchable += build_profile_pages(env, target, profiles, common)
     searchable += _front_pages(edition, env, target, common, cites, release_date or editions.release_date(edition.id))
     sources = env.get_template("sources.html.j2").render(current_file="sources.html", sections=[], page="sources",
                                                          groups=_sources_context(edition, docs, block_pages, fact_pages),

@@ -1,0 +1,490 @@
+"""Country and area profiles: every indicator of one country or area, from the edition's pins.
+
+The profile notebook runs once per country or area with migrant-stock estimates in the edition (the
+destinations of its bilateral source). So that each run is cheap, the indicators of all countries are
+computed once per set of pins and parameters into three small tables (`Tables`), cached as parquet
+(`tidycache`, keyed by the sha256 of every file they read); a run only picks its rows.
+
+Two functions are the single points of truth the rest of the module goes through:
+- `display_name(iso3)`: every country name a profile shows;
+- `denominator(ims_source, year)`: the population every "% of population" divides by.
+
+A value a source does not have is missing (NaN), never 0, and the profile says so in its coverage notes.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+
+from .. import pins
+from ..countries import name as _m49_name
+from ..errors import ConfigError
+from ..sources import hdi, idmc, ims, m49, unhcr
+from ..sources import remittances as rem
+from ..tidycache import cached_table
+from . import displacement, migrants
+
+VERSION = "1"
+TOP_N = 5
+UNHCR = unhcr.SOURCE
+IDMC = idmc.SOURCE
+REMITTANCES = rem.SOURCE
+HDI = hdi.SOURCE
+NO_REGION = "Outside the M49 regions"
+
+
+# ------------------------------------------------------------------------------- the two points of truth
+
+def display_name(iso3: str) -> str:
+    """The one name a profile shows for a country or area (M49, else UN DESA's spelling)."""
+    return _m49_name(iso3)
+
+
+# The pinned files `display_name` reads (countries.name: M49, and the 2020 workbook for places beyond M49).
+# Listed so every run logs them, also when a kept kernel has the names in memory already.
+NAME_INPUTS = [(m49.SOURCE, m49.FILE), (ims.SOURCE_2020, ims.FILE_2020)]
+
+
+def denominator(ims_source: str, year: int) -> pd.DataFrame:
+    """Population each immigrant share divides by: iso3, population, population_year (the edition's own)."""
+    return migrants.country_shares(ims_source, year)[["iso3", "population", "population_year"]]
+
+
+def denominator_source(ims_source: str) -> str:
+    """The pinned source of `denominator`."""
+    return migrants.population_source(ims_source)
+
+
+# ------------------------------------------------------------------------------- which profiles exist
+
+def profile_codes(ims_source: str) -> list[str]:
+    """ISO3 codes of every country or area with migrant-stock estimates in `ims_source` (sorted)."""
+    if ims_source not in ims.BILATERAL:
+        raise ConfigError(f"'{ims_source}' is not a by-sex bilateral migrant stock source.",
+                          expected="one of: " + ", ".join(ims.BILATERAL), got=ims_source,
+                          fix="set ims_source in the edition's [parameters] to a bilateral source")
+    return sorted(ims.load_bilateral(ims_source)["dest_iso3"].unique())
+
+
+# ------------------------------------------------------------------------------- shared tables
+
+@dataclass(frozen=True)
+class Params:
+    """The edition parameters a profile depends on."""
+
+    ims_source: str
+    stock_year: int
+    remittance_year: int
+    refugee_year: int
+    idp_year: int
+    displacement_year: int
+    hdi_year: int
+
+    def tag(self) -> str:
+        return "-".join(str(v) for v in vars(self).values())
+
+
+def inputs(p: Params) -> list[tuple[str, str]]:
+    """Every pinned file the shared tables are computed from (their sha256 key the cache and the run)."""
+    files = [(p.ims_source, ims.BILATERAL[p.ims_source][0]), *NAME_INPUTS, (UNHCR, "population.rda"),
+             (IDMC, idmc.FILE_COUNTRY_YEAR), (IDMC, idmc.FILE_DISAGGREGATED), (IDMC, idmc.FILE_EVENTS),
+             (REMITTANCES, rem.KNOMAD_INFLOWS), (REMITTANCES, rem.KNOMAD_OUTFLOWS), (REMITTANCES, rem.NAMES_FILE),
+             (REMITTANCES, rem.WDI_FILES["pct_gdp"][0]), (HDI, hdi.FILE)]
+    if denominator_source(p.ims_source) not in {sid for sid, _ in files}:
+        raise ConfigError(f"The population of the profiles comes from '{denominator_source(p.ims_source)}', which "
+                          "the profile tables do not list as an input.", expected="inputs() covering denominator()",
+                          got=sorted({sid for sid, _ in files}), fix="add its files to analysis/profiles.py inputs()")
+    return list(dict.fromkeys(files))
+
+
+@dataclass
+class Tables:
+    """All profiles' data: `summary` (one row per country), `stock` (per year), `links` (top partners)."""
+
+    summary: pd.DataFrame
+    stock: pd.DataFrame
+    links: pd.DataFrame
+
+
+def _stock(p: Params) -> pd.DataFrame:
+    """iso3, year, immigrants, female_immigrants, emigrants (persons) for every year up to stock_year."""
+    b = ims.load_bilateral(p.ims_source)
+    b = b[b["year"] <= p.stock_year]
+    imm = b.groupby(["dest_iso3", "year"])["migrants"].sum()
+    fem = b[b["sex"] == "female"].groupby(["dest_iso3", "year"])["migrants"].sum()
+    emi = b.groupby(["origin_iso3", "year"])["migrants"].sum()
+    out = pd.DataFrame({"immigrants": imm, "female_immigrants": fem.reindex(imm.index)})
+    out.index.names = ["iso3", "year"]
+    emi.index.names = ["iso3", "year"]
+    out = out.join(emi.rename("emigrants"), how="left").reset_index()
+    return out.astype({"immigrants": "float64", "female_immigrants": "float64", "emigrants": "float64"})
+
+
+def _links(p: Params) -> pd.DataFrame:
+    """kind ('origin' of immigrants / 'destination' of emigrants), iso3, rank, partner, migrants: top TOP_N."""
+    b = ims.load_bilateral(p.ims_source)
+    b = b[(b["year"] == p.stock_year) & (b["origin_iso3"] != ims.UNKNOWN_ORIGIN)]
+    pairs = b.groupby(["dest_iso3", "origin_iso3"], as_index=False)["migrants"].sum()
+    pairs = pairs[pairs["migrants"] > 0]
+    parts = []
+    for kind, own, other in (("origin", "dest_iso3", "origin_iso3"), ("destination", "origin_iso3", "dest_iso3")):
+        top = pairs.sort_values([own, "migrants", other], ascending=[True, False, True]).groupby(own).head(TOP_N)
+        top = top.rename(columns={own: "iso3", other: "partner"})[["iso3", "partner", "migrants"]]
+        top.insert(0, "kind", kind)
+        top.insert(2, "rank", top.groupby("iso3").cumcount() + 1)
+        parts.append(top)
+    out = pd.concat(parts, ignore_index=True)
+    return out.astype({"migrants": "float64"})
+
+
+def _positive(series: pd.Series) -> pd.Series:
+    """KNOMAD zeros often stand for 'no data': only positive values count as figures."""
+    return series.where(series > 0)
+
+
+def _latest(df: pd.DataFrame, value: str, year: int) -> pd.DataFrame:
+    """iso3, value, value_year: the latest non-missing value of each country not after `year`."""
+    d = df[(df["year"] <= year) & df[value].notna()].sort_values(["iso3", "year"]).groupby("iso3").tail(1)
+    return d[["iso3", value, "year"]].rename(columns={"year": f"{value}_year"})
+
+
+def new_displacements_by_country(year: int) -> pd.DataFrame:
+    """iso3, conflict_new, disaster_new in `year` from the same IDMC files as `displacement.new_displacements`."""
+    if year <= displacement.COUNTRY_YEAR_LAST:
+        cy = idmc.load_country_year()
+        cy = cy[cy["year"] == year]
+        return pd.DataFrame({"iso3": cy["iso3"], "conflict_new": cy["conflict_new"], "disaster_new": cy["disaster_new"]})
+    if year == displacement.DISAGGREGATED_YEAR:
+        d = idmc.load_disaggregated_2023()
+        d = d[d["category"] == "Internal Displacements"]
+        t = d.groupby(["iso3", "cause"])["total_figures"].sum().unstack("cause")
+        return pd.DataFrame({"iso3": t.index, "conflict_new": t.get("Conflict"), "disaster_new": t.get("Disaster")})
+    ev = idmc.load_disaster_events()
+    ev = ev[ev["year"] == year].groupby("iso3", as_index=False)["displacements"].sum()
+    return pd.DataFrame({"iso3": ev["iso3"], "conflict_new": float("nan"), "disaster_new": ev["displacements"]})
+
+
+def _summary(p: Params, codes: list[str]) -> pd.DataFrame:
+    """One row per profile: names, region, population, refugees, IDPs, remittances and HDI."""
+    from .regions import idps_by_country
+
+    out = pd.DataFrame({"iso3": codes})
+    out["name"] = [display_name(c) for c in codes]
+    geo = m49.load_m49().set_index("iso3")
+    out["region"] = out["iso3"].map(geo["wmr_region"]).replace("", pd.NA).fillna(NO_REGION)
+    out["subregion"] = out["iso3"].map(geo["subregion"]).fillna("")
+    out = out.merge(denominator(p.ims_source, p.stock_year), on="iso3", how="left")
+    pop = unhcr.load_population()
+    pop = pop[pop["year"] == p.refugee_year]
+    for side, col in (("hosted", "coa_iso"), ("originating", "coo_iso")):
+        g = pop.groupby(col)[["refugees", "asylum_seekers"]].sum()
+        out[f"{side}_refugees"] = out["iso3"].map(g["refugees"])
+        out[f"{side}_asylum_seekers"] = out["iso3"].map(g["asylum_seekers"])
+    idps = idps_by_country(p.idp_year).set_index("iso3")
+    out["conflict_idps"] = out["iso3"].map(idps["conflict_idps"])
+    out["disaster_idps"] = out["iso3"].map(idps["disaster_idps"])
+    new = new_displacements_by_country(p.displacement_year).groupby("iso3").sum(min_count=1)
+    out["conflict_new"] = out["iso3"].map(new["conflict_new"])
+    out["disaster_new"] = out["iso3"].map(new["disaster_new"])
+    inflows = rem.load_knomad_inflows()
+    inflows = inflows[(inflows["kind"] == "country") & (inflows["year"] == p.remittance_year)]
+    out["received_usd"] = out["iso3"].map(_positive(inflows.set_index("iso3")["usd"]))
+    outflows = rem.load_knomad_outflows()
+    outflows = outflows[(outflows["kind"] == "country") & (outflows["year"] == p.remittance_year)].set_index("iso3")
+    out["sent_usd"] = out["iso3"].map(_positive(outflows["usd"]))
+    out["sent_pct_gdp"] = out["iso3"].map(outflows["pct_gdp"])
+    wdi = rem.load_wdi("pct_gdp")
+    out = out.merge(_latest(wdi[~wdi["is_aggregate"]].rename(columns={"value": "received_pct_gdp"}),
+                            "received_pct_gdp", p.remittance_year), on="iso3", how="left")
+    h = hdi.load_hdi()
+    out = out.merge(_latest(h, "hdi", p.hdi_year), on="iso3", how="left")
+    out["hdi_group"] = hdi.hdi_group(out["hdi"]).astype(object).where(out["hdi"].notna(), "")
+    return out
+
+
+def _compute(p: Params, *_paths) -> pd.DataFrame:
+    """All three tables stacked in one frame (`table` column), for one parquet file."""
+    stock, links = _stock(p), _links(p)
+    summary = _summary(p, profile_codes(p.ims_source))
+    return pd.concat([summary.assign(table="summary"), stock.assign(table="stock"), links.assign(table="links")],
+                     ignore_index=True)
+
+
+@lru_cache(maxsize=4)
+def _tables(p: Params) -> Tables:
+    from functools import partial
+
+    df = cached_table("profiles", f"{VERSION}-{p.tag()}", inputs(p), partial(_compute, p))
+    parts = {name: g.drop(columns="table").dropna(axis=1, how="all").reset_index(drop=True)
+             for name, g in df.groupby("table")}
+    return Tables(parts["summary"], parts["stock"], parts["links"])
+
+
+def tables(p: Params) -> Tables:
+    """The shared tables, computed once per pins (cached parquet) and kept in memory by the kernel.
+
+    Each call logs the pinned files they come from, so every profile run records what it read.
+    """
+    for sid, fname in inputs(p):
+        pins.resolve(sid, fname)
+    return _tables(p)
+
+
+# ------------------------------------------------------------------------------- one profile
+
+@dataclass
+class Profile:
+    """Everything one profile shows; NaN where a source has no figure."""
+
+    iso3: str
+    params: Params
+    row: dict
+    stock: pd.DataFrame          # year, immigrants, female_immigrants, emigrants, female_share_pct
+    origins: pd.DataFrame        # rank, iso3, country, migrants
+    destinations: pd.DataFrame   # rank, iso3, country, migrants
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.row["name"]
+
+    def value(self, key: str) -> float:
+        v = self.row.get(key)
+        return float("nan") if v is None or (isinstance(v, float) and math.isnan(v)) else v
+
+    def last(self, column: str) -> float:
+        return float(self.stock.iloc[-1][column]) if not self.stock.empty else float("nan")
+
+
+def check_code(iso3: str, codes: list[str]) -> str:
+    """Refuse an ISO3 code with no profile, naming where the valid codes are."""
+    if iso3 not in codes:
+        raise ConfigError(f"No profile for '{iso3}': it has no migrant-stock estimates in this edition.",
+                          expected=f"one of the {len(codes)} ISO3 codes of the edition's bilateral source",
+                          got=iso3, fix="run `python build.py status` to list the profile runs, or check the code")
+    return iso3
+
+
+def _partners(links: pd.DataFrame, iso3: str, kind: str) -> pd.DataFrame:
+    t = links[(links["iso3"] == iso3) & (links["kind"] == kind)].sort_values("rank")
+    return pd.DataFrame({"rank": t["rank"].astype(int).to_numpy(), "iso3": t["partner"].to_numpy(),
+                         "country": [display_name(c) for c in t["partner"]], "migrants": t["migrants"].to_numpy()})
+
+
+def load(iso3: str, p: Params) -> Profile:
+    """The profile of `iso3` under the edition parameters `p`."""
+    t = tables(p)
+    check_code(iso3, list(t.summary["iso3"]))
+    row = t.summary[t.summary["iso3"] == iso3].iloc[0].to_dict()
+    stock = t.stock[t.stock["iso3"] == iso3].sort_values("year").drop(columns="iso3").reset_index(drop=True)
+    stock["female_share_pct"] = 100 * stock["female_immigrants"] / stock["immigrants"]
+    prof = Profile(iso3, p, row, stock, _partners(t.links, iso3, "origin"), _partners(t.links, iso3, "destination"))
+    prof.notes = coverage_notes(prof)
+    return prof
+
+
+def immigrant_share_pct(prof: Profile) -> float:
+    """Immigrants as % of the population (the edition's denominator); NaN without a population."""
+    return 100 * prof.last("immigrants") / prof.value("population")
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def coverage_notes(prof: Profile) -> list[str]:
+    """One sentence per indicator the pins have no figure for (never shown as zero)."""
+    p, r, n = prof.params, prof.row, prof.name
+    notes = []
+    if _missing(r.get("population")):
+        notes.append(f"No population figure for {n} in {denominator_source(p.ims_source)}: immigrants as a share "
+                     "of the population cannot be given.")
+    if prof.last("emigrants") != prof.last("emigrants"):
+        notes.append(f"UN DESA gives no emigrant estimate for {n} in {p.stock_year}.")
+    if _missing(r.get("hosted_refugees")) and _missing(r.get("hosted_asylum_seekers")):
+        notes.append(f"UNHCR records no refugees or asylum-seekers hosted by {n} at the end of {p.refugee_year}.")
+    if _missing(r.get("originating_refugees")) and _missing(r.get("originating_asylum_seekers")):
+        notes.append(f"UNHCR records no refugees or asylum-seekers from {n} at the end of {p.refugee_year}.")
+    if all(_missing(r.get(k)) for k in ("conflict_idps", "disaster_idps", "conflict_new", "disaster_new")):
+        notes.append(f"IDMC has no internal displacement figures for {n} (stocks {p.idp_year}, "
+                     f"new displacements {p.displacement_year}).")
+    elif _missing(r.get("conflict_new")) and p.displacement_year > displacement.DISAGGREGATED_YEAR:
+        notes.append(f"The pinned IDMC files give no conflict displacements by country for {p.displacement_year} "
+                     "(its events file covers disasters only).")
+    if _missing(r.get("received_usd")) and _missing(r.get("sent_usd")):
+        notes.append(f"The World Bank-KNOMAD files have no remittance figures for {n} in {p.remittance_year}.")
+    else:
+        if _missing(r.get("received_usd")):
+            notes.append(f"No remittance inflows for {n} in {p.remittance_year} (World Bank-KNOMAD).")
+        if _missing(r.get("sent_usd")):
+            notes.append(f"No remittance outflows for {n} in {p.remittance_year} (World Bank-KNOMAD).")
+    if _missing(r.get("hdi")):
+        notes.append(f"UNDP publishes no Human Development Index for {n}.")
+    if r.get("region") == NO_REGION:
+        notes.append(f"{n} is not in the UNSD M49 table, so it belongs to no region in this report "
+                     "(the regional chapter counts it as unallocated).")
+    return notes
+
+
+# ------------------------------------------------------------------------------- facts and wording
+
+@dataclass(frozen=True)
+class FactSpec:
+    name: str
+    value: object
+    unit: str
+    year: int | None
+    sources: list[str]
+    fmt: str = "count"
+    display: str | None = None
+    note: str = ""
+
+
+def fact_specs(prof: Profile) -> list[FactSpec]:
+    """Every fact of a profile that has data, in page order (missing values are not facts)."""
+    p, r = prof.params, prof.row
+    ims_s = [p.ims_source]
+    geo = [m49.SOURCE]
+    pop_s = [p.ims_source, denominator_source(p.ims_source)]
+    out = [FactSpec("name", prof.name, "name", None, [m49.SOURCE], "text"),
+           FactSpec("region", r["region"], "region", None, geo, "text"),
+           FactSpec("subregion", r["subregion"] or "none", "sub-region", None, geo, "text")]
+    first = prof.stock.iloc[0]
+    out += [FactSpec("immigrants", prof.last("immigrants"), "persons", p.stock_year, ims_s, "compact"),
+            FactSpec("first_year", int(first["year"]), "year", int(first["year"]), ims_s, "year"),
+            FactSpec("immigrants_first", float(first["immigrants"]), "persons", int(first["year"]), ims_s, "compact")]
+    if not _missing(prof.last("emigrants")):
+        out.append(FactSpec("emigrants", prof.last("emigrants"), "persons", p.stock_year, ims_s, "compact"))
+    if not _missing(prof.last("female_share_pct")):
+        out.append(FactSpec("female_share_pct", prof.last("female_share_pct"), "percent", p.stock_year, ims_s, "percent"))
+    share = immigrant_share_pct(prof)
+    if not _missing(share):
+        out.append(FactSpec("immigrant_share_pct", share, "percent", p.stock_year, pop_s, "percent",
+                            note=f"population of {int(r['population_year'])}"))
+    for key, unit, src, year in (("hosted_refugees", "persons", UNHCR, p.refugee_year),
+                                 ("hosted_asylum_seekers", "persons", UNHCR, p.refugee_year),
+                                 ("originating_refugees", "persons", UNHCR, p.refugee_year),
+                                 ("originating_asylum_seekers", "persons", UNHCR, p.refugee_year),
+                                 ("conflict_idps", "persons", IDMC, p.idp_year),
+                                 ("disaster_idps", "persons", IDMC, p.idp_year),
+                                 ("conflict_new", "displacements", IDMC, p.displacement_year),
+                                 ("disaster_new", "displacements", IDMC, p.displacement_year)):
+        if not _missing(r.get(key)):
+            out.append(FactSpec(key, float(r[key]), unit, year, [src], "count"))
+    for key in ("received_usd", "sent_usd"):
+        if not _missing(r.get(key)):
+            out.append(FactSpec(key, float(r[key]), "US$", p.remittance_year, [REMITTANCES], "usd_billions",
+                                display=usd(float(r[key]))))
+    if not _missing(r.get("received_pct_gdp")):
+        y = int(r["received_pct_gdp_year"])
+        out.append(FactSpec("received_pct_gdp", float(r["received_pct_gdp"]), "percent of GDP", y, [REMITTANCES],
+                            "percent"))
+    if not _missing(r.get("sent_pct_gdp")):
+        out.append(FactSpec("sent_pct_gdp", float(r["sent_pct_gdp"]), "percent of GDP", p.remittance_year,
+                            [REMITTANCES], "percent"))
+    if not _missing(r.get("hdi")):
+        y = int(r["hdi_year"])
+        out += [FactSpec("hdi", float(r["hdi"]), "index", y, [HDI], display=f"{float(r['hdi']):.3f}"),
+                FactSpec("hdi_group", str(r["hdi_group"]), "HDI group", y, [HDI], "text")]
+    out.append(FactSpec("narrative", narrative(prof), "text", p.stock_year, _narrative_sources(prof), "text"))
+    return out
+
+
+def _narrative_sources(prof: Profile) -> list[str]:
+    return list(dict.fromkeys([prof.params.ims_source, denominator_source(prof.params.ims_source), UNHCR]))
+
+
+def usd(value: float) -> str:
+    """US dollars in billions from a billion up, else millions: 'US$1.2 billion', 'US$45.3 million'."""
+    return f"US${value / 1e9:,.1f} billion" if value >= 1e9 else f"US${value / 1e6:,.1f} million"
+
+
+def people(value: float) -> str:
+    """A people count in prose: millions from a million up, else the exact count."""
+    if value >= 1e6:
+        return f"{value / 1e6:,.1f} million"
+    return f"{round(value):,}"
+
+
+def narrative(prof: Profile) -> str:
+    """A few sentences on the profile, built only from its own figures."""
+    p, n = prof.params, prof.name
+    imm, emi = prof.last("immigrants"), prof.last("emigrants")
+    first = prof.stock.iloc[0]
+    parts = [f"In {p.stock_year}, {people(imm)} international migrants lived in {n}"]
+    share = immigrant_share_pct(prof)
+    if not _missing(share):
+        parts[-1] += f", {share:.1f}% of its population"
+    parts[-1] += "."
+    if first["immigrants"] > 0 and int(first["year"]) < p.stock_year:
+        change = 100 * (imm / first["immigrants"] - 1)
+        if abs(change) < 1:
+            parts.append(f"That is about as many as in {int(first['year'])}.")
+        else:
+            parts.append(f"That is {abs(change):.0f}% {'more' if change > 0 else 'fewer'} than in {int(first['year'])}.")
+    if not _missing(emi):
+        more = "more" if emi > imm else "fewer"
+        parts.append(f"{people(emi)} people born in {n} lived abroad: {more} emigrants than immigrants.")
+    if not prof.origins.empty:
+        parts.append(f"Most immigrants came from {prof.origins.iloc[0]['country']}.")
+    if not prof.destinations.empty:
+        parts.append(f"The largest number of emigrants lived in {prof.destinations.iloc[0]['country']}.")
+    hosted = sum(v for v in (prof.value("hosted_refugees"), prof.value("hosted_asylum_seekers")) if not _missing(v))
+    if hosted > 0:
+        parts.append(f"At the end of {p.refugee_year}, {n} hosted {people(hosted)} refugees and asylum-seekers.")
+    return " ".join(parts)
+
+
+# ------------------------------------------------------------------------------- tables and chart data
+
+LABELS = {
+    "immigrants": "International migrants living in the country or area",
+    "emigrants": "Emigrants (born there, living abroad)",
+    "female_share_pct": "Women and girls among immigrants",
+    "immigrant_share_pct": "Immigrants as % of the population",
+    "hosted_refugees": "Refugees hosted (UNHCR mandate)",
+    "hosted_asylum_seekers": "Asylum-seekers hosted",
+    "originating_refugees": "Refugees from the country or area",
+    "originating_asylum_seekers": "Asylum-seekers from the country or area",
+    "conflict_idps": "IDPs, conflict and violence (end of year)",
+    "disaster_idps": "IDPs, disasters (end of year)",
+    "conflict_new": "New displacements, conflict and violence",
+    "disaster_new": "New displacements, disasters",
+    "received_usd": "Remittances received",
+    "received_pct_gdp": "Remittances received, % of GDP",
+    "sent_usd": "Remittances sent",
+    "sent_pct_gdp": "Remittances sent, % of GDP",
+    "hdi": "Human Development Index",
+    "hdi_group": "HDI group",
+}
+
+
+def key_figures(specs: list[FactSpec]) -> pd.DataFrame:
+    """Indicator, Value, Year of every key figure with data; indicators without data say 'no data'."""
+    by_name = {s.name: s for s in specs}
+    rows = []
+    for key, label in LABELS.items():
+        s = by_name.get(key)
+        if s is None:
+            rows.append((label, "no data", ""))
+        else:
+            from ..fmt import FORMATS
+
+            shown = s.display if s.display is not None else FORMATS[s.fmt](s.value)
+            rows.append((label, shown, "" if s.year is None else str(s.year)))
+    return pd.DataFrame(rows, columns=["Indicator", "Value", "Year"])
+
+
+def trend_data(prof: Profile) -> pd.DataFrame:
+    """year, immigrants, emigrants for the first chart."""
+    return prof.stock[["year", "immigrants", "emigrants"]].copy()
+
+
+def partners_data(prof: Profile) -> pd.DataFrame:
+    """Top origins and destinations in one frame: group, country, migrants (for the second chart)."""
+    o = prof.origins.assign(group="Origins of immigrants")
+    d = prof.destinations.assign(group="Destinations of emigrants")
+    return pd.concat([o, d], ignore_index=True)[["group", "rank", "iso3", "country", "migrants"]]
