@@ -187,3 +187,36 @@ def test_wmr_2026_uses_the_newest_data_each_pin_offers():
     last = mmp.loc[mmp["year"] == mmp["year"].max(), "month"].max()
     complete = int(mmp["year"].max()) if last == 12 else int(mmp["year"].max()) - 1
     assert params["mmp_year"] == complete  # the export stops in April 2025: 2024 is the last complete year
+
+
+def test_one_naming_table_iom_house_style_then_m49():
+    from wmr import countries
+    from wmr.sources import countrynames
+
+    iom = countrynames.load_iom_names().set_index("iso3")["name"]
+    assert countries.name("TUR") == iom["TUR"] == "Türkiye"           # not 'Turkey'
+    assert countries.name("TWN") == iom["TWN"]                          # one form of Taiwan Province of China
+    assert countries.name("PSE") == "Occupied Palestinian Territory"    # IOM house style where it exists
+    assert countries.name("XKX") == "Kosovo (SCR 1244)"                 # the file's own corrected spelling
+    m49 = countrynames.load_m49_names().set_index("iso3")["name"]
+    missing = sorted(set(m49.index) - set(iom.index))
+    assert all(countries.name(c) == m49[c] for c in missing)           # M49 names otherwise
+
+
+def test_running_text_form_takes_the_article_the_table_gives():
+    from wmr import countries
+
+    assert countries.in_text("USA") == "the United States of America"
+    assert countries.in_text("PHL") == "the Philippines"
+    assert countries.in_text("NLD") == "the Kingdom of the Netherlands"
+    assert countries.in_text("IND") == "India"
+    assert countries.in_text("PHL", capital=True) == "The Philippines"
+
+
+def test_a_fact_opening_a_sentence_is_capitalised():
+    from wmr.document import starts_sentence
+
+    text = "Intro. {fact}`a` rose, while {fact}`b` fell.\n\n{fact}`c` too;\n{fact}`d`."
+    starts = [starts_sentence(text, i) for i in (text.index("{fact}`a`"), text.index("{fact}`b`"),
+                                                 text.index("{fact}`c`"), text.index("{fact}`d`"))]
+    assert starts == [True, False, True, False]

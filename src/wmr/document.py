@@ -5,7 +5,7 @@ Both renderers (HTML site, PDF book) consume this model, so numbering and facts 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -230,13 +230,24 @@ def _anchor(run: str | None, ident: str) -> str:
     return f"{run}-{ident}" if run else ident
 
 
+def starts_sentence(text: str, pos: int) -> bool:
+    """True when position `pos` of Markdown `text` opens a sentence (paragraph start, or after . ! ?)."""
+    head = text[:pos].rstrip(" *_")
+    if not head.strip() or head.endswith("\n\n"):
+        return True
+    return head.rstrip()[-1] in ".!?"
+
+
 def resolve_roles(text: str, doc: ChapterDoc, run: str | None, render) -> str:
     """Replace {fact}`x`, {numref}`fig-x`, {param}`x` and {cite}`key` using `render(kind, payload)` of the format."""
     def sub(m: re.Match) -> str:
         role, arg = m.group("role"), m.group("arg").strip()
         where = f" (run {run})" if run else ""
         if role == "fact":
-            return render("fact", (doc.ledgers[run].get(arg, where), doc, run))
+            fact = doc.ledgers[run].get(arg, where)
+            if fact.display.startswith("the ") and starts_sentence(text, m.start()):
+                fact = replace(fact, display="T" + fact.display[1:])  # 'the Philippines' opening a sentence
+            return render("fact", (fact, doc, run))
         if role == "numref":
             target = doc.refs.get((run, arg)) or doc.refs.get((None, arg))
             if target is None:

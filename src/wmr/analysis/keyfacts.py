@@ -92,6 +92,7 @@ population_source = migrants.population_source
 HEADLINE_LABELS = {"displaced_total": "People displaced in total (refugees, asylum-seekers, other people in need of "
                                       "international protection, IDPs from conflict and disasters)",
                    "refugees_incl_unrwa": "Refugees under UNHCR and UNRWA mandates",
+                   "displaced_total_year": "Year of the displacement total (end of year)",
                    "stateless": "Stateless persons"}
 
 
@@ -109,10 +110,12 @@ def mmp_total(year: int) -> int:
 
 def as_table(specs: list[KeyFact], recorded: list) -> pd.DataFrame:
     """The key-facts table: indicator, value exactly as printed, year, and the sources' data set names (readers
-    see names; the ids stay in the table's metadata and on the data sources page)."""
-    return pd.DataFrame({"Indicator": [s.label for s in specs], "Value": [f.display for f in recorded],
-                         "Year": [str(f.year) for f in recorded],
-                         "Source": ["; ".join(summary(sid).dataset for sid in f.sources) for f in recorded]})
+    see names; the ids stay in the table's metadata and on the data sources page). A year is shown in the
+    Year column, not as a row."""
+    rows = [(s, f) for s, f in zip(specs, recorded) if f.unit != "year"]
+    return pd.DataFrame({"Indicator": [s.label for s, _ in rows], "Value": [f.display for _, f in rows],
+                         "Year": [str(f.year) for _, f in rows],
+                         "Source": ["; ".join(summary(sid).dataset for sid in f.sources) for _, f in rows]})
 
 
 def sources(specs: list[KeyFact]) -> list[str]:
