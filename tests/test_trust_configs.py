@@ -150,3 +150,16 @@ def test_a_run_that_is_not_a_table_is_refused(project):
     set_config(project, r'\{ key = "asia", region = "Asia" \}', '"asia"')
     err = refused(project)
     assert "Item 2 of 'runs' of Chapter 3 in editions/wmr-2026.toml has the wrong type." in err
+
+
+@pytest.mark.parametrize("damage", ["missing key", "not json"])
+def test_a_malformed_pin_manifest_is_one_clear_error_not_a_key_error(project, damage):
+    manifest = project / "data" / "manifest.json"
+    text = manifest.read_text()
+    manifest.write_text(re.sub(r'"title": "[^"]*",', "", text, count=1) if damage == "missing key" else text[:-20])
+    err = refused(project)
+    if damage == "missing key":
+        assert "The pin manifest manifest.json is malformed." in err and "KeyError: 'title'" in err
+    else:
+        assert "The pin manifest manifest.json is not valid JSON." in err
+    assert "Traceback" not in err and "Unexpected internal error" not in err

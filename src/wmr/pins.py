@@ -76,17 +76,26 @@ def load_manifest(path: Path | None = None) -> dict[str, SourcePin]:
         if key in _MANIFEST_CACHE:
             return _MANIFEST_CACHE[key]
         raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise PinError(f"The pin manifest {path.name} is not valid JSON.", expected="JSON", got=str(exc),
+                       fix="restore data/manifest.json from git, or regenerate it with `python build.py pin`") from None
     except FileNotFoundError:
         raise PinError("The pin manifest is missing.", expected=str(path), got="no such file",
                        fix="restore data/manifest.json from git, or create it with `python build.py pin`") from None
     out: dict[str, SourcePin] = {}
-    for s in raw["sources"]:
-        files = tuple(FilePin(source=s["id"], name=f["name"], sha256=f["sha256"], bytes=f["bytes"],
-                              download_url=f.get("download_url"), owned_path=f.get("owned_path"),
-                              retrieved_from=f.get("retrieved_from", {}), content=f.get("content", ""))
-                      for f in s["files"])
-        out[s["id"]] = SourcePin(id=s["id"], title=s["title"], publisher=s["publisher"], edition=s["edition"],
-                                 url=s["url"], license=s["license"], citation=s["citation"], files=files)
+    try:
+        for s in raw["sources"]:
+            files = tuple(FilePin(source=s["id"], name=f["name"], sha256=f["sha256"], bytes=f["bytes"],
+                                  download_url=f.get("download_url"), owned_path=f.get("owned_path"),
+                                  retrieved_from=f.get("retrieved_from", {}), content=f.get("content", ""))
+                          for f in s["files"])
+            out[s["id"]] = SourcePin(id=s["id"], title=s["title"], publisher=s["publisher"], edition=s["edition"],
+                                     url=s["url"], license=s["license"], citation=s["citation"], files=files)
+    except (KeyError, TypeError, AttributeError) as exc:  # a hand-edited manifest: one message, not a KeyError
+        raise PinError(f"The pin manifest {path.name} is malformed.",
+                       expected="'sources', each with id, title, publisher, edition, url, license, citation and files "
+                                "(name, sha256, bytes)", got=f"{type(exc).__name__}: {exc}",
+                       fix="restore data/manifest.json from git, or regenerate it with `python build.py pin`") from None
     _MANIFEST_CACHE[key] = out
     return out
 
