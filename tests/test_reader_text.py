@@ -16,10 +16,10 @@ FACT_ID = re.compile(r"\b[a-z]+\.[a-z0-9]+_[a-z0-9_.]+\b")          # 'overview.
 
 def _prose(page: str) -> list[str]:
     """The text of the chapter's paragraphs and list items, without figures, tables, the numbers list,
-    the reference list and the provenance popovers."""
+    the reference list and the facts' values (text computed by code cells, checked where it is made)."""
     article = re.search(r"<article class=\"chapter\">(.*)</article>", page, re.S).group(1)
     for pattern in (r"<figure\b.*?</figure>", r"<section class=\"facts-appendix\".*?</section>",
-                    r"<section class=\"references\".*?</section>"):
+                    r"<section class=\"references\".*?</section>", r"<a class=\"fact\"[^>]*>.*?</a>"):
         article = re.sub(pattern, "", article, flags=re.S)
     blocks = re.findall(r"<(p|li)\b[^>]*>(.*?)</\1>", article, re.S)
     return [" ".join(unescape(re.sub(r"<[^>]+>", " ", body)).split()) for _, body in blocks]
