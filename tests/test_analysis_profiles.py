@@ -81,12 +81,13 @@ def test_tuvalu_and_tokelau_tiny_places_get_what_their_sources_have():
     assert facts(tkl)["region"].value == "Oceania" and facts(tkl)["subregion"].value == "Polynesia"
 
 
-@pytest.mark.parametrize("code", ["XCX", "TWN"])
-def test_places_outside_m49_have_no_region_and_say_so(code):
+@pytest.mark.parametrize("code, region", [("XCX", "Europe"), ("TWN", "Asia")])
+def test_places_outside_m49_are_where_un_desa_allocates_them_and_say_so(code, region):
+    """Issue 12: the Channel Islands in Northern Europe, Taiwan Province of China in Eastern Asia."""
     prof = P.load(code, P2026)
     assert code not in m49.known_iso3()
-    assert facts(prof)["region"].value == P.NO_REGION
-    assert any("M49" in n for n in prof.notes)
+    assert facts(prof)["region"].value == region
+    assert any("UN DESA" in n and region in n for n in prof.notes)
 
 
 def test_taiwan_and_channel_islands_names_are_un_desas():

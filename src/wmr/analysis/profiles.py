@@ -174,7 +174,7 @@ def _summary(p: Params, codes: list[str]) -> pd.DataFrame:
     out = pd.DataFrame({"iso3": codes})
     out["name"] = [display_name(c) for c in codes]
     geo = m49.load_m49().set_index("iso3")
-    out["region"] = out["iso3"].map(geo["wmr_region"]).replace("", pd.NA).fillna(NO_REGION)
+    out["region"] = out["iso3"].map(m49.region_of()).fillna(NO_REGION)  # UN DESA's allocation of non-M49 areas
     out["subregion"] = out["iso3"].map(geo["subregion"]).fillna("")
     out = out.merge(denominator(p.ims_source, p.stock_year), on="iso3", how="left")
     pop = unhcr.load_population()
@@ -324,8 +324,11 @@ def coverage_notes(prof: Profile) -> list[str]:
     if _missing(r.get("hdi")):
         notes.append(f"UNDP publishes no Human Development Index for {n}.")
     if r.get("region") == NO_REGION:
-        notes.append(f"{n} is not in the UNSD M49 table, so it belongs to no region in this report "
-                     "(the regional chapter counts it as unallocated).")
+        notes.append(f"{n} is in neither the UN's standard country list nor UN DESA's regional grouping, "
+                     "so it belongs to no region in this report.")
+    elif prof.iso3 not in m49.known_iso3():
+        notes.append(f"{n} is not in the UN's standard country list; it is counted in {r['region']}, "
+                     "where UN DESA's migrant stock tables place it.")
     return notes
 
 
