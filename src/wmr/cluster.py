@@ -46,8 +46,11 @@ class _WorkerSetup(WorkerPlugin):
     idempotent = True
 
     def setup(self, worker) -> None:
+        from . import recovery
+
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+        recovery.die_with_parent()  # a build killed with kill -9 takes its embedded workers (and kernels) with it
 
     def teardown(self, worker) -> None:
         from . import kernels
