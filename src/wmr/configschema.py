@@ -106,7 +106,8 @@ def check_table(raw: object, schema: dict[str, Key], where: str, file: str, *, e
     missing = [k for k, key in schema.items() if key.required and k not in raw]
     if missing:
         raise ConfigError(f"{where} in {file} lacks required key(s): {', '.join(missing)}.",
-                          expected="; ".join(schema[k].example for k in missing), got="keys " + ", ".join(raw),
+                          expected="; ".join(schema[k].example for k in missing),
+                          got=" and ".join(f"no {k} key" for k in missing),
                           fix=f"add the missing key(s) to {file}")
     for name, key in schema.items():
         if name not in raw:
