@@ -78,7 +78,7 @@ def timeline(data: pd.DataFrame, date: str, label: str, *, size: str = "tall", w
     labels = [wrap_label(f"{d.day} {d.strftime('%b %Y')}: {text}", wrap) for d, text in zip(dates, rows[label])]
     span = last - first
     ax.set_xlim(first - span * 0.04, last + span * 0.04)
-    ax.set_yticks(ys, labels, fontsize=style.ANNOTATION_SIZE)
+    ax.set_yticks(ys, labels)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.tick_params(axis="y", length=0)
     import matplotlib.dates as mdates
