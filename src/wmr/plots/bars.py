@@ -24,7 +24,7 @@ def bar_chart(data: pd.DataFrame, label: str, value: str, *, xlabel: str, scale:
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.xaxis.set_major_formatter(_scaled_formatter(scale))
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(legend_label(xlabel))
     for bar, v in zip(bars, data[value]):
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + value_format.format(v / scale),
                 va="center", fontsize=style.ANNOTATION_SIZE)
@@ -44,7 +44,8 @@ def grouped_bars(data: pd.DataFrame, category: str, series: Sequence[str], *, yl
     width = 0.8 / n
     for i, col in enumerate(series):
         ax.bar(xs + (i - (n - 1) / 2) * width, data[col], width, label=labels.get(col, col))
-    ax.set_xticks(xs, data[category], rotation=0 if len(data) < 7 else 30, ha="center" if len(data) < 7 else "right")
+    many = len(data) >= 7   # a narrow chart: many category labels stand upright
+    ax.set_xticks(xs, data[category], rotation=90 if many else 0, ha="center")
     ax.set_ylabel(ylabel)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}%") if percent else _scaled_formatter(scale))
     if n > 1:  # above the plot, where it cannot cover bars
@@ -65,8 +66,8 @@ def stacked_bars(data: pd.DataFrame, category: str, series: Sequence[str], *, yl
         vals = data[col].fillna(0).to_numpy(dtype=float)
         ax.bar(xs, vals, 0.75, bottom=bottom, label=labels.get(col, col), color=colors[i % len(colors)])
         bottom += vals
-    rotate = len(data) >= 7
-    ax.set_xticks(xs, data[category], rotation=45 if rotate else 0, ha="right" if rotate else "center")
+    rotate = len(data) >= 7   # a narrow chart: many category labels stand upright
+    ax.set_xticks(xs, data[category], rotation=90 if rotate else 0, ha="center")
     ax.set_ylabel(ylabel)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}%") if percent else _scaled_formatter(scale))
     if len(series) > 1:  # above the plot, where it cannot cover bars
@@ -100,7 +101,7 @@ def grouped_barh(data: pd.DataFrame, label: str, series: Sequence[str], *, xlabe
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     scaled_ticks(fig, scale, "x")
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(legend_label(xlabel))
     ax.margins(x=0.18)
     if n > 1:  # above the plot: inside it, the legend would cover bars of a narrow chart
         ax.legend(loc="lower right", bbox_to_anchor=(1, 1.0), ncols=1, borderaxespad=0.3)

@@ -22,7 +22,7 @@ def line_chart(data: pd.DataFrame, x: str, series: Sequence[str], *, ylabel: str
         sub = data[[x, col]].dropna()
         ax.plot(sub[x], sub[col], marker="o" if markers else None, markersize=3.5, linewidth=2,
                 label=labels.get(col, col))
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(legend_label(ylabel))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.1f}%") if percent else _scaled_formatter(scale))
     ax.set_ylim(bottom=0)
     ax.xaxis.set_major_locator(_year_locator(data[x]))
@@ -53,10 +53,12 @@ def stacked_area(data: pd.DataFrame, x: str, series: Sequence[str], *, ylabel: s
     sub = data[[x, *series]].fillna(0)
     ax.stackplot(sub[x], *[sub[c] for c in series], labels=[labels.get(c, c) for c in series],
                  colors=style.PALETTE[: len(series)], alpha=0.9)
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(legend_label(ylabel))
     ax.yaxis.set_major_formatter(_scaled_formatter(scale))
     ax.xaxis.set_major_locator(_year_locator(sub[x]))
-    _legend(fig, ax, [labels.get(c, c) for c in series])
+    handles, names = ax.get_legend_handles_labels()   # above the plot: the areas fill it
+    ax.legend(handles, [legend_label(t) for t in names], loc="lower left", bbox_to_anchor=(0, 1.0),
+              ncols=1 if max(len(t) for t in names) > 22 else 2, borderaxespad=0.3)
     return fig, data[[x, *series]].copy()
 
 
@@ -76,7 +78,7 @@ def timeline(data: pd.DataFrame, date: str, label: str, *, size: str = "tall", w
     labels = [wrap_label(f"{d.day} {d.strftime('%b %Y')}: {text}", wrap) for d, text in zip(dates, rows[label])]
     span = last - first
     ax.set_xlim(first - span * 0.04, last + span * 0.04)
-    ax.set_yticks(ys, labels, fontsize=style.ANNOTATION_SIZE)
+    ax.set_yticks(ys, labels)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.tick_params(axis="y", length=0)
     import matplotlib.dates as mdates
