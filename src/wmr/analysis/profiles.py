@@ -383,10 +383,12 @@ def coverage_notes(prof: Profile) -> list[str]:
     if _missing(r.get("hdi")):
         notes.append(f"UNDP publishes no Human Development Index for {n}.")
     if r.get("region") == NO_REGION:
-        notes.append(f"{n} is in neither the UN's standard country list nor UN DESA's regional grouping, "
+        notes.append(f"{countries.in_text(prof.iso3, capital=True)} is in neither the UN's standard country list "
+                     "nor UN DESA's regional grouping, "
                      "so it belongs to no region in this report.")
     elif prof.iso3 not in m49.known_iso3():
-        notes.append(f"{n} is not in the UN's standard country list; it is counted in {r['region']}, "
+        notes.append(f"{countries.in_text(prof.iso3, capital=True)} is not in the UN's standard country list; "
+                     f"it is counted in {r['region']}, "
                      "where UN DESA's migrant stock tables place it.")
     return notes
 
