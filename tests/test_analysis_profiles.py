@@ -264,3 +264,12 @@ def test_narrative_is_built_from_the_profile_figures():
     text = P.narrative(prof)
     assert "India" in text and P.people(prof.last("immigrants")) in text
     assert prof.origins.iloc[0]["country"] in text and "more emigrants than immigrants" in text
+
+
+def test_a_missing_population_is_a_coverage_note_not_a_zero():
+    """Every profile of both pinned editions has a workbook population; a gap must still never read as 0%."""
+    prof = P.load("DEU", P2026)
+    prof.row = {**prof.row, "population": float("nan")}
+    assert "immigrant_share_pct" not in facts(prof)
+    assert any("population" in n and "undesa-ims-2024" in n for n in P.coverage_notes(prof))
+    assert "% of its population" not in P.narrative(prof)
