@@ -2,12 +2,19 @@
 
 The profile notebook runs once per country or area with migrant-stock estimates in the edition (the
 destinations of its bilateral source). So that each run is cheap, the indicators of all countries are
-computed once per set of pins and parameters into three small tables (`Tables`), cached as parquet
+computed once per set of pins and parameters into three small tables (`Tables`), cached as one parquet
 (`tidycache`, keyed by the sha256 of every file they read); a run only picks its rows.
 
 Two functions are the single points of truth the rest of the module goes through:
 - `display_name(iso3)`: every country name a profile shows;
 - `denominator(ims_source, year)`: the population every "% of population" divides by.
+
+Every other quantity a chapter also states comes from the chapter's own choice of source, vintage and year:
+immigrants and emigrants from the bilateral table (`ims.stock_by_destination`/`stock_by_origin` sums), the
+population from the edition's official workbook (`migrants.country_shares`), remittances received from the
+vintage `remittances.source_for` picks (Data360 for 2023), IDP stocks from `regions.idps_by_country` (iom-gdidata
+after 2023), regions from `m49.region_of`. `inputs()` is derived from the same choices and the loaders' file
+constants, so the cache key follows any change of pin or vintage.
 
 A value a source does not have is missing (NaN), never 0, and the profile says so in its coverage notes.
 """
