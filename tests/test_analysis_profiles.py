@@ -5,12 +5,24 @@ import math
 
 import pytest
 
-from wmr.analysis import profiles as P
+from wmr import editions, pins
+from wmr.analysis import displacement, migrants, profiles as P
+from wmr.analysis import remittances as chapter_remittances
 from wmr.errors import ConfigError
-from wmr.sources import ims, m49, remittances, unhcr
+from wmr.sources import countrynames, ims, m49, remittances, unhcr
 
-P2026 = P.Params("undesa-ims-2024-bilateral", 2024, 2022, 2025, 2023, 2024, 2022)
-P2024 = P.Params("undesa-ims-2020-bilateral", 2020, 2022, 2022, 2022, 2022, 2022)
+FIELDS = ("ims_source", "stock_year", "remittance_year", "refugee_year", "idp_year", "displacement_year", "hdi_year")
+
+
+def edition_params(edition: str) -> P.Params:
+    """The profile parameters the edition config gives (what the build passes the profile notebook)."""
+    e = editions.load(edition)
+    params = {**e.parameters, **(e.profiles.parameters if e.profiles else {})}
+    return P.Params(*(params[f] for f in FIELDS))
+
+
+P2026 = edition_params("wmr-2026")
+P2024 = edition_params("wmr-2024")
 
 
 def facts(prof: P.Profile) -> dict[str, P.FactSpec]:
@@ -56,15 +68,16 @@ def test_refugees_hosted_and_originating_come_from_unhcr():
     assert prof.value("originating_asylum_seekers") == pop.loc[pop["coo_iso"] == "DEU", "asylum_seekers"].sum()
 
 
-def test_holy_see_has_no_population_remittances_idps_or_hdi_and_says_so_without_zeros():
+def test_holy_see_has_no_remittances_idps_or_hdi_and_says_so_without_zeros():
     prof = P.load("VAT", P2026)
     f = facts(prof)
     assert f["name"].value == "Holy See" and f["region"].value == "Europe"
-    for missing in ("immigrant_share_pct", "received_usd", "sent_usd", "conflict_idps", "disaster_idps", "hdi",
-                    "hosted_refugees"):
+    shares = migrants.country_shares(P2026.ims_source, 2024).set_index("iso3")
+    assert f["immigrant_share_pct"].value == pytest.approx(shares.loc["VAT", "share_pct"])  # UN DESA's own population
+    for missing in ("received_usd", "sent_usd", "conflict_idps", "disaster_idps", "hdi", "hosted_refugees"):
         assert missing not in f, missing
     notes = " ".join(prof.notes)
-    for word in ("population", "remittance", "internal displacement", "Human Development Index", "UNHCR"):
+    for word in ("remittance", "internal displacement", "Human Development Index", "UNHCR"):
         assert word in notes, word
     table = P.key_figures(P.fact_specs(prof)).set_index("Indicator")["Value"]
     assert table["Remittances received"] == "no data" and table["Human Development Index"] == "no data"
@@ -74,8 +87,11 @@ def test_holy_see_has_no_population_remittances_idps_or_hdi_and_says_so_without_
 
 def test_tuvalu_and_tokelau_tiny_places_get_what_their_sources_have():
     tuv, tkl = P.load("TUV", P2026), P.load("TKL", P2026)
-    assert "immigrant_share_pct" in facts(tuv)              # UNDP gives Tuvalu a population
-    assert "immigrant_share_pct" not in facts(tkl)          # but not Tokelau (a territory)
+    with_population = set(migrants.country_shares(P2026.ims_source, 2024)["iso3"])
+    for prof in (tuv, tkl):
+        assert ("immigrant_share_pct" in facts(prof)) == (prof.iso3 in with_population)
+        if prof.iso3 not in with_population:
+            assert any("population" in n for n in prof.notes)
     assert facts(tuv)["received_usd"].value > 0
     assert any("remittance" in n for n in tkl.notes)
     assert facts(tkl)["region"].value == "Oceania" and facts(tkl)["subregion"].value == "Polynesia"
@@ -90,8 +106,58 @@ def test_places_outside_m49_are_where_un_desa_allocates_them_and_say_so(code, re
     assert any("UN DESA" in n and region in n for n in prof.notes)
 
 
-def test_taiwan_and_channel_islands_names_are_un_desas():
-    assert P.display_name("TWN") == "China, Taiwan Province of China"
+def test_the_editions_use_the_newest_remittance_and_idp_years_of_issue_12():
+    assert (P2026.remittance_year, P2026.idp_year) == (2023, 2024)
+    assert (P2024.remittance_year, P2024.idp_year) == (2022, 2022)
+
+
+def test_names_come_from_the_one_naming_table():
+    iom = countrynames.load_iom_names().set_index("iso3")["name"]
+    ocha = countrynames.load_m49_names().set_index("iso3")["name"]
+    for code in ("TUR", "TWN", "XCX", "GBR", "NLD"):
+        expected = iom[code] if code in iom.index else ocha[code]
+        assert P.display_name(code) == expected, code
+    assert P.display_name("TUR") == "Türkiye"
+    assert P.NAME_INPUTS == [("iom-gdidata", "countrynames.rda"),
+                             ("ocha-country-taxonomy", "ocha-countries-territories-taxonomy.csv")]
+    assert facts(P.load("TUR", P2026))["name"].sources == ["iom-gdidata", "ocha-country-taxonomy"]
+
+
+def test_name_inputs_are_the_files_the_naming_table_reads():
+    countrynames_reads_before = len(pins.reads())
+    countrynames.load_iom_names(), countrynames.load_m49_names()
+    read = [tuple(r.split("/", 1)) for r in pins.reads()[countrynames_reads_before:]]
+    assert sorted(set(read)) == sorted(P.NAME_INPUTS)
+
+
+@pytest.mark.parametrize("params", [P2024, P2026], ids=["wmr-2024", "wmr-2026"])
+def test_inputs_cover_every_pinned_file_the_shared_tables_read(params):
+    """The cache key and the run's staleness depend on inputs(): every file read computing the tables is in it."""
+    from wmr import countries
+
+    listed = set(P.inputs(params))
+    countries._table.cache_clear(), m49.known_iso3.cache_clear()  # so in-memory tables do not hide a read
+    before = len(pins.reads())
+    P._compute(params)
+    read = {tuple(r.split("/", 1)) for r in pins.reads()[before:]}
+    assert read and read <= listed, read - listed
+    workbook = {"undesa-ims-2024-bilateral": ("undesa-ims-2024", ims.FILE_2024),
+                "undesa-ims-2020-bilateral": ("undesa-ims-2020", ims.FILE_2020)}[params.ims_source]
+    assert workbook in listed
+    for sid, fname in listed:
+        assert pins.source(sid).file(fname)  # every listed file is pinned
+
+
+def test_inputs_follow_the_chapters_source_choices():
+    listed = {sid for sid, _ in P.inputs(P2026)}
+    assert {"wb-knomad-data360", "iom-gdidata", "undesa-ims-2024"} <= listed
+    assert "wb-knomad-data360" not in {sid for sid, _ in P.inputs(P2024)}
+    assert "iom-gdidata" in {sid for sid, _ in P.inputs(P2024)}   # the naming table, not IDPs
+    assert ("iom-gdidata", "idmc_stocks.rda") not in P.inputs(P2024)
+
+
+def test_taiwan_and_channel_islands_have_a_name_but_no_code_shown():
+    assert P.display_name("TWN") not in ("TWN", "") and "Taiwan" in P.display_name("TWN")
     assert P.display_name("XCX") == "Channel Islands"
 
 
@@ -103,21 +169,84 @@ def test_a_name_that_differs_between_editions_is_shown_the_same_in_both():
     assert name_2020 != a.name        # 'United Kingdom' in the 2020 workbook, the M49 name in the profiles
 
 
-def test_remittances_follow_knomad_and_skip_zeros():
-    prof = P.load("IND", P2026)
+def test_remittances_received_follow_the_chapters_vintage_in_each_edition():
+    for params, code in ((P2026, "IND"), (P2026, "MEX"), (P2024, "IND")):
+        y = params.remittance_year
+        expected = chapter_remittances.country_series([code], y, y).set_index("year").loc[y, code]
+        f = facts(P.load(code, params))["received_usd"]
+        assert f.value == pytest.approx(expected) and f.year == y
+        assert f.sources == chapter_remittances.sources_for(y)
+    assert facts(P.load("IND", P2026))["received_usd"].sources[0] == "wb-knomad-data360"
+
+
+def test_india_received_in_2023_matches_the_data360_file():
+    d360 = remittances.load_data360_inflows()
+    row = d360[(d360["iso3"] == "IND") & (d360["year"] == 2023)]
+    assert P.load("IND", P2026).value("received_usd") == pytest.approx(row["usd"].iloc[0])
+
+
+def test_remittance_zeros_and_gaps_stay_missing():
     inflows = remittances.load_knomad_inflows()
-    row = inflows[(inflows["iso3"] == "IND") & (inflows["year"] == 2022)]
-    assert prof.value("received_usd") == row["usd"].iloc[0]
     zeros = inflows[(inflows["kind"] == "country") & (inflows["year"] == 2022) & (inflows["usd"] == 0)]
-    codes = set(P.profile_codes(P2026.ims_source))
+    codes = set(P.profile_codes(P2024.ims_source))
     zero_code = next(c for c in zeros["iso3"] if c in codes)
-    assert "received_usd" not in facts(P.load(zero_code, P2026))
+    assert "received_usd" not in facts(P.load(zero_code, P2024))
+    d360 = remittances.load_data360_inflows()
+    have = set(d360.loc[(d360["kind"] == "country") & (d360["year"] == 2023), "iso3"])
+    gap = next(c for c in sorted(set(P.profile_codes(P2026.ims_source)) - have)
+               if c not in ("VAT", "XCX", "TKL", "TWN"))
+    prof = P.load(gap, P2026)
+    assert "received_usd" not in facts(prof) and math.isnan(prof.value("received_usd"))
+    assert any("inflows" in n and "2023" in n for n in prof.notes)
 
 
-def test_immigrant_share_uses_the_one_denominator():
+def test_remittances_sent_keep_the_year_of_the_only_outflow_vintage():
+    outflows = remittances.load_knomad_outflows()
+    last = int(outflows["year"].max())
+    row = outflows[(outflows["iso3"] == "DEU") & (outflows["year"] == last)]
+    f = facts(P.load("DEU", P2026))["sent_usd"]
+    assert f.value == row["usd"].iloc[0] and f.year == last == 2022
+
+
+@pytest.mark.parametrize("code", ["UKR", "SDN", "COD", "PHL"])
+def test_idps_at_end_2024_match_the_chapters_gdidata_figures(code):
+    expected = displacement.gdidata_by_country(2024).set_index("iso3").loc[code]
+    f = facts(P.load(code, P2026))
+    for key in ("conflict_idps", "disaster_idps"):
+        if math.isnan(expected[key]):
+            assert key not in f
+        else:
+            assert f[key].value == expected[key] and f[key].year == 2024
+            assert f[key].sources == displacement.idp_sources(2024) == ["iom-gdidata"]
+
+
+def test_idps_of_wmr_2024_stay_in_idmc_country_year_file():
+    from wmr.sources import idmc
+
+    cy = idmc.load_country_year()
+    row = cy[(cy["iso3"] == "UKR") & (cy["year"] == 2022)].iloc[0]
+    f = facts(P.load("UKR", P2024))
+    assert f["conflict_idps"].value == row["conflict_stock"] and f["conflict_idps"].sources == ["idmc-gidd"]
+
+
+@pytest.mark.parametrize("params", [P2024, P2026], ids=["wmr-2024", "wmr-2026"])
+@pytest.mark.parametrize("code", ["DEU", "ARE", "TUV"])
+def test_immigrants_emigrants_and_share_agree_with_the_chapter_functions(params, code):
+    y = params.stock_year
+    shares = migrants.country_shares(params.ims_source, y).set_index("iso3").loc[code]
+    emigrants = ims.stock_by_origin(params.ims_source, y).set_index("origin_iso3").loc[code, "migrants"]
+    f = facts(P.load(code, params))
+    assert f["immigrants"].value == shares["migrants"] and f["emigrants"].value == emigrants
+    assert f["immigrant_share_pct"].value == pytest.approx(shares["share_pct"])
+    assert f["immigrant_share_pct"].sources == [params.ims_source, migrants.population_source(params.ims_source)]
+
+
+def test_the_denominator_is_the_official_workbook_population():
+    wb = ims.load_destination_2024()
+    row = wb[(wb["iso3"] == "DEU") & (wb["kind"] == "country") & (wb["sex"] == "total") & (wb["year"] == 2024)]
     prof = P.load("DEU", P2026)
-    pop = P.denominator(P2026.ims_source, 2024).set_index("iso3").loc["DEU"]
-    assert facts(prof)["immigrant_share_pct"].value == pytest.approx(100 * prof.last("immigrants") / pop["population"])
+    assert prof.value("population") == row["population"].iloc[0]
+    assert P.denominator_source(P2026.ims_source) == ims.SOURCE_2024 == "undesa-ims-2024"
     assert P.denominator_source(P2024.ims_source) == ims.SOURCE_2020
 
 
@@ -135,3 +264,12 @@ def test_narrative_is_built_from_the_profile_figures():
     text = P.narrative(prof)
     assert "India" in text and P.people(prof.last("immigrants")) in text
     assert prof.origins.iloc[0]["country"] in text and "more emigrants than immigrants" in text
+
+
+def test_a_missing_population_is_a_coverage_note_not_a_zero():
+    """Every profile of both pinned editions has a workbook population; a gap must still never read as 0%."""
+    prof = P.load("DEU", P2026)
+    prof.row = {**prof.row, "population": float("nan")}
+    assert "immigrant_share_pct" not in facts(prof)
+    assert any("population" in n and "undesa-ims-2024" in n for n in P.coverage_notes(prof))
+    assert "% of its population" not in P.narrative(prof)

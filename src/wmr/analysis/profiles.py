@@ -2,12 +2,19 @@
 
 The profile notebook runs once per country or area with migrant-stock estimates in the edition (the
 destinations of its bilateral source). So that each run is cheap, the indicators of all countries are
-computed once per set of pins and parameters into three small tables (`Tables`), cached as parquet
+computed once per set of pins and parameters into three small tables (`Tables`), cached as one parquet
 (`tidycache`, keyed by the sha256 of every file they read); a run only picks its rows.
 
 Two functions are the single points of truth the rest of the module goes through:
 - `display_name(iso3)`: every country name a profile shows;
 - `denominator(ims_source, year)`: the population every "% of population" divides by.
+
+Every other quantity a chapter also states comes from the chapter's own choice of source, vintage and year:
+immigrants and emigrants from the bilateral table (`ims.stock_by_destination`/`stock_by_origin` sums), the
+population from the edition's official workbook (`migrants.country_shares`), remittances received from the
+vintage `remittances.source_for` picks (Data360 for 2023), IDP stocks from `regions.idps_by_country` (iom-gdidata
+after 2023), regions from `m49.region_of`. `inputs()` is derived from the same choices and the loaders' file
+constants, so the cache key follows any change of pin or vintage.
 
 A value a source does not have is missing (NaN), never 0, and the profile says so in its coverage notes.
 """
@@ -19,19 +26,18 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .. import pins
-from ..countries import name as _m49_name
+from .. import countries, pins
 from ..errors import ConfigError
-from ..sources import hdi, idmc, ims, m49, unhcr
+from ..sources import countrynames, hdi, idmc, ims, m49, unhcr
 from ..sources import remittances as rem
 from ..tidycache import cached_table
-from . import displacement, migrants
+from . import displacement, migrants, remittances
 
-VERSION = "1"
+VERSION = "2"
 TOP_N = 5
 UNHCR = unhcr.SOURCE
-IDMC = idmc.SOURCE
-REMITTANCES = rem.SOURCE
+IDMC = idmc.SOURCE          # new displacements (country-year, 2023 figure-level and events files)
+REMITTANCES = rem.SOURCE    # remittance outflows and received as % of GDP (June 2023 KNOMAD and WDI files)
 HDI = hdi.SOURCE
 NO_REGION = "Outside the M49 regions"
 
@@ -39,13 +45,14 @@ NO_REGION = "Outside the M49 regions"
 # ------------------------------------------------------------------------------- the two points of truth
 
 def display_name(iso3: str) -> str:
-    """The one name a profile shows for a country or area (M49, else UN DESA's spelling)."""
-    return _m49_name(iso3)
+    """The one name a profile shows for a country or area: the report's naming table (`countries.name`)."""
+    return countries.name(iso3)
 
 
-# The pinned files `display_name` reads (countries.name: M49, and the 2020 workbook for places beyond M49).
+# The pinned files `display_name` reads (countries.name: IOM house style, M49 names from OCHA otherwise).
 # Listed so every run logs them, also when a kept kernel has the names in memory already.
-NAME_INPUTS = [(m49.SOURCE, m49.FILE), (ims.SOURCE_2020, ims.FILE_2020)]
+NAME_INPUTS = [(countrynames.IOM, countrynames.IOM_FILE), (countrynames.OCHA, countrynames.OCHA_FILE)]
+NAME_SOURCES = list(countries.SOURCES)
 
 
 def denominator(ims_source: str, year: int) -> pd.DataFrame:
@@ -56,6 +63,51 @@ def denominator(ims_source: str, year: int) -> pd.DataFrame:
 def denominator_source(ims_source: str) -> str:
     """The pinned source of `denominator`."""
     return migrants.population_source(ims_source)
+
+
+# The file of each official destination workbook (`ims.WORKBOOKS`), from the loaders' own constants.
+_WORKBOOK_FILES = {ims.SOURCE_2024: ims.FILE_2024, ims.SOURCE_2020: ims.FILE_2020, ims.SOURCE_2019: ims.FILE_2019}
+
+
+def denominator_inputs(ims_source: str) -> list[tuple[str, str]]:
+    """The pinned files `denominator` reads: the edition's official workbook (and M49, which its loader reads)."""
+    return [(denominator_source(ims_source), _WORKBOOK_FILES[denominator_source(ims_source)]), (m49.SOURCE, m49.FILE)]
+
+
+def region_inputs() -> list[tuple[str, str]]:
+    """The pinned files `m49.region_of` reads: the M49 overview and the 2020 workbook UN DESA allocates from."""
+    return [(m49.SOURCE, m49.FILE), *denominator_inputs("undesa-ims-2020-bilateral")]
+
+
+def received_sources(year: int) -> list[str]:
+    """Sources of remittances received in `year`: the chapters' vintage (`remittances.sources_for`)."""
+    return remittances.sources_for(year)
+
+
+_INFLOW_FILES = {rem.SOURCE: [(rem.SOURCE, rem.KNOMAD_INFLOWS), (rem.SOURCE, rem.NAMES_FILE)],
+                 rem.DATA360: [(rem.DATA360, rem.DATA360_FILE), (rem.SOURCE, rem.NAMES_FILE)]}
+
+
+def received_inputs(year: int) -> list[tuple[str, str]]:
+    """Files `remittances.source_for(year)` reads: every inflow vintage up to the one it picks."""
+    chosen = remittances.source_for(year)
+    vintages = rem.INFLOW_SOURCES[:rem.INFLOW_SOURCES.index(chosen) + 1]
+    return [f for v in vintages for f in _INFLOW_FILES[v]]
+
+
+def idp_inputs(year: int) -> list[tuple[str, str]]:
+    """Files the chapters' IDP stocks by country (`regions.idps_by_country`) read for the end of `year`."""
+    if displacement.idp_source(year) == displacement.GDIDATA:
+        return [(idmc.GDIDATA, f) for f in idmc.GDIDATA_FILES]
+    file = idmc.FILE_COUNTRY_YEAR if year <= displacement.COUNTRY_YEAR_LAST else idmc.FILE_DISAGGREGATED
+    return [(IDMC, file)]
+
+
+def new_displacement_inputs(year: int) -> list[tuple[str, str]]:
+    """Files `new_displacements_by_country(year)` reads (those of `displacement.new_displacements`)."""
+    if year <= displacement.COUNTRY_YEAR_LAST:
+        return [(IDMC, idmc.FILE_COUNTRY_YEAR)]
+    return [(IDMC, idmc.FILE_DISAGGREGATED if year == displacement.DISAGGREGATED_YEAR else idmc.FILE_EVENTS)]
 
 
 # ------------------------------------------------------------------------------- which profiles exist
@@ -87,17 +139,27 @@ class Params:
         return "-".join(str(v) for v in vars(self).values())
 
 
-def inputs(p: Params) -> list[tuple[str, str]]:
-    """Every pinned file the shared tables are computed from (their sha256 key the cache and the run)."""
-    files = [(p.ims_source, ims.BILATERAL[p.ims_source][0]), *NAME_INPUTS, (UNHCR, "population.rda"),
-             (IDMC, idmc.FILE_COUNTRY_YEAR), (IDMC, idmc.FILE_DISAGGREGATED), (IDMC, idmc.FILE_EVENTS),
-             (REMITTANCES, rem.KNOMAD_INFLOWS), (REMITTANCES, rem.KNOMAD_OUTFLOWS), (REMITTANCES, rem.NAMES_FILE),
+UNHCR_POPULATION = (UNHCR, "population.rda")  # the file `unhcr.load_population` reads ('<stem>.rda')
+
+
+@lru_cache(maxsize=8)
+def _inputs(p: Params) -> tuple[tuple[str, str], ...]:
+    files = [(p.ims_source, ims.BILATERAL[p.ims_source][0]), *denominator_inputs(p.ims_source), *NAME_INPUTS,
+             *region_inputs(), UNHCR_POPULATION, *idp_inputs(p.idp_year), *new_displacement_inputs(p.displacement_year),
+             *received_inputs(p.remittance_year), (REMITTANCES, rem.KNOMAD_OUTFLOWS), (REMITTANCES, rem.NAMES_FILE),
              (REMITTANCES, rem.WDI_FILES["pct_gdp"][0]), (HDI, hdi.FILE)]
-    if denominator_source(p.ims_source) not in {sid for sid, _ in files}:
-        raise ConfigError(f"The population of the profiles comes from '{denominator_source(p.ims_source)}', which "
-                          "the profile tables do not list as an input.", expected="inputs() covering denominator()",
-                          got=sorted({sid for sid, _ in files}), fix="add its files to analysis/profiles.py inputs()")
-    return list(dict.fromkeys(files))
+    return tuple(dict.fromkeys(files))
+
+
+def inputs(p: Params) -> list[tuple[str, str]]:
+    """Every pinned file the shared tables are computed from (their sha256 key the cache and the run).
+
+    Derived from the loaders' own file constants and the chapters' source choices (`source_for`,
+    `idp_source`), so a new vintage or file changes the key without anyone editing a list here.
+    """
+    if p.ims_source not in ims.BILATERAL:
+        profile_codes(p.ims_source)  # raises the ConfigError
+    return list(_inputs(p))
 
 
 @dataclass
@@ -189,13 +251,15 @@ def _summary(p: Params, codes: list[str]) -> pd.DataFrame:
     new = new_displacements_by_country(p.displacement_year).groupby("iso3").sum(min_count=1)
     out["conflict_new"] = out["iso3"].map(new["conflict_new"])
     out["disaster_new"] = out["iso3"].map(new["disaster_new"])
-    inflows = rem.load_knomad_inflows()
+    inflows = rem.load_inflows(remittances.source_for(p.remittance_year))  # the chapters' vintage for the year
     inflows = inflows[(inflows["kind"] == "country") & (inflows["year"] == p.remittance_year)]
     out["received_usd"] = out["iso3"].map(_positive(inflows.set_index("iso3")["usd"]))
     outflows = rem.load_knomad_outflows()
-    outflows = outflows[(outflows["kind"] == "country") & (outflows["year"] == p.remittance_year)].set_index("iso3")
+    sent_year = min(p.remittance_year, int(outflows["year"].max()))  # the only outflow vintage may stop earlier
+    outflows = outflows[(outflows["kind"] == "country") & (outflows["year"] == sent_year)].set_index("iso3")
     out["sent_usd"] = out["iso3"].map(_positive(outflows["usd"]))
     out["sent_pct_gdp"] = out["iso3"].map(outflows["pct_gdp"])
+    out["sent_year"] = float(sent_year)
     wdi = rem.load_wdi("pct_gdp")
     out = out.merge(_latest(wdi[~wdi["is_aggregate"]].rename(columns={"value": "received_pct_gdp"}),
                             "received_pct_gdp", p.remittance_year), on="iso3", how="left")
@@ -297,7 +361,7 @@ def _missing(v) -> bool:
 
 def coverage_notes(prof: Profile) -> list[str]:
     """One sentence per indicator the pins have no figure for (never shown as zero)."""
-    p, r, n = prof.params, prof.row, prof.name
+    p, r, n = prof.params, prof.row, countries.in_text(prof.iso3)  # running-text form ('the Philippines')
     notes = []
     if _missing(r.get("population")):
         notes.append(f"No population figure for {n} in {denominator_source(p.ims_source)}: immigrants as a share "
@@ -309,25 +373,29 @@ def coverage_notes(prof: Profile) -> list[str]:
     if _missing(r.get("originating_refugees")) and _missing(r.get("originating_asylum_seekers")):
         notes.append(f"UNHCR records no refugees or asylum-seekers from {n} at the end of {p.refugee_year}.")
     if all(_missing(r.get(k)) for k in ("conflict_idps", "disaster_idps", "conflict_new", "disaster_new")):
-        notes.append(f"IDMC has no internal displacement figures for {n} (stocks {p.idp_year}, "
+        notes.append(f"IDMC has no internal displacement figures for {n} (stocks at the end of {p.idp_year}, "
                      f"new displacements {p.displacement_year}).")
     elif _missing(r.get("conflict_new")) and p.displacement_year > displacement.DISAGGREGATED_YEAR:
         notes.append(f"The pinned IDMC files give no conflict displacements by country for {p.displacement_year} "
                      "(its events file covers disasters only).")
+    sent_year = int(r["sent_year"]) if not _missing(r.get("sent_year")) else p.remittance_year
     if _missing(r.get("received_usd")) and _missing(r.get("sent_usd")):
-        notes.append(f"The World Bank-KNOMAD files have no remittance figures for {n} in {p.remittance_year}.")
+        notes.append(f"The World Bank-KNOMAD files have no remittance figures for {n} (inflows {p.remittance_year}, "
+                     f"outflows {sent_year}).")
     else:
         if _missing(r.get("received_usd")):
             notes.append(f"No remittance inflows for {n} in {p.remittance_year} (World Bank-KNOMAD).")
         if _missing(r.get("sent_usd")):
-            notes.append(f"No remittance outflows for {n} in {p.remittance_year} (World Bank-KNOMAD).")
+            notes.append(f"No remittance outflows for {n} in {sent_year} (World Bank-KNOMAD).")
     if _missing(r.get("hdi")):
         notes.append(f"UNDP publishes no Human Development Index for {n}.")
     if r.get("region") == NO_REGION:
-        notes.append(f"{n} is in neither the UN's standard country list nor UN DESA's regional grouping, "
+        notes.append(f"{countries.in_text(prof.iso3, capital=True)} is in neither the UN's standard country list "
+                     "nor UN DESA's regional grouping, "
                      "so it belongs to no region in this report.")
     elif prof.iso3 not in m49.known_iso3():
-        notes.append(f"{n} is not in the UN's standard country list; it is counted in {r['region']}, "
+        notes.append(f"{countries.in_text(prof.iso3, capital=True)} is not in the UN's standard country list; "
+                     f"it is counted in {r['region']}, "
                      "where UN DESA's migrant stock tables place it.")
     return notes
 
@@ -350,9 +418,9 @@ def fact_specs(prof: Profile) -> list[FactSpec]:
     """Every fact of a profile that has data, in page order (missing values are not facts)."""
     p, r = prof.params, prof.row
     ims_s = [p.ims_source]
-    geo = [m49.SOURCE]
+    geo = [m49.SOURCE] if prof.iso3 in m49.known_iso3() else [m49.SOURCE, ims.SOURCE_2020]  # region_of's reads
     pop_s = [p.ims_source, denominator_source(p.ims_source)]
-    out = [FactSpec("name", prof.name, "name", None, [m49.SOURCE], "text"),
+    out = [FactSpec("name", prof.name, "name", None, NAME_SOURCES, "text"),
            FactSpec("region", r["region"], "region", None, geo, "text"),
            FactSpec("subregion", r["subregion"] or "none", "sub-region", None, geo, "text")]
     first = prof.stock.iloc[0]
@@ -371,22 +439,25 @@ def fact_specs(prof: Profile) -> list[FactSpec]:
                                  ("hosted_asylum_seekers", "persons", UNHCR, p.refugee_year),
                                  ("originating_refugees", "persons", UNHCR, p.refugee_year),
                                  ("originating_asylum_seekers", "persons", UNHCR, p.refugee_year),
-                                 ("conflict_idps", "persons", IDMC, p.idp_year),
-                                 ("disaster_idps", "persons", IDMC, p.idp_year),
+                                 ("conflict_idps", "persons", displacement.idp_source(p.idp_year), p.idp_year),
+                                 ("disaster_idps", "persons", displacement.idp_source(p.idp_year), p.idp_year),
                                  ("conflict_new", "displacements", IDMC, p.displacement_year),
                                  ("disaster_new", "displacements", IDMC, p.displacement_year)):
         if not _missing(r.get(key)):
             out.append(FactSpec(key, float(r[key]), unit, year, [src], "count"))
-    for key in ("received_usd", "sent_usd"):
-        if not _missing(r.get(key)):
-            out.append(FactSpec(key, float(r[key]), "US$", p.remittance_year, [REMITTANCES], "usd_billions",
-                                display=usd(float(r[key]))))
+    if not _missing(r.get("received_usd")):
+        out.append(FactSpec("received_usd", float(r["received_usd"]), "US$", p.remittance_year,
+                            received_sources(p.remittance_year), "usd_billions", display=usd(float(r["received_usd"]))))
+    sent_year = int(r["sent_year"]) if not _missing(r.get("sent_year")) else p.remittance_year
+    if not _missing(r.get("sent_usd")):
+        out.append(FactSpec("sent_usd", float(r["sent_usd"]), "US$", sent_year, [REMITTANCES], "usd_billions",
+                            display=usd(float(r["sent_usd"]))))
     if not _missing(r.get("received_pct_gdp")):
         y = int(r["received_pct_gdp_year"])
         out.append(FactSpec("received_pct_gdp", float(r["received_pct_gdp"]), "percent of GDP", y, [REMITTANCES],
                             "percent"))
     if not _missing(r.get("sent_pct_gdp")):
-        out.append(FactSpec("sent_pct_gdp", float(r["sent_pct_gdp"]), "percent of GDP", p.remittance_year,
+        out.append(FactSpec("sent_pct_gdp", float(r["sent_pct_gdp"]), "percent of GDP", sent_year,
                             [REMITTANCES], "percent"))
     if not _missing(r.get("hdi")):
         y = int(r["hdi_year"])
@@ -414,7 +485,7 @@ def people(value: float) -> str:
 
 def narrative(prof: Profile) -> str:
     """A few sentences on the profile, built only from its own figures."""
-    p, n = prof.params, prof.name
+    p, n = prof.params, countries.in_text(prof.iso3)
     imm, emi = prof.last("immigrants"), prof.last("emigrants")
     first = prof.stock.iloc[0]
     parts = [f"In {p.stock_year}, {people(imm)} international migrants lived in {n}"]
