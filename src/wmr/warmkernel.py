@@ -29,12 +29,13 @@ def _state() -> dict:
 
 
 def _setup_source(env: dict[str, str], cwd: str) -> str:
-    """Code run (hidden) before each notebook: clear the namespace, set the run's environment and folder."""
-    return ("get_ipython().run_line_magic('reset', '-f')\n"
-            "import os as _os\n"
-            f"_os.environ.update({json.dumps(env)})\n"
+    """Code run (hidden) before each notebook: enter the run's folder (the previous run's may be deleted, and
+    `%reset` needs a working directory), set its environment, then clear the namespace."""
+    return ("import os as _os\n"
             f"_os.chdir({json.dumps(cwd)})\n"
-            "del _os")
+            f"_os.environ.update({json.dumps(env)})\n"
+            "del _os\n"
+            "get_ipython().run_line_magic('reset', '-f')")
 
 
 def _mark_start(cell, cell_index, **_kwargs) -> None:
