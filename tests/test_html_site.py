@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 from wmr import chapter as chapter_api
-from wmr import document, pagecheck, searchindex, site
+from wmr import document, freshness, pagecheck, searchindex, site
 from wmr.document import ChapterDoc, Figure, Prose
 from wmr.editions import ChapterConfig, Edition, Run
 from wmr.errors import AssemblyError
@@ -594,9 +594,10 @@ def test_heading_anchors_are_stable_unique_and_prefixed_by_run():
 
 
 def _edition(sources=()) -> Edition:
+    import datetime as dt
+
     return Edition(id="wmr-test", title="Test <edition>", subtitle="", publisher="IOM", language="en",
-                   sources=tuple(sources),
-                   parameters={})
+                   sources=tuple(sources), parameters={}, release_date=dt.date(2026, 1, 1))
 
 
 def _write_figure_files(folder: Path, stem: str) -> dict:
@@ -634,6 +635,7 @@ def test_loading_a_chapter_refuses_a_figure_without_alt_text(tmp_path, monkeypat
                "files": {"png": "fig-x.png"}}
     nb.cells[1].outputs = [nbformat.v4.new_output("display_data", data={chapter_api.FIGURE_MIME: payload})]
     (tmp_path / "chapters" / "wmr-test").mkdir(parents=True)
+    nb.metadata["wmr"] = {"outputs": freshness.outputs_record(nb)}   # as the build records it (issue 15)
     nbformat.write(nb, tmp_path / "chapters" / "wmr-test" / "demo.ipynb")
     cfg = ChapterConfig(slug="demo", number=1, notebook=tmp_path / "demo.md", parameters={},
                         runs=(Run(chapter="demo", key=None, parameters={}),))
@@ -661,7 +663,7 @@ def test_fact_markup_is_escaped_and_links_to_its_row():
     doc = ChapterDoc(slug="demo", number=1, title="Demo")
     doc.ledgers[None] = Ledger("demo", {"x": Fact(name="x", value=1, display='<b>"1"</b>', unit="persons", year=2024,
                                                   sources=["unsd-m49"])})
-    html = document.resolve_roles("See {fact}`x`.", doc, None, site._render_role)
+    html = site._markdown().renderInline(document.resolve_roles("See {fact}`x`.", doc, None, site._render_role))
     assert html == ('See <a class="fact" href="#fact-demo.x" data-fact="demo.x">&lt;b&gt;&quot;1&quot;&lt;/b&gt;</a>.')
 
 

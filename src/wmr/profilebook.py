@@ -18,7 +18,8 @@ import pypandoc
 import typst
 
 from . import paths, pins
-from .book import FIG_ROOT, LIBRARY, _first_errors, _keep, _role, book_data, esc, page_count, typst_string
+from .book import (FIG_ROOT, LIBRARY, _figure_svg, _first_errors, _keep, _role, book_data, chart_fonts, esc, page_count,
+                   typst_string)
 from .document import Figure, Prose, Table, resolve_roles
 from .editions import Edition
 from .errors import AssemblyError
@@ -89,7 +90,7 @@ def build_profiles_pdf(edition: Edition, profiles: list[ProfileDoc], workdir: Pa
         dest = workdir / FIG_ROOT / doc.slug
         dest.mkdir(parents=True, exist_ok=True)
         for fig in doc.figures:
-            shutil.copy2(doc.figures_dir / fig.files["svg"], dest / fig.files["svg"])
+            shutil.copy2(doc.figures_dir / _figure_svg(fig), dest / _figure_svg(fig))
     data = book_data(edition, [], release_date)
     data["blocks"] = {_block_key(d, b): _block(d, b) for d in profiles for b in d.blocks if isinstance(b, (Figure, Table))}
     data["sources"] = _sources(edition, profiles)
@@ -105,7 +106,8 @@ def build_profiles_pdf(edition: Edition, profiles: list[ProfileDoc], workdir: Pa
     stamp = int(dt.datetime.combine(release_date, dt.time(12), tzinfo=dt.timezone.utc).timestamp())
     try:
         pdf, warnings = typst.compile_with_warnings(str(workdir / "main.typ"), root=str(workdir),
-                                                    ignore_system_fonts=True, timestamp=stamp)
+                                                    font_paths=chart_fonts(), ignore_system_fonts=True,
+                                                    timestamp=stamp)
     except Exception as exc:  # typst raises its own error type with the compiler's diagnostics
         raise AssemblyError("Typst could not compile the profiles PDF.", expected="a valid Typst document",
                             got=_first_errors(getattr(exc, "diagnostic", "") or str(exc)),

@@ -223,6 +223,13 @@ class _Renderer:
         return markdown_literal(payload)
 
 
+def _render_role(kind: str, payload) -> str:
+    """Roles of a single-page chapter (for callers that render prose outside a page)."""
+    doc = payload[1] if kind == "fact" else None
+    page = Page(doc, f"{doc.slug}.html" if doc else "", "")
+    return _Renderer(page, {})(kind, payload)
+
+
 def reference_list(keys, cites: citations.Formatted) -> list[dict]:
     """A page's reference list: the publications it cites, in the style's order (author, then year)."""
     cited = set(keys)
@@ -470,7 +477,8 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
         from .profilesite import build_profile_pages
 
         searchable += build_profile_pages(env, target, profiles, common)
-    searchable += _front_pages(edition, env, target, common, cites, release_date or editions.release_date(edition.id))
+    searchable += _front_pages(edition, env, target, common, cites, release_date or edition.release_date
+                               or editions.release_date(edition.id))
     sources = env.get_template("sources.html.j2").render(current_file="sources.html", sections=[], page="sources",
                                                          groups=_sources_context(edition, docs, block_pages, fact_pages),
                                                          **common)
