@@ -26,8 +26,9 @@ def test_key_share_fact_equals_last_point_of_the_share_figure(built, edition):
         rows = list(csv.DictReader(fh))
     last = rows[-1]
     assert int(last["year"]) == facts["overview.migrants_share_pct"]["year"]
-    assert float(last["share_pct"]) == pytest.approx(facts["overview.migrants_share_pct"]["value"], abs=1e-4)
-    assert facts["global.share_last_pct"]["value"] == pytest.approx(float(last["share_pct"]), abs=1e-9)
+    # the figure's CSV is rounded to 2 decimals (the data's precision): agreement within half its last digit
+    assert float(last["share_pct"]) == pytest.approx(facts["overview.migrants_share_pct"]["value"], abs=0.005)
+    assert facts["global.share_last_pct"]["value"] == pytest.approx(float(last["share_pct"]), abs=0.005)
     # one population series: the edition's official workbook, named in both facts' sources
     workbook = {"wmr-2024": "undesa-ims-2020", "wmr-2026": "undesa-ims-2024"}[edition]
     assert workbook in facts["overview.migrants_share_pct"]["sources"]

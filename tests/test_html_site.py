@@ -467,8 +467,11 @@ def test_figures_and_tables_state_their_sources_and_offer_their_data(built, edit
         for block in re.findall(r'<figure class="wmr-(?:figure|table)".*?</figure>', text, re.S):
             source = re.search(r'<p class="source">(.*?)</p>', block, re.S).group(1)
             plain = re.sub(r"<[^>]+>", "", source)
-            # short: publisher, dataset, year; the licence and edition are on the data sources page
-            assert "Licence" not in plain and "Edition:" not in plain and len(plain) <= 120 * (plain.count(";") + 1), plain
+            # short: publisher, dataset, year and the files read (issue 12); licence and edition are on the sources page
+            files = re.findall(r", files? (.*?)(?=; |\.$)", plain)
+            assert files, plain
+            short = re.sub(r", files? .*?(?=; |\.$)", "", plain)
+            assert "Licence" not in plain and "Edition:" not in plain and len(short) <= 120 * (short.count(";") + 1), plain
             for sid in re.findall(r'href="sources\.html#(src-[^"]+)"', source):
                 assert sid in sources_ids
             assert re.search(r'Figure|Table', block)
