@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,28 @@ def project_processes(project: Path) -> list[str]:
         except OSError:
             continue
     return found
+
+
+class PageElements(HTMLParser):
+    """The start tags (with attributes) and the text of an HTML page, for checks of what a page contains."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def page_elements(page: str) -> PageElements:
+    """Parse `page` (HTML text) into its tags and text."""
+    parser = PageElements()
+    parser.feed(page)
+    return parser
 
 
 def tree_digest(root: Path) -> dict[str, str]:

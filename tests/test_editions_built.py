@@ -4,12 +4,11 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from .conftest import PROFILE_SAMPLES, ROOT, run_build
+from .conftest import PROFILE_SAMPLES, ROOT, PageElements, page_elements, run_build
 
 EDITIONS = sorted(p.stem for p in (ROOT / "editions").glob("*.toml"))
 
@@ -19,23 +18,8 @@ def chapters_of(edition: str) -> list[str]:
     return [c["slug"] for c in raw["chapters"]]
 
 
-class _Collect(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def parse(path: Path) -> _Collect:
-    p = _Collect()
-    p.feed(path.read_text(encoding="utf-8"))
-    return p
+def parse(path: Path) -> PageElements:
+    return page_elements(path.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("edition", EDITIONS)

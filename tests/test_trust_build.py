@@ -17,12 +17,12 @@ import subprocess
 import sys
 import threading
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from .conftest import REAL_MIRROR, leftovers, make_project, project_processes, run_build, tree_digest
+from .conftest import (REAL_MIRROR, leftovers, make_project, page_elements, project_processes, run_build,
+                       tree_digest)
 from .test_failures import EDITION, assert_nothing_lost, set_config
 
 LOCK = f"chapters/.build-{EDITION}.lock"   # where the README says the edition's build lock lives
@@ -113,23 +113,6 @@ PAYLOAD = ("[a link](http://example.org/x) ![an image](http://example.org/i.png)
            "# A new heading")
 
 
-class _Elements(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def _elements(page: str) -> _Elements:
-    parser = _Elements()
-    parser.feed(page)
-    return parser
 
 
 def test_values_are_printed_as_text_in_every_output(built_copy):
@@ -150,7 +133,7 @@ def test_values_are_printed_as_text_in_every_output(built_copy):
     one_line = " ".join(PAYLOAD.split())
 
     page = (report / "html" / "overview.html").read_text()
-    parsed = _elements(page)
+    parsed = page_elements(page)
     text = " ".join("".join(parsed.text).split())
     assert text.count(one_line) >= 2, "parameter and fact printed literally in the prose"
     assert not [a for t, a in parsed.tags if t == "img" and "example.org" in a.get("src", "")]
