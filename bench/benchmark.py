@@ -2,8 +2,10 @@
 """Benchmark the build against the naive way (papermill then nbconvert, one chapter after another).
 
 In a scratch copy of the project (the working tree's outputs are untouched), for one edition it times:
-a cold build (the runs on the embedded Dask cluster, its start included), a no-op rebuild (no cluster), a rebuild after a prose-only edit of one chapter, a rebuild after one
-chapter's code changed, the PDF assembly alone, and the naive run of the same notebooks. It prints each
+a cold build (the runs on the embedded Dask cluster, its start included), a no-op rebuild (no cluster), a
+rebuild after a prose-only edit of one chapter, a rebuild after one chapter's code changed, a rebuild after an
+edit to the site code (the scratch copy gets its own src/: no run may execute), the PDF assembly alone, and
+the naive run of the same notebooks. It prints each
 time, its ratio to the naive run and the target, and exits non-zero when a target is missed.
 
     python3 bench/benchmark.py [--edition wmr-2026] [--skip-naive]
@@ -26,7 +28,9 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -54,6 +58,17 @@ def run(project: Path, *cmd: str) -> float:
 
 def build(project: Path, edition: str, *args: str) -> float:
     return run(project, sys.executable, "build.py", "--edition", edition, *args)
+
+
+def build_counting(project: Path, edition: str) -> tuple[float, set[str]]:
+    """Seconds of a build and the runs it executed (not reused)."""
+    t0 = time.monotonic()
+    proc = subprocess.run([sys.executable, "build.py", "--edition", edition], cwd=project, env=_env(project),
+                          capture_output=True, text=True)
+    elapsed = time.monotonic() - t0
+    if proc.returncode:
+        sys.exit(f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return elapsed, set(re.findall(r"^   (\S+)\s+executed", proc.stdout, re.M))
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -161,8 +176,6 @@ def naive_profiles(project: Path, edition: str, codes: list[str]) -> float:
 def profiles_scenario(tmp: Path, naive_sample: int) -> int:
     """The profiles scenario (see the module docstring); prints its figures, returns the exit code."""
     import hashlib
-    import re
-    import shutil
 
     from wmr.scratch import make_project
 
@@ -248,6 +261,7 @@ def main() -> int:
             return profiles_scenario(Path(tmp), args.naive_sample)
     with tempfile.TemporaryDirectory() as tmp:
         project = without_profiles(make_project(ROOT, Path(tmp) / "project"))
+        shutil.copytree(ROOT / "src", project / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
         t: dict[str, float] = {}
         t["cold build"] = build(project, args.edition)
         t["no-op rebuild"] = build(project, args.edition)
@@ -255,6 +269,11 @@ def main() -> int:
         t["prose edit (1 chapter)"] = build(project, args.edition)
         edit(project / "notebooks" / "07_climate.md", "import wmr\n", "import wmr  # a code edit\n")
         t["code edit (1 chapter)"] = build(project, args.edition)
+        site = project / "src" / "wmr" / "site.py"
+        site.write_text(site.read_text() + "\n# an edit to the HTML renderer\n")
+        t["site code edit"], executed = build_counting(project, args.edition)
+        if executed:
+            sys.exit(f"an edit to site.py re-executed runs: {sorted(executed)}")
         t["PDF assembly alone"] = pdf_assembly(project, args.edition)
         if not args.skip_naive:
             t["naive papermill + nbconvert"] = naive(project, args.edition)
@@ -262,7 +281,8 @@ def main() -> int:
     cold = t["cold build"]
     targets = {"cold build": ("<= 0.37 x naive", naive_s and cold <= 0.37 * naive_s),
                "no-op rebuild": ("< 1 s", t["no-op rebuild"] < 1.0),
-               "prose edit (1 chapter)": ("< 10% of cold", t["prose edit (1 chapter)"] < 0.1 * cold)}
+               "prose edit (1 chapter)": ("< 10% of cold", t["prose edit (1 chapter)"] < 0.1 * cold),
+               "site code edit": ("< 10% of cold", t["site code edit"] < 0.1 * cold)}
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"edition {args.edition}: {os.cpu_count()} cores, {platform.machine()}, "
           f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}")

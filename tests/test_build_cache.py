@@ -112,17 +112,19 @@ def test_progress_is_live_on_a_terminal_and_one_line_per_event_otherwise():
     assert "overview" in last and "cached" in last and "failed" in last and "1 cached, 1 failed" in last
 
 
-def test_stale_reasons_cover_library_dependencies_and_kernel(built):
+def test_stale_reasons_cover_imported_modules_dependencies_and_kernel(built):
     from wmr import freshness
 
     nb = freshness.read_executed(built / "chapters" / EDITION / "overview.ipynb")
     inputs = dict(nb.metadata["wmr"]["inputs"])
     fig_dir = built / "figures" / EDITION / "overview"
     assert freshness.stale_reasons(nb, inputs, fig_dir) == []
+    assert "wmr.chapter" in nb.metadata["wmr"]["imports"]
+    nb.metadata["wmr"]["imports"]["wmr.chapter"] = "0" * 64  # recorded from another version of the module
     deps = {**inputs["dependencies"], "pandas": "0.0.1"}
-    changed = {**inputs, "library": "other", "dependencies": deps, "kernel": "python2"}
+    changed = {**inputs, "dependencies": deps, "kernel": "python2"}
     reasons = freshness.stale_reasons(nb, changed, fig_dir)
-    assert reasons[0] == "wmr library code changed"
+    assert reasons[0] == "wmr module(s) it imported changed: wmr.chapter"
     assert re.match(r"dependency versions changed: pandas '[\d.]+' -> '0\.0\.1'$", reasons[1])
     assert reasons[2] == "kernel changed: python3 -> python2"
     assert freshness.stale_reasons(None, inputs, fig_dir) == ["never executed"]

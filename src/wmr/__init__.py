@@ -4,7 +4,16 @@ Notebooks use `wmr.Chapter` to record facts, figures and tables; loaders live in
 `Chapter` is imported on first use, so the build command starts without loading pandas and matplotlib.
 """
 
+import os as _os
+
+from .protocol import READ_LOG_ENV as _READ_LOG_ENV
+
 __all__ = ["Chapter"]
+
+if _os.environ.get(_READ_LOG_ENV):  # a kernel started by the build: log the wmr modules it imports (staleness)
+    from . import importlog as _importlog
+
+    _importlog.install()
 
 
 def __getattr__(name: str):

@@ -21,7 +21,7 @@ from typing import Callable
 
 import nbformat
 
-from . import freshness, notebooks, paths, pins, recovery
+from . import freshness, importlog, notebooks, paths, pins, recovery
 from .editions import ChapterConfig, Edition, Run
 from .errors import ChapterError
 
@@ -299,9 +299,10 @@ def _finish(edition: Edition, ch: ChapterConfig, run: Run, inputs: dict, staging
             raw_out: Path, outcome: dict) -> RunResult:
     """Publish a successful run's notebook and figures, or keep the failed notebook with the error marked."""
     out_dir = chapters_dir(edition.id)
-    reads = dict(sorted(line.split("\t") for line in read_log.read_text().splitlines() if line))
+    reads, imports = importlog.split(dict(sorted(line.split("\t") for line in read_log.read_text().splitlines()
+                                                 if line)))
     meta = {"edition": edition.id, "chapter": run.chapter, "run": run.key, "inputs": inputs,
-            "key": freshness.key_of(inputs), "reads": reads}
+            "key": freshness.key_of(inputs), "reads": reads, "imports": imports}
     executed = nbformat.read(raw_out, as_version=4) if raw_out.exists() else None
     if outcome["ok"]:
         meta["outputs"] = freshness.outputs_record(executed)  # the cache proves itself on reuse (issue 15)

@@ -1,8 +1,9 @@
 """What an executed chapter run depends on, and why it is stale.
 
-A run is fresh while its code cells, parameters, the library's source, the locked dependency versions,
-the kernel and the sha256 of every pinned file it read are what they were when it executed. Prose is not
-an input: a prose edit is merged into the cached outputs.
+A run is fresh while its code cells, parameters, the source of every wmr module it imported, the locked
+dependency versions, the kernel and the sha256 of every pinned file it read are what they were when it
+executed (imports and reads are logged while it runs). Prose is not an input: a prose edit is merged into
+the cached outputs.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import notebooks, paths, pins
+from . import importlog, notebooks, paths, pins
 from .editions import Run
 from .protocol import FACT_MIME, FIGURE_MIME, TABLE_MIME
 
@@ -31,7 +32,7 @@ def package_fingerprint(pattern: str = "*") -> str:
 
 
 def library_fingerprint() -> str:
-    """Hash of the wmr package's Python code: a library change re-executes every chapter (templates do not)."""
+    """Hash of the wmr package's Python code: a cluster worker must have the client's (see runtask)."""
     return package_fingerprint("*.py")
 
 
@@ -54,7 +55,7 @@ def dependency_versions() -> dict[str, str]:
 
 def run_inputs(nb: nbformat.NotebookNode, run: Run) -> dict:
     """Everything but the data files that decides a run's outputs (the data files are logged while it runs)."""
-    return {"code": notebooks.code_fingerprint(nb), "parameters": run.parameters, "library": library_fingerprint(),
+    return {"code": notebooks.code_fingerprint(nb), "parameters": run.parameters,
             "dependencies": dependency_versions(), "kernel": notebooks.KERNEL["name"]}
 
 
@@ -163,8 +164,13 @@ def stale_reasons(executed: nbformat.NotebookNode | None, inputs: dict, fig_dir:
         reasons.append("code cells changed")
     if old.get("parameters") != inputs["parameters"]:
         reasons.append(_dict_changes("parameters", old.get("parameters", {}), inputs["parameters"]))
-    if old.get("library") != inputs["library"]:
-        reasons.append("wmr library code changed")
+    imports = meta.get("imports")
+    if not isinstance(imports, dict) or not imports:
+        reasons.append("no record of the wmr modules it imported (executed by an older version of the build)")
+    else:
+        changed_modules = importlog.changed_modules(imports)
+        if changed_modules:
+            reasons.append("wmr module(s) it imported changed: " + ", ".join(changed_modules))
     if old.get("dependencies") != inputs["dependencies"]:
         reasons.append(_dict_changes("dependency versions", old.get("dependencies", {}), inputs["dependencies"]))
     if old.get("kernel") != inputs["kernel"]:

@@ -30,11 +30,14 @@ def _state() -> dict:
 
 def _setup_source(env: dict[str, str], cwd: str) -> str:
     """Code run (hidden) before each notebook: enter the run's folder (the previous run's may be deleted, and
-    `%reset` needs a working directory), set its environment, then clear the namespace."""
+    `%reset` needs a working directory), set its environment, log the wmr modules already loaded (the
+    run's imports, see importlog), then clear the namespace."""
     return ("import os as _os\n"
             f"_os.chdir({json.dumps(cwd)})\n"
             f"_os.environ.update({json.dumps(env)})\n"
             "del _os\n"
+            "if 'wmr.importlog' in __import__('sys').modules:\n"  # this run's read log gets the modules loaded
+            "    __import__('sys').modules['wmr.importlog'].log_loaded()\n"
             "get_ipython().run_line_magic('reset', '-f')")
 
 
