@@ -123,7 +123,7 @@ def _figure_payloads(monkeypatch, tmp_path):
     monkeypatch.setenv(chapter.FIGURES_ENV, str(tmp_path))
     shown = []
     monkeypatch.setattr(chapter, "_display", lambda payload, mime, text: shown.append(payload))
-    return chapter.Chapter("global", "wmr-2026"), shown
+    return chapter.Chapter(), shown
 
 
 def _plot(df):

@@ -17,7 +17,8 @@ from . import datafiles, paths, pins, style
 from .errors import ChapterError
 from .errors import shown as quoted
 from .facts import Fact, make_fact
-from .protocol import FACT_MIME, FIGURE_MIME, FIGURES_ENV, TABLE_MIME  # noqa: F401  (re-exported)
+from .protocol import (CHAPTER_ENV, EDITION_ENV, FACT_MIME, FIGURE_MIME, FIGURES_ENV, RUN_ENV,  # noqa: F401
+                       TABLE_MIME)  # (the MIME types are re-exported)
 
 ID_RE = re.compile(r"^(fig|tab)-[a-z0-9][a-z0-9-]*$")
 
@@ -49,10 +50,13 @@ def source_record(source_id: str) -> dict:
 class Chapter:
     """Context of one chapter run: its edition, where its files go, and the facts it has recorded."""
 
-    def __init__(self, slug: str, edition: str, run: str | None = None):
-        self.slug = slug
-        self.edition = edition
-        self.run = run
+    def __init__(self) -> None:
+        """The run's edition, chapter and run key come from the build (never typed in a notebook); a notebook
+        opened by hand outside a build is a 'draft' run of a 'draft' edition."""
+        self.edition = os.environ.get(EDITION_ENV) or "draft"
+        self.slug = os.environ.get(CHAPTER_ENV) or "draft"
+        self.run = os.environ.get(RUN_ENV) or None
+        edition, slug = self.edition, self.slug
         env = os.environ.get(FIGURES_ENV)
         self.figures_dir = Path(env) if env else paths.project_root() / "figures" / edition / slug
         self.facts: dict[str, Fact] = {}

@@ -187,7 +187,6 @@ def load(edition_id: str) -> Edition:
         declared = notebooks.parameters(nb, nb_path)
         own = dict(ch.get("parameters", {}))
         base = {k: v for k, v in shared.items() if k in declared}
-        base["edition"] = edition_id
         runs = []
         keys: dict[str, int] = {}
         for index, run in enumerate(ch.get("runs", [{}]), start=1):

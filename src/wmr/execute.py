@@ -24,6 +24,7 @@ import nbformat
 from . import freshness, importlog, notebooks, paths, pins, recovery
 from .editions import ChapterConfig, Edition, Run
 from .errors import ChapterError
+from .protocol import CHAPTER_ENV, EDITION_ENV, RUN_ENV
 
 INJECTED_ID = "injected-parameters"
 ERROR_TAG = "wmr-error"
@@ -177,6 +178,7 @@ def _task(edition: Edition, run: Run, source: nbformat.NotebookNode, key: str, t
     owned = {f["owned_path"]: (root / f["owned_path"]).read_bytes()
              for s in sources for f in s["files"] if f.get("owned_path")}
     return {"key": key, "name": run.name, "notebook": nbformat.writes(with_parameters(source, run.parameters)),
+            "run": {EDITION_ENV: edition.id, CHAPTER_ENV: run.chapter, RUN_ENV: run.key or ""},  # who the run is
             "sources": sources, "owned": owned, "timeout": timeout, "identity": identity, "origin": str(root),
             "warm": warm,  # run in the worker's kept kernel (see warmkernel; the many short profile runs)
             # on this machine (embedded cluster) the workers may use the client's mirror and tidy-table cache

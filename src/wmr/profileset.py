@@ -59,7 +59,7 @@ def config(edition_id: str, raw: dict | None, shared: dict, number: int) -> Chap
                           expected=f"`{PARAMETER}: str = \"DEU\"` in its parameters cell", got=sorted(declared),
                           fix="declare the parameter that names the country or area")
     own = dict(raw.get("parameters", {}))
-    base = {**{k: v for k, v in shared.items() if k in declared}, **own, "edition": edition_id}
+    base = {**{k: v for k, v in shared.items() if k in declared}, **own}
     ims_source = base.get("ims_source")
     if not isinstance(ims_source, str):
         raise ConfigError(f"Edition '{edition_id}' gives its profiles no ims_source.",

@@ -6,3 +6,7 @@ TABLE_MIME = "application/vnd.wmr.table+json"
 
 FIGURES_ENV = "WMR_FIGURES_DIR"   # where the chapter writes figure files while it runs (staged by the build)
 READ_LOG_ENV = "WMR_READ_LOG"     # where every pinned file read is logged (its sha256 joins the cache key)
+# the run's identity, set by the build from the edition config (notebooks never type it)
+EDITION_ENV = "WMR_EDITION"       # the edition id, e.g. wmr-2026
+CHAPTER_ENV = "WMR_CHAPTER"       # the chapter slug, e.g. regions
+RUN_ENV = "WMR_RUN"               # the run key, e.g. africa (empty for a chapter run once)

@@ -146,7 +146,8 @@ def run_notebook(task: dict) -> dict:
         mirror = os.environ.get(paths.MIRROR_ENV) or task.get("mirror") or str(tmp_path / "no-mirror")
         env = {paths.ROOT_ENV: str(project), paths.MIRROR_ENV: mirror, FIGURES_ENV: str(figures),
                READ_LOG_ENV: str(read_log), BUILD_PROJECT_ENV: task.get("origin", ""),
-               "MPLCONFIGDIR": str(cache / "mplconfig"), "PYDEVD_DISABLE_FILE_VALIDATION": "1", **PINNED_THREADS}
+               "MPLCONFIGDIR": str(cache / "mplconfig"), "PYDEVD_DISABLE_FILE_VALIDATION": "1", **PINNED_THREADS,
+               **task["run"]}
         log = os.open(str(tmp_path / "kernel.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         kernels.set_owner(task["key"], log)
         try:

@@ -26,16 +26,9 @@ from . import displacement
 UNALLOCATED = "Unallocated"
 NOT_SPECIFIED = "Origin not specified"
 REGIONS = m49.WMR_REGIONS
-_SKIP_IN_KEYS = {"and", "the"}
 
 
 # ---------------------------------------------------------------------------------------------- membership
-
-def run_key(region: str) -> str:
-    """The key of a region's run in the edition configs ('Latin America and the Caribbean' -> 'latin_america_caribbean')."""
-    _check_region(region)
-    return "_".join(w for w in region.lower().split() if w not in _SKIP_IN_KEYS)
-
 
 def _check_region(region: str) -> None:
     if region not in REGIONS:
