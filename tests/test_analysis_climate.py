@@ -7,6 +7,7 @@ import pytest
 
 from wmr.analysis import climate
 from wmr.sources import hdi, idmc, ims
+from wmr.errors import CoverageError
 
 S24 = "undesa-ims-2024-bilateral"
 
@@ -30,8 +31,9 @@ def test_hazard_types_sum_to_the_yearly_totals():
 def test_series_stop_at_the_displacement_year():
     assert climate.by_hazard_type(2022)["year"].max() == 2022
     assert climate.by_region(2022)["year"].max() == 2022
-    with pytest.raises(ValueError):
+    with pytest.raises(CoverageError) as exc:
         climate.by_country(2030, S24)
+    assert exc.value.got == "2030" and exc.value.fix
 
 
 def test_hazard_categories():

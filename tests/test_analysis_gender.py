@@ -6,6 +6,7 @@ import pytest
 
 from wmr.analysis import gender
 from wmr.sources import idmc, ims, missing_migrants, unhcr
+from wmr.errors import CoverageError
 
 B2020, B2024 = "undesa-ims-2020-bilateral", "undesa-ims-2024-bilateral"
 
@@ -84,8 +85,9 @@ def test_refugee_sex_age_against_unhcr_totals():
     # the demographics' refugee total equals the population table's refugees at end-2025 (source.toml: 28,461,306)
     assert summ.loc["Refugees", "total"] == pytest.approx(28_461_306, abs=1)
     assert 0 < summ.loc["Asylum-seekers", "disaggregated_pct"] < summ.loc["Refugees", "disaggregated_pct"] < 100
-    with pytest.raises(ValueError):
+    with pytest.raises(CoverageError) as exc:
         gender.refugee_sex_age(2022)
+    assert exc.value.got == "2022" and "2025" in exc.value.expected
 
 
 def test_mmp_by_sex_parts_add_up():
@@ -102,8 +104,9 @@ def test_mmp_by_sex_parts_add_up():
 
 def test_idp_sex_age_partition_matches_idmc_totals():
     assert gender.sadd_year(2023) == 2022 and gender.sadd_year(2021) == 2021
-    with pytest.raises(ValueError):
+    with pytest.raises(CoverageError) as exc:
         gender.sadd_year(2020)
+    assert exc.value.got == "2020" and "2021" in exc.value.expected
     t = gender.idp_sex_age(2022)
     assert list(t["age"].unique()) == list(gender.IDMC_AGES)
     conflict = t[t["cause"] == "Conflict"][["female", "male"]].to_numpy().sum()

@@ -7,6 +7,7 @@ import pytest
 from wmr import pins
 from wmr.analysis import rebound
 from wmr.sources import m49, tourism
+from wmr.errors import CoverageError
 
 
 # --------------------------------------------------------------------------------------------- tourism
@@ -106,8 +107,9 @@ def test_stock_comparison_wmr_2024_never_mixes_editions():
     c = rebound.stock_comparison("undesa-ims-2020-bilateral", "undesa-ims-2019", 2020)
     assert (c["before_year"], c["previous_last_year"], c["common_year"]) == (2015, 2019, 2015)
     assert c["total"] == 280_598_105 and c["previous_last"] == 271_642_105
-    with pytest.raises(ValueError):
+    with pytest.raises(CoverageError) as exc:
         rebound.stock_comparison("undesa-ims-2020-bilateral", "undesa-ims-2019", 2024)
+    assert exc.value.got == "2024" and "2020" in exc.value.expected
 
 
 # --------------------------------------------------------------------------------------------- displacement

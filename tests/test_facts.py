@@ -5,6 +5,7 @@ import pytest
 from wmr import fmt
 from wmr.errors import AssemblyError, ChapterError
 from wmr.facts import Ledger, make_fact
+from wmr.errors import CoverageError
 
 
 def test_formats():
@@ -17,8 +18,9 @@ def test_formats():
 
 
 def test_missing_value_cannot_be_formatted():
-    with pytest.raises(ValueError):
+    with pytest.raises(CoverageError) as exc:
         fmt.millions(math.nan)
+    assert exc.value.expected == "a number"
 
 
 def test_fact_display_and_numpy_values():

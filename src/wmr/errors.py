@@ -45,6 +45,17 @@ class ValidationError(WMRError):
     """A tidy table breaks its documented contract (columns, types, keys, codes)."""
 
 
+class CoverageError(WMRError, ValueError):
+    """A parameter asks for data the pinned sources do not hold: a year, a region, a series (also a ValueError)."""
+
+
+def not_covered(what: str, asked: object, available: object, fix: str | None = None) -> CoverageError:
+    """The error for a request outside the pinned data: what was asked, what the pins hold, what to change."""
+    return CoverageError(f"The pinned data has no {what}.", expected=f"one of: {available}", got=shown(asked),
+                         fix=fix or "give the parameter a value the pinned data covers in the edition config, or pin a "
+                                    "newer snapshot of the source (`python3 build.py pin`) and review the change")
+
+
 class ConfigError(WMRError):
     """An edition config, chapter list or parameter is wrong."""
 

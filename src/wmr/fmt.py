@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import math
 
+from .errors import CoverageError, shown
+
 
 def _check(value: float) -> float:
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        raise ValueError("cannot format a missing value: record the fact only when the data has it")
+        raise CoverageError("A missing value cannot be formatted as a number.", expected="a number", got=shown(value), fix="record the fact only when the data has it (a coverage note says when it has not)")
     return float(value)
 
 

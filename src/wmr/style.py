@@ -14,6 +14,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from .errors import ChapterError, shown
+
 # Colour-blind-safe palette (Okabe-Ito), led by a dark blue with >= 4.5:1 contrast on white.
 PALETTE = ["#0b4f8a", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#7a6a00", "#000000"]
 ACCENT = PALETTE[0]
@@ -73,7 +75,7 @@ def render(fig, fmt: str) -> bytes:
         with matplotlib.rc_context({"svg.fonttype": "none"}):
             fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     else:
-        raise ValueError(f"unsupported figure format {fmt!r}")
+        raise ChapterError(f"Figure format {fmt!r} is not one the build writes.", expected="png or svg", got=shown(fmt), fix="save figures through Chapter.figure")
     return buf.getvalue()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..countries import with_names
+from ..errors import LoaderError, not_covered
 from ..sources import hdi, idmc, m49
 from . import displacement
 
@@ -26,7 +27,7 @@ def events(last: int) -> pd.DataFrame:
     df = idmc.load_disaster_events()
     out = df[df["year"] <= last]
     if out.empty:
-        raise ValueError(f"no IDMC disaster events up to {last}")
+        raise not_covered(f"IDMC disaster events up to {last}", last, "years from " + str(int(df["year"].min())))
     return out
 
 
@@ -50,7 +51,7 @@ def by_hazard_category(last: int) -> pd.DataFrame:
     """year, weather, geophysical, mixed, total, weather_share_pct: displacements by hazard category per year."""
     df = events(last)
     if bad := sorted(set(df["hazard_category"]) - set(CATEGORIES)):
-        raise ValueError(f"unexpected IDMC hazard categories: {bad}")
+        raise LoaderError("The pinned IDMC disaster events name hazard categories this chapter does not know.", expected=", ".join(CATEGORIES), got=", ".join(map(str, bad)), fix="map the new categories in wmr.analysis.climate.CATEGORIES after reading IDMC's methodology note")
     wide = df.pivot_table(index="year", columns="hazard_category", values="displacements", aggfunc="sum", fill_value=0)
     wide = wide.reindex(columns=list(CATEGORIES), fill_value=0).rename(columns=CATEGORIES)
     wide["total"] = wide.sum(axis=1)
@@ -73,7 +74,7 @@ def by_country(year: int, ims_source: str) -> pd.DataFrame:
     df = events(year)
     df = df[df["year"] == year]
     if df.empty:
-        raise ValueError(f"no IDMC disaster displacements recorded for {year}")
+        raise not_covered(f"IDMC disaster displacements for {year}", year, "the years of the pinned IDMC events")
     per = df.groupby("iso3", as_index=False)["displacements"].sum()
     hazard = (df.groupby(["iso3", "hazard_type"])["displacements"].sum().reset_index()
               .sort_values(["iso3", "displacements", "hazard_type"], ascending=[True, False, True])

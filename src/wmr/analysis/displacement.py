@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..errors import not_covered
 from ..sources import idmc, unhcr
 
 UNHCR = "unhcr-population"
@@ -32,7 +33,7 @@ def gdidata_by_country(year: int) -> pd.DataFrame:
     d = idmc.load_gdidata_stocks()
     d = d[d["year"] == year]
     if d.empty:
-        raise ValueError(f"no IDMC IDP stocks in {GDIDATA} for {year}")
+        raise not_covered(f"IDMC IDP stocks in {GDIDATA} for {year}", year, sorted(idmc.load_gdidata_stocks()["year"].unique().tolist()))
     t = d.groupby(["iso3", "cause"])["idps"].sum().unstack("cause").astype("float64")
     return pd.DataFrame({"iso3": t.index.to_numpy(),
                          "conflict_idps": t.get("conflict", pd.Series(index=t.index, dtype=float)).to_numpy(),
@@ -45,7 +46,7 @@ def refugee_totals(year: int) -> dict:
     pop = unhcr.load_population()
     row = pop[pop["year"] == year]
     if row.empty:
-        raise ValueError(f"no UNHCR population figures for {year}")
+        raise not_covered(f"UNHCR population figures for {year}", year, sorted(pop["year"].unique().tolist()))
     unrwa = unhcr.load_unrwa()
     return {"refugees": float(row["refugees"].sum()), "asylum_seekers": float(row["asylum_seekers"].sum()),
             "oip": float(row["oip"].sum()), "stateless": float(row["stateless"].sum()),
@@ -116,7 +117,7 @@ def idp_totals(year: int) -> dict:
     s = idp_stocks(year)
     row = s[s["year"] == year]
     if row.empty:
-        raise ValueError(f"no IDMC IDP figures for {year}")
+        raise not_covered(f"IDMC IDP figures for {year}", year, sorted(s["year"].unique().tolist()))
     r = row.iloc[-1]
     return {"conflict_idps": float(r["conflict_idps"]), "disaster_idps": float(r["disaster_idps"]), "file": r["file"]}
 
@@ -144,7 +145,7 @@ def displaced_total(year: int) -> dict:
     for key, label, where in DISPLACED_COMPONENTS:
         value = ref[key] if where == UNHCR else idp[key]
         if pd.isna(value):
-            raise ValueError(f"no figure for {label} at the end of {year}")
+            raise not_covered(f"figure for {label} at the end of {year}", year, "years where every component of the total is published")
         components.append({"name": key, "label": label, "value": float(value), "year": year,
                            "source": UNHCR if where == UNHCR else idp_source(year),
                            "file": "" if where == UNHCR else idp["file"]})

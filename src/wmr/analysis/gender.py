@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..countries import with_names
+from ..errors import not_covered
 from ..sources import idmc, ims, m49, missing_migrants, unhcr
 
 UNHCR = "unhcr-population"
@@ -149,7 +150,7 @@ def refugee_sex_age(year: int) -> pd.DataFrame:
     d = unhcr.load_demographics()
     d = d[(d["year"] == year) & d["pop_type"].isin(REFUGEE_TYPES)]
     if d.empty:
-        raise ValueError(f"no UNHCR demographics for {year}; pinned years: {demographics_years()}")
+        raise not_covered(f"UNHCR demographics for {year}", year, demographics_years())
     rows = [{"age": label, "female": float(d[f"f_{band}"].sum()), "male": float(d[f"m_{band}"].sum())}
             for band, label in UNHCR_AGES.items()]
     return pd.DataFrame(rows)
@@ -200,7 +201,7 @@ def sadd_year(idp_year: int) -> int:
     years = sorted(int(y) for y in idmc.load_sadd_estimates()["year"].unique())
     usable = [y for y in years if y <= idp_year]
     if not usable:
-        raise ValueError(f"no IDMC sex and age estimates up to {idp_year}; pinned years: {years}")
+        raise not_covered(f"IDMC sex and age estimates up to {idp_year}", idp_year, years)
     return usable[-1]
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..countries import with_names
-from ..errors import ConfigError
+from ..errors import ConfigError, not_covered
 from ..sources import free_movement, hdi, ims
 
 HDI = hdi.SOURCE
@@ -142,7 +142,7 @@ def _population(ims_source: str, year: int) -> pd.Series:
 
     pop = country_population(ims_source, year)
     if int(pop["population_year"].iloc[0]) != year:
-        raise ValueError(f"{ims_source}: the edition's workbook has no population for {year}")
+        raise not_covered(f"population for {year} in the workbook of {ims_source}", year, "the workbook's estimate years")
     return pop.set_index("iso3")["population"]
 
 

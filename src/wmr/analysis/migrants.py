@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..countries import with_names
+from ..errors import not_covered
 from ..sources import ims
 
 
@@ -20,8 +21,8 @@ def population_source(ims_source: str) -> str:
 
 def population_label(ims_source: str) -> str:
     """How the prose names the edition's one population series ('the total population published with ...')."""
-    from ..provenance import short_dataset
     from ..pins import source
+    from ..provenance import short_dataset
 
     return (f"the total population UN DESA published with {short_dataset(source(population_source(ims_source)).title)} "
             "(Table 2 of its destination workbook)")
@@ -43,7 +44,7 @@ def country_population(ims_source: str, year: int) -> pd.DataFrame:
     wb = ims.destination_workbook(ims_source)
     years = sorted(int(y) for y in wb["year"].unique() if y <= year)
     if not years:
-        raise ValueError(f"{ims_source} has no population for {year} or earlier; years: {sorted(wb['year'].unique())}")
+        raise not_covered(f"population in {ims_source} for {year} or earlier", year, sorted(wb["year"].unique().tolist()))
     rows = wb[(wb["kind"] == "country") & (wb["sex"] == "total") & (wb["year"] == years[-1])].dropna(subset=["population"])
     return rows[["iso3", "population"]].assign(population_year=years[-1]).reset_index(drop=True)
 
@@ -60,10 +61,10 @@ def headline(ims_source: str, year: int) -> dict:
     series = world_series(ims_source)
     row = series[series["year"] == year]
     if row.empty:
-        raise ValueError(f"{ims_source} has no estimate for {year}; years: {sorted(series['year'])}")
+        raise not_covered(f"{ims_source} estimate for {year}", year, sorted(series["year"].tolist()))
     row = row.iloc[0]
     if pd.isna(row["population"]):
-        raise ValueError(f"{population_source(ims_source)} has no world population for {year}")
+        raise not_covered(f"world population in {population_source(ims_source)} for {year}", year, "the years of that population series")
     return {"total": int(row["total"]), "female": int(row["female"]), "male": int(row["male"]),
             "female_share_pct": float(row["female_share_pct"]), "share_pct": float(row["share_pct"]),
             "population_year": year, "population": float(row["population"])}
@@ -109,7 +110,7 @@ def country_shares(ims_source: str, year: int) -> pd.DataFrame:
     dest = ims.stock_by_destination(ims_source, year).rename(columns={"dest_iso3": "iso3"})[["iso3", "migrants"]]
     pop = country_population(ims_source, year)
     if int(pop["population_year"].iloc[0]) != year:
-        raise ValueError(f"{population_source(ims_source)} has no population for the stock year {year}")
+        raise not_covered(f"population in {population_source(ims_source)} for the stock year {year}", year, "the years of that population series")
     out = dest.merge(pop, on="iso3", how="inner")
     out["share_pct"] = 100 * out["migrants"] / out["population"]
     return out.sort_values("iso3").reset_index(drop=True)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import pins
 from ..countries import with_names
+from ..errors import not_covered
 from ..sources import ims, m49, tourism
 from . import displacement, remittances
 
@@ -137,7 +138,7 @@ def stock_comparison(current: str, previous: str, year: int) -> dict:
     cur = both.dropna(subset=["current"])
     cur = cur[cur["year"] <= year]
     if cur.empty or cur["year"].iloc[-1] != year or len(cur) < 3:
-        raise ValueError(f"{current} needs an estimate for {year} and two earlier ones; years: {list(cur['year'])}")
+        raise not_covered(f"{current} estimate for {year} with two earlier ones", year, [int(y) for y in cur["year"]])
     prev = both.dropna(subset=["previous"])
     common = both.dropna(subset=["current", "previous"]).iloc[-1]
     return {"year": year, "total": cur["current"].iloc[-1],

@@ -19,6 +19,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..countries import name
+from ..errors import not_covered
 from ..sources import idmc, ims, m49, unhcr
 from ..sources import remittances as remittance_source
 from . import displacement
@@ -32,7 +33,7 @@ REGIONS = m49.WMR_REGIONS
 
 def _check_region(region: str) -> None:
     if region not in REGIONS:
-        raise ValueError(f"unknown region {region!r}; expected one of {', '.join(REGIONS)}")
+        raise not_covered(f"region called {region!r}", region, ", ".join(REGIONS), fix="use a UN DESA region name in the edition config's runs of the regional chapter")
 
 
 def members(region: str) -> pd.DataFrame:
@@ -105,7 +106,7 @@ def coverage(region: str, iso3_with_data: Iterable[str]) -> Coverage:
 def _bilateral(ims_source: str) -> pd.DataFrame:
     """year, dest_iso3, origin_iso3, migrants (both sexes), dest_region, origin_region (read-only, cached)."""
     if ims_source not in ims.BILATERAL:
-        raise ValueError(f"{ims_source!r} is not a by-sex bilateral source ({', '.join(ims.BILATERAL)})")
+        raise not_covered(f"bilateral by-sex migrant stock source {ims_source!r}", ims_source, ", ".join(ims.BILATERAL), fix="set ims_source in the edition config to a bilateral UN DESA source")
     rows = ims.load_bilateral(ims_source)
     both = rows.groupby(["year", "dest_iso3", "origin_iso3"], as_index=False)["migrants"].sum()
     reg = _region_map()
@@ -124,7 +125,7 @@ def stock_years(ims_source: str, last: int | None = None) -> list[int]:
 def _year(ims_source: str, year: int) -> pd.DataFrame:
     df = _bilateral(ims_source)
     if year not in set(df["year"]):
-        raise ValueError(f"{ims_source} has no estimate for {year}; years: {stock_years(ims_source)}")
+        raise not_covered(f"{ims_source} estimate for {year}", year, stock_years(ims_source))
     return df[df["year"] == year]
 
 
@@ -244,7 +245,7 @@ def _remittance_countries(year: int) -> pd.DataFrame:
     df = remittance_source.load_inflows(remittances.source_for(year))
     df = df[(df["kind"] == "country") & (df["year"] == year)]
     if df.empty:
-        raise ValueError(f"no KNOMAD remittance inflows for {year}")
+        raise not_covered(f"KNOMAD remittance inflows by country for {year}", year, "the years of the pinned remittance source")
     return df
 
 
@@ -291,7 +292,7 @@ def _unhcr_year(year: int) -> pd.DataFrame:
     pop = unhcr.load_population()
     pop = pop[pop["year"] == year]
     if pop.empty:
-        raise ValueError(f"no UNHCR population figures for {year}")
+        raise not_covered(f"UNHCR population figures for {year}", year, sorted(unhcr.load_population()["year"].unique().tolist()))
     return pop
 
 
@@ -350,7 +351,7 @@ def idps_by_country(year: int) -> pd.DataFrame:
         cy = idmc.load_country_year()
         cy = cy[cy["year"] == year]
         if cy.empty:
-            raise ValueError(f"no IDMC country figures for {year}")
+            raise not_covered(f"IDMC country figures for {year}", year, sorted(idmc.load_country_year()["year"].unique().tolist()))
         out = pd.DataFrame({"iso3": cy["iso3"].to_numpy(), "name": [name(c) for c in cy["iso3"]],
                             "conflict_idps": cy["conflict_stock"].to_numpy(),
                             "disaster_idps": cy["disaster_stock"].to_numpy()})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..countries import with_names
+from ..errors import not_covered
 from ..sources import remittances as src
 
 SOURCE = src.SOURCE  # the June 2023 vintage (the default of older callers)
@@ -21,7 +22,7 @@ def source_for(last: int) -> str:
     for source in src.INFLOW_SOURCES:
         if int(src.load_inflows(source)["year"].max()) >= last:
             return source
-    raise ValueError(f"no pinned remittance vintage reaches {last}; sources: {', '.join(src.INFLOW_SOURCES)}")
+    raise not_covered(f"remittance vintage reaching {last}", last, ", ".join(src.INFLOW_SOURCES) + " (their last years)")
 
 
 def sources_for(last: int) -> list[str]:
@@ -47,7 +48,7 @@ def totals(year: int) -> dict:
     """World and low- and middle-income inflows in `year` (US dollars)."""
     row = world_series(year, year)
     if row.empty:
-        raise ValueError(f"no KNOMAD remittance aggregates for {year}")
+        raise not_covered(f"KNOMAD remittance aggregates for {year}", year, "the years of the pinned remittance source")
     return {"world_usd": float(row["world_usd"].iloc[0]), "lmic_usd": float(row["lmic_usd"].iloc[0])}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..countries import name as m49_name
+from ..errors import not_covered
 from ..sources import missing_migrants, unhcr
 from . import displacement
 
@@ -171,7 +172,7 @@ def top_countries(year: int, side: str, n: int) -> pd.DataFrame:
     pop = unhcr.load_population()
     pop = pop[pop["year"] == year]
     if pop.empty:
-        raise ValueError(f"no UNHCR population figures for {year}")
+        raise not_covered(f"UNHCR population figures for {year}", year, sorted(unhcr.load_population()["year"].unique().tolist()))
     pop = pop.assign(oip=pop["oip"].fillna(0))
     pop = pop.assign(refugees_oip=pop["refugees"] + pop["oip"])
     agg = pop.groupby(key)[["refugees_oip", "refugees", "oip", "asylum_seekers"]].sum()
