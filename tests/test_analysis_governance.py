@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import pyreadr
 import pytest
 
-from wmr import paths, pins
+from wmr import countries, paths, pins, style
 from wmr.analysis import governance
 from wmr.errors import LoaderError, ValidationError
 from wmr.sources import milestones
@@ -163,3 +164,85 @@ def test_resettlement_countries_2022():
     assert res.iloc[0]["share_pct"] == pytest.approx(100 * 47_550 / 114_242)
     full = governance.resettlement_countries(2019, 2025, 500)
     assert full["share_pct"].sum() == pytest.approx(100)
+
+
+# ------------------------------------------------------------------------------------------- the chapter's facts and figures
+
+def _by_year_raw(last: int) -> pd.DataFrame:
+    """Decisions in persons by year from the R object directly, with the total recognition rate."""
+    raw = _raw_decisions()
+    r = raw[(raw["dec_pc"] == "P") & raw["year"].between(governance.FIRST_YEAR, last)]
+    g = r.groupby("year")[["dec_recognized", "dec_other", "dec_rejected", "dec_closed"]].sum()
+    g["trr"] = 100 * (g["dec_recognized"] + g["dec_other"]) / g[["dec_recognized", "dec_other", "dec_rejected"]].sum(axis=1)
+    return g
+
+
+def test_milestone_facts_and_timeline_text_come_from_the_table():
+    csv = pd.read_csv(pins.resolve(milestones.SOURCE, milestones.FILE), parse_dates=["date"])
+    facts = {s["name"]: s for s in governance.milestone_facts()}
+    assert facts["date_gcm_endorsed"]["value"] == "19 December 2018" and facts["date_gcm_endorsed"]["year"] == 2018
+    assert facts["milestones_n"]["value"] == len(csv)
+    assert facts["milestones_span"]["value"] == csv["date"].dt.year.max() - csv["date"].dt.year.min()
+    assert all(s["sources"] == [milestones.SOURCE] for s in facts.values())
+    spec = governance.milestones_figure()
+    style.close(spec["fig"])
+    busiest_month = csv["date"].dt.to_period("M").value_counts().idxmax()      # December 2018: three events
+    assert f"the events cluster in 2016 and in {busiest_month.strftime('%B %Y')}," in spec["alt"]
+    assert spec["title"].endswith(f"{csv['date'].min().year}–{csv['date'].max().year}")
+    table = governance.milestones_table(spec["data"])["df"]
+    assert list(table.columns) == ["Date", "Event", "Documented in"] and len(table) == len(csv)
+
+
+@pytest.mark.parametrize("last", [2022, 2025])
+def test_decision_facts_match_the_raw_decisions(last):
+    g = _by_year_raw(last)
+    facts = {s["name"]: s for s in governance.decision_facts(last)}
+    assert facts["trr_first"]["value"] == pytest.approx(g["trr"].iloc[0]) and facts["trr_first"]["year"] == 2000
+    assert facts["trr_last"]["value"] == pytest.approx(g["trr"].iloc[-1]) and facts["trr_last"]["year"] == last
+    assert facts["trr_peak_year"]["value"] == g["trr"].idxmax() and facts["trr_low_year"]["value"] == g["trr"].idxmin()
+    assert facts["closed_last"]["value"] == g["dec_closed"].iloc[-1]
+    assert all(s["sources"] == [governance.SOURCE] for s in facts.values())
+    spec = governance.recognition_rate_figure(last)
+    assert f"rose from {g['trr'].iloc[0]:.0f}% in 2000 to a peak of {g['trr'].max():.0f}% in {int(g['trr'].idxmax())}" in spec["alt"]
+    assert spec["fig"].axes[0].get_ylim() == pytest.approx((0, 1.3 * g["trr"].max()))   # room for the legend
+    style.close(spec["fig"])
+
+
+def test_origin_facts_and_trend_with_gaps():
+    raw = _raw_decisions()
+    r = raw[(raw["year"] == 2022) & (raw["dec_pc"] == "P") & ~raw["coo_iso"].isin(governance.UNKNOWN_ORIGINS)]
+    sub = r.groupby("coo_iso")[["dec_recognized", "dec_other", "dec_rejected"]].sum().sum(axis=1).sort_values(ascending=False)
+    facts = {s["name"]: s for s in governance.origin_facts(2022, 10, 5)}
+    assert facts["origin_first"]["value"] == "Afghanistan" and facts["origin_first_decisions"]["value"] == sub.iloc[0]
+    world = _by_year_raw(2022).loc[2022, ["dec_recognized", "dec_other", "dec_rejected"]].sum()
+    assert facts["origins_top_share"]["value"] == pytest.approx(100 * sub.iloc[:10].sum() / world)
+    spec = governance.origins_figure(2022, 10, 5)
+    ax = spec["fig"].axes[0]
+    codes = ["AFG", "SYR", "UKR", "VEN", "IRQ"]                 # the five largest origins of 2022, in order
+    assert list(sub.index[:5]) == codes
+    assert list(spec["data"].columns) == ["year", *(countries.name(c) for c in codes)]
+    rates = governance.origin_rates(codes, 2000, 2022)
+    for line, code in zip(ax.lines, rates.columns[1:]):       # a year left out is a gap, not a bridged line
+        assert np.isnan(np.asarray(line.get_ydata(), dtype=float)).sum() == rates[code].isna().sum()
+    assert list(ax.get_yticks()) == [0, 20, 40, 60, 80, 100]
+    assert "fewer than 1,000 substantive decisions" in spec["caption"]
+    style.close(spec["fig"])
+    table = governance.origins_table(2022, 10)["df"]
+    assert len(table) == 10 and table["Substantive decisions"].tolist() == sub.iloc[:10].tolist()
+
+
+def test_solution_and_resettlement_facts_match_the_raw_solutions():
+    raw = pyreadr.read_r(pins.resolve("unhcr-population", "solutions.rda"))["solutions"]
+    s = raw[raw["year"].between(2000, 2025)].groupby("year")[["returned_refugees", "resettlement"]].sum()
+    facts = {x["name"]: x for x in governance.solution_facts(2025)}
+    assert facts["returns_peak_year"]["value"] == s["returned_refugees"].idxmax()
+    assert facts["resettlement_low_year"]["value"] == s["resettlement"].idxmin() == 2020
+    assert facts["resettlement_last"]["value"] == s.loc[2025, "resettlement"]
+    res = {x["name"]: x for x in governance.resettlement_country_facts(2025, 10)}
+    assert res["compact_first_year"]["value"] == 2019 and res["compact_first_year"]["sources"] == [milestones.SOURCE]
+    assert res["resettled_since_compact"]["value"] == s.loc[2019:2025, "resettlement"].sum()
+    by = raw[raw["year"].between(2019, 2025)].groupby("coa_iso")["resettlement"].sum().sort_values(ascending=False)
+    assert res["resettlement_top_share"]["value"] == pytest.approx(100 * by.iloc[0] / by.sum())
+    spec = governance.resettlement_figure(2025)
+    assert f"peaked at {s['resettlement'].max() / 1e3:.0f} thousand in {int(s['resettlement'].idxmax())}" in spec["alt"]
+    style.close(spec["fig"])

@@ -208,3 +208,78 @@ def test_fact_spec_values_match_spot_values_and_independent_computation():
     assert imm["imm_vh_last_pct"]["sources"] == [S24, q.HDI] and imm["imm_vh_last_pct"]["fmt"] == "percent"
     em = {s["name"]: s for s in q.emigrant_share_facts(S24, 2024, 2022)}
     assert em["em_unknown_last"]["value"] == OOO_2024 and em["em_unknown_last"]["sources"] == [S24]
+
+
+# ---------------------------------------------------------------------------------------------- figures and tables
+
+def _shares_2022_groups(side: str) -> pd.DataFrame:
+    """% of all migrants by the file's 2022 HDI group (unclassified = none), year x group, straight from the stocks."""
+    df = q.stocks(S24)
+    g = hdi.load_hdi_groups_2022().set_index("iso3")["hdi_group"]
+    df = df.assign(group=df[f"{side}_iso3"].map(g).fillna(q.UNCLASSIFIED))
+    t = df.groupby(["year", "group"])["migrants"].sum().unstack(fill_value=0)
+    return 100 * t.div(t.sum(axis=1), axis=0)
+
+
+def test_share_figures_text_and_frame():
+    dest, orig = _shares_2022_groups("dest"), _shares_2022_groups("origin")
+    spec = q.immigrant_shares_figure(S24, 2024, 2022)
+    assert (f"rose from {dest.loc[1990, 'Very high']:.1f}% in 1990 to {dest.loc[2024, 'Very high']:.1f}% in 2024, while "
+            f"low HDI countries hosted {dest.loc[1990, 'Low']:.1f}% and then {dest.loc[2024, 'Low']:.1f}%.") in spec["alt"]
+    assert spec["title"].endswith("1990–2024") and spec["sources"] == [S24, q.HDI]
+    assert spec["fig"].axes[0].get_ylim() == (0, 100)
+    style.close(spec["fig"])
+    spec = q.emigrant_shares_figure(S24, 2024, 2022)
+    assert f"rose from {orig.loc[1990, 'Medium']:.1f}% to {orig.loc[2024, 'Medium']:.1f}%." in spec["alt"]
+    assert spec["fig"].axes[0].get_ylim() == (0, 60) and "HDI of 2022" in spec["caption"]
+    style.close(spec["fig"])
+
+
+def test_classification_figure_compares_fixed_and_changing_groups():
+    h = hdi.load_hdi()
+    g1990 = h[(h["year"] == 1990) & h["hdi"].notna()].set_index("iso3")["hdi_group"]
+    s = q.stocks(S24)
+    s1990 = s[s["year"] == 1990]
+    vh_1990 = 100 * s1990.loc[s1990["dest_iso3"].map(g1990).eq("Very high"), "migrants"].sum() / s1990["migrants"].sum()
+    spec = q.classification_figure(S24, 2024, 2022)
+    assert spec["data"].set_index("year").loc[1990, "varying"] == pytest.approx(vh_1990)
+    assert f"climbs from {vh_1990:.1f}% in 1990" in spec["alt"] and "(2022 for 2024)" in spec["caption"]
+    assert spec["fig"].axes[0].get_legend()._loc == 7          # 'center right', clear of the lines
+    style.close(spec["fig"])
+
+
+def test_rate_and_matrix_figures():
+    rates = q.country_emigration_rates(S24, 2024)
+    spec = q.country_rates_figure(S24, 2024)
+    top = rates.sort_values("rate_pct").iloc[-1]
+    assert (f"Scatter plot of {len(rates)} countries: emigration rates range from under 1% to {top['rate_pct']:.0f}% "
+            f"({top['country']})") in spec["alt"]
+    style.close(spec["fig"])
+    spec = q.group_rates_figure(S24, 2024, 2022)
+    pooled = spec["data"].set_index("year")[list(q.GROUPS)]
+    assert spec["fig"].axes[0].get_ylim() == pytest.approx((0, 1.3 * pooled.max().max()))
+    style.close(spec["fig"])
+    s = q.stocks(S24)
+    s = s[s["year"] == 2024]
+    g = hdi.load_hdi_groups_2022().set_index("iso3")["hdi_group"]
+    hi_to_vh = s[s["origin_iso3"].map(g).eq("High") & s["dest_iso3"].map(g).eq("Very high")]["migrants"].sum()
+    spec = q.matrix_figure(S24, 2024, 2022)
+    assert f"high to very high HDI ({100 * hi_to_vh / s['migrants'].sum():.1f}% of all migrants)" in spec["alt"]
+    style.close(spec["fig"])
+    table = q.matrix_table_spec(S24, 2024, 2022)
+    assert list(table["df"].columns) == ["Year", "From", "To very high", "To high", "To medium", "To low",
+                                         "To unclassified", "Total"]
+    assert table["title"].endswith("1990 and 2024 (thousands)")
+
+
+def test_free_movement_figure_and_groups_table():
+    eco = q.free_movement_shares(S24, "ECOWAS")
+    spec = q.free_movement_figure(S24, 2024)
+    assert f"fell from {eco['share_pct'].iloc[0]:.1f}% in {int(eco['year'].iloc[0])}" in spec["alt"]
+    assert "Schengen (members of 2019)" in [t.get_text() for t in spec["fig"].axes[0].get_legend().get_texts()]
+    assert spec["sources"] == [S24, q.FREE_MOVEMENT]
+    style.close(spec["fig"])
+    glance = q.groups_table(S24, 2024, 2022)["df"]
+    assert glance["HDI group"].tolist() == list(q.ALL_GROUPS)
+    assert glance["Countries"].iloc[:4].tolist() == [69, 49, 42, 33]
+    assert glance["Immigrants (%)"].tolist() == pytest.approx(_shares_2022_groups("dest").loc[2024, list(q.ALL_GROUPS)].tolist())

@@ -122,3 +122,89 @@ def test_displacement_series_window():
     assert d26["year"].tolist() == list(range(2019, 2025))
     assert pd.isna(d26.set_index("year").loc[2024, "conflict"])  # conflict figures after 2023 are not pinned
     assert pins.source(rebound.IDMC).id == "idmc-gidd"
+
+
+# --------------------------------------------------------------------------------------------- the chapter's facts and figures
+
+def test_tourism_facts_and_alt_text_from_the_panel():
+    p = rebound.tourism_panel(2019, 2022)
+    world = p.groupby("year")["arrivals"].sum()
+    index = 100 * world / world[2019]
+    facts = {s["name"]: s for s in rebound.tourism_facts(2019, 2022)}
+    assert facts["tourism_trough_year"]["value"] == index.idxmin() == 2020
+    assert facts["tourism_trough_pct"]["display"] == f"{index.min():.0f}%"
+    assert facts["tourism_last_pct"]["value"] == pytest.approx(index[2022])
+    assert facts["tourism_countries"]["value"] == p["iso3"].nunique() and facts["tourism_countries"]["year"] == 2022
+    assert all(s["sources"] == [rebound.TOURISM] for s in facts.values())
+    by_region = p[p["year"] == 2022].groupby("region")["arrivals"].sum() / p[p["year"] == 2019].groupby("region")["arrivals"].sum()
+    assert facts["tourism_best_region"]["value"] == by_region.idxmax()
+    spec = rebound.tourism_figure(2019, 2022)
+    assert (f"fell to {index.min():.0f}% of their 2019 level in 2020 and recovered to {index[2022]:.0f}% in 2022; "
+            f"{by_region.idxmax()} recovered most ({100 * by_region.max():.0f}%)") in spec["alt"]
+    ax = spec["fig"].axes[0]                  # the index frame: base line at 100, room above for the legend
+    assert ax.get_ylim() == (0, 145) and list(ax.get_yticks()) == [0, 20, 40, 60, 80, 100]
+    assert any(list(line.get_ydata()) == [100, 100] and line.get_linestyle() == "--" for line in ax.lines)
+    assert ax.get_legend() is not None
+    from wmr import style
+
+    style.close(spec["fig"])
+
+
+def test_remittance_and_recipient_facts():
+    from wmr.analysis import remittances
+
+    w = remittances.world_series(2019, 2023).set_index("year")
+    facts = {s["name"]: s for s in rebound.remittance_facts(2019, 2023)}
+    assert facts["rem_dip_year"]["value"] == 2020
+    assert facts["rem_world_dip_pct"]["value"] == pytest.approx(100 * (w.loc[2020, "world_usd"] / w.loc[2019, "world_usd"] - 1))
+    assert facts["rem_world_last"]["year"] == 2023 and facts["rem_world_base"]["year"] == 2019
+    assert facts["rem_world_last"]["sources"] == rebound.remittance_sources(2023)
+    rec = {s["name"]: s for s in rebound.recipient_facts(2019, 2023, 10)}
+    top = remittances.top_recipients(2023, 10)
+    series = remittances.country_series(list(top["iso3"]), 2019, 2023).set_index("year")
+    change = 100 * (top.set_index("iso3")["usd"] / series.loc[2019] - 1)
+    assert rec["rec_top"]["value"] == "India" and rec["rec_up_count"]["value"] == int((change > 0).sum())
+    assert rec["rec_fastest_pct"]["value"] == pytest.approx(change.max())
+
+
+def test_stock_facts_from_the_bilateral_tables():
+    from wmr.sources import ims
+
+    totals = {s: ims.load_bilateral(s).groupby("year")["migrants"].sum() for s in ("undesa-ims-2024-bilateral",
+                                                                                 "undesa-ims-2020-bilateral")}
+    cur, prev = totals["undesa-ims-2024-bilateral"], totals["undesa-ims-2020-bilateral"]
+    facts = {s["name"]: s for s in rebound.stock_facts("undesa-ims-2024-bilateral", "undesa-ims-2020-bilateral", 2024)}
+    assert facts["stock_total"]["value"] == cur[2024] == 304_021_813
+    assert facts["stock_before_year"]["value"] == 2020
+    assert facts["stock_growth_pct"]["value"] == pytest.approx(100 * (cur[2024] / cur[2020] - 1))
+    assert facts["revision_pct"]["value"] == pytest.approx(100 * (cur[2020] / prev[2020] - 1))
+    assert facts["revision_pct"]["sources"] == ["undesa-ims-2024-bilateral", "undesa-ims-2020-bilateral"]
+    assert facts["prev_last_total"]["sources"] == ["undesa-ims-2020-bilateral"]
+    spec = rebound.stock_figure("undesa-ims-2024-bilateral", "undesa-ims-2020-bilateral", 2024)
+    assert f"at {cur[2024] / 1e6:.1f} million in 2024; for 2020 it estimates {cur[2020] / 1e6:.1f} million" in spec["alt"]
+    assert spec["fig"].axes[0].lines[1].get_linestyle() == "--"
+    from wmr import style
+
+    style.close(spec["fig"])
+
+
+def test_displacement_facts_and_summary_table():
+    from wmr.analysis import displacement
+
+    d = displacement.new_displacements(2024)
+    d = d[d["year"] >= 2019].set_index("year")
+    facts = {s["name"]: s for s in rebound.displacement_facts(2019, 2024)}
+    assert facts["disaster_peak_year"]["value"] == d["disaster"].idxmax()
+    assert facts["conflict_last_year"]["value"] == d["conflict"].dropna().index.max()
+    spec = rebound.displacement_figure(2019, 2024)
+    missing = [int(y) for y in d.index[d["conflict"].isna()]]
+    assert spec["caption"].endswith(f" Conflict figures for {', '.join(map(str, missing))} are not in the pinned files."
+                                    if missing else "more than once.")
+    from wmr import style
+
+    style.close(spec["fig"])
+    table = rebound.summary_table("undesa-ims-2024-bilateral", "undesa-ims-2020-bilateral", 2024, 2019, 2022, 2023, 2024)["df"]
+    assert len(table) == 6
+    assert table["Change (%)"].tolist() == pytest.approx((100 * (table["Latest value"] / table["Base value"] - 1)).tolist())
+    row = table.set_index("Indicator").loc["New internal displacements, disasters"]
+    assert (row["Base value"], row["Latest value"]) == (d.loc[2019, "disaster"], d.loc[2024, "disaster"])

@@ -1,5 +1,7 @@
 import math
 
+import numpy as np
+
 import pytest
 
 from wmr import fmt
@@ -52,3 +54,37 @@ def test_ledger_unknown_fact_names_close_matches():
         led.get("migrants_totl")
     assert "migrants_total" in str(exc.value)
     assert led.to_json()["overview.migrants_total"]["display"] == "1"
+
+
+def test_fact_specs_share_year_and_sources_unless_overridden():
+    from wmr.facts import FactSpecs
+
+    specs = FactSpecs(year=2024, sources=["a", "b"])
+    specs.add("total", 304021813, "persons", "millions")
+    specs.add("first", 153916063, "persons", "millions", year=1990, sources=["a"])
+    specs.year_of("first_year", np.float64(1990))
+    by = {s["name"]: s for s in specs}
+    assert (by["total"]["year"], by["total"]["sources"]) == (2024, ["a", "b"])
+    assert (by["first"]["year"], by["first"]["sources"]) == (1990, ["a"])
+    assert by["first_year"]["value"] == 1990 and by["first_year"]["unit"] == "year" and by["first_year"]["fmt"] == "year"
+    assert specs.displays() == {"total": "304.0 million", "first": "153.9 million", "first_year": "1990"}
+    specs.sources.append("c")          # a later change of the defaults does not reach specs already added
+    assert by["total"]["sources"] == ["a", "b"]
+
+
+def test_chapter_record_records_each_spec_once(monkeypatch, tmp_path):
+    from wmr import chapter
+    from wmr.facts import FactSpecs
+
+    monkeypatch.setenv(chapter.FIGURES_ENV, str(tmp_path))
+    shown = []
+    monkeypatch.setattr(chapter, "_display", lambda payload, mime, text: shown.append(payload))
+    ch = chapter.Chapter("demo", "wmr-2026")
+    specs = FactSpecs(year=2020, sources=["s"])
+    specs.add("a", 1.25, "percent", "percent")
+    specs.add("b", 3, "countries")
+    got = ch.record(specs)
+    assert {n: f.display for n, f in got.items()} == {"a": "1.2%", "b": "3"}
+    assert [p["name"] for p in shown] == ["a", "b"] and set(ch.facts) == {"a", "b"}
+    with pytest.raises(ChapterError, match="recorded twice"):
+        ch.record(specs[:1])

@@ -106,6 +106,10 @@ class Chapter:
         _display(f.to_json(), FACT_MIME, f"{name} = {f.display}")
         return f
 
+    def record(self, specs) -> dict[str, Fact]:
+        """Record several facts (each spec the keyword arguments of fact(), e.g. a FactSpecs); returns them by name."""
+        return {spec["name"]: self.fact(**spec) for spec in specs}
+
     # -- figures and tables ----------------------------------------------------------------------
     def _claim(self, ident: str, what: str = "") -> str:
         if not ID_RE.match(ident):

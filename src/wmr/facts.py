@@ -48,6 +48,35 @@ def make_fact(name: str, value, *, unit: str, year, sources: list[str], fmt: str
                 reads=list(reads or []))
 
 
+class FactSpecs(list):
+    """Facts to record (each the keyword arguments of Chapter.fact) sharing a default year and sources.
+
+    What the analysis functions return, so a notebook records a section's facts in one `ch.record(...)` call
+    and no fact repeats the year and sources it shares with its neighbours.
+    """
+
+    def __init__(self, *, year: int | None, sources: list[str]):
+        super().__init__()
+        self.year, self.sources = year, list(sources)
+
+    def add(self, name: str, value, unit: str, fmt: str = "count", *, year=None, sources: list[str] | None = None,
+            display: str | None = None, note: str = "") -> dict:
+        """Append one spec (year and sources default to the shared ones); returns it."""
+        spec = {"name": name, "value": value, "unit": unit, "year": self.year if year is None else year,
+                "sources": list(self.sources if sources is None else sources), "fmt": fmt, "display": display,
+                "note": note}
+        self.append(spec)
+        return spec
+
+    def year_of(self, name: str, year, *, sources: list[str] | None = None) -> dict:
+        """A year as a fact (unit and format 'year', dated that year)."""
+        return self.add(name, int(year), "year", "year", year=int(year), sources=sources)
+
+    def displays(self) -> dict[str, str]:
+        """How the report prints each fact, by name: for captions and alt text that cite the same numbers."""
+        return {spec["name"]: make_fact(**spec).display for spec in self}
+
+
 class Ledger:
     """Facts of one chapter, looked up by name when the prose is rendered."""
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from .. import fmt, plots
 from ..countries import with_names
 from ..errors import ConfigError, not_covered
 from ..sources import free_movement, hdi, ims
@@ -520,3 +521,226 @@ def free_movement_facts(ims_source: str, stock_year: int) -> list[dict]:
         _pct("schengen_fixed_first_pct", f0["share_pct"], int(f0["year"]), src),
         _spec("schengen_within_last", s1["within"], "persons", stock_year, src, "millions"),
     ]
+
+
+
+# ---------------------------------------------------------------------------------------------- figures and tables
+# Keyword arguments of Chapter.figure (chart included) and Chapter.table for chapter 4; numbers in titles,
+# captions and alt text are formatted as the facts print them (fmt.percent).
+
+_SHARE_LABELS = {g: f"{g} HDI" if g != UNCLASSIFIED else "Unclassified (no HDI)" for g in ALL_GROUPS}
+
+
+def _shares_figure(ims_source: str, side: str, group_year: int, ylabel: str, top: float) -> tuple:
+    long = by_group(ims_source, side, group_year)
+    w = wide(long, "share_pct")
+    fig, data = plots.line_chart(w, "year", list(ALL_GROUPS), ylabel=ylabel, percent=True, labels=_SHARE_LABELS)
+    fig.axes[0].set_ylim(0, top)
+    return fig, data, w.set_index("year"), stock_years(ims_source)[0]
+
+
+def immigrant_shares_figure(ims_source: str, stock_year: int, group_year: int) -> dict:
+    """Share of the world's migrants living in each HDI group (fixed at group_year), by year."""
+    fig, data, Dp, early = _shares_figure(ims_source, "dest", group_year, "% of the world's immigrants", 100)
+    return dict(fig=fig, data=data, sources=[ims_source, HDI], units="percent",
+                title=f"Share of the world's international migrants by HDI group of destination, {early}–{stock_year}",
+                caption="International migrants living in each group of countries as a percentage of all international "
+                        f"migrants. Countries are grouped by their HDI of {group_year} in every year (UNDP cut-offs); "
+                        "destinations without an HDI are unclassified.",
+                alt=f"Line chart: the share of international migrants living in very high HDI countries rose from "
+                    f"{fmt.percent(Dp.loc[early, 'Very high'])} in {early} to "
+                    f"{fmt.percent(Dp.loc[stock_year, 'Very high'])} in {stock_year}, while low HDI countries hosted "
+                    f"{fmt.percent(Dp.loc[early, 'Low'])} and then {fmt.percent(Dp.loc[stock_year, 'Low'])}.")
+
+
+def emigrant_shares_figure(ims_source: str, stock_year: int, group_year: int) -> dict:
+    """Share of the world's migrants coming from each HDI group (fixed at group_year), by year."""
+    fig, data, Op, early = _shares_figure(ims_source, "origin", group_year, "% of the world's emigrants", 60)
+    return dict(fig=fig, data=data, sources=[ims_source, HDI], units="percent",
+                title=f"Share of the world's international migrants by HDI group of origin, {early}–{stock_year}",
+                caption="Emigrants from each group of countries as a percentage of all international migrants. Countries "
+                        f"are grouped by their HDI of {group_year} in every year; unclassified = origin not specified by "
+                        "the UN or without an HDI.",
+                alt=f"Line chart: the share of migrants from very high HDI countries fell from "
+                    f"{fmt.percent(Op.loc[early, 'Very high'])} in {early} to "
+                    f"{fmt.percent(Op.loc[stock_year, 'Very high'])} in {stock_year}, while the share from medium HDI "
+                    f"countries rose from {fmt.percent(Op.loc[early, 'Medium'])} to "
+                    f"{fmt.percent(Op.loc[stock_year, 'Medium'])}.")
+
+
+def classification_figure(ims_source: str, stock_year: int, group_year: int) -> dict:
+    """Very high HDI share of destinations with groups fixed at group_year against groups of each year."""
+    early = stock_years(ims_source)[0]
+    D = wide(by_group(ims_source, "dest", group_year), "share_pct")
+    V = wide(by_group(ims_source, "dest", None), "share_pct").set_index("year")
+    Dp = D.set_index("year")
+    compare = D[["year", "Very high"]].rename(columns={"Very high": "fixed"})
+    compare["varying"] = compare["year"].map(V["Very high"])
+    compare["unclassified_varying"] = compare["year"].map(V[UNCLASSIFIED])
+    fig, data = plots.line_chart(compare, "year", ["fixed", "varying", "unclassified_varying"],
+                                 ylabel="% of the world's immigrants", percent=True,
+                                 labels={"fixed": f"Very high HDI, groups of {group_year}",
+                                         "varying": "Very high HDI, groups of each year",
+                                         "unclassified_varying": "Unclassified, groups of each year"})
+    fig.axes[0].set_ylim(0, 100)
+    fig.axes[0].legend(loc="center right", ncols=1)
+    return dict(fig=fig, data=data, sources=[ims_source, HDI], units="percent",
+                title="Share of international migrants living in very high HDI countries: fixed versus changing groups",
+                caption=f"Fixed: countries grouped by their HDI of {group_year} in every year. Changing: each stock year "
+                        "grouped by the HDI of that year, or of the latest HDI year before it "
+                        f"({hdi_year_for(stock_year)} for {stock_year}); countries without an HDI in that year are "
+                        "unclassified.",
+                alt=f"Line chart: with groups of each year the very high HDI share climbs from "
+                    f"{fmt.percent(V.loc[early, 'Very high'])} in {early} to {fmt.percent(V.loc[stock_year, 'Very high'])} "
+                    f"in {stock_year}, far steeper than with fixed groups ({fmt.percent(Dp.loc[early, 'Very high'])} to "
+                    f"{fmt.percent(Dp.loc[stock_year, 'Very high'])}), because many countries moved up a group.")
+
+
+def group_rates_figure(ims_source: str, stock_year: int, group_year: int) -> dict:
+    """Pooled emigration rate of each HDI group (fixed at group_year), by year."""
+    early = stock_years(ims_source)[0]
+    R = wide(emigration_rates(ims_source, group_year), "rate_pct")
+    Rp = R.set_index("year")
+    fig, data = plots.line_chart(R, "year", list(GROUPS), ylabel="Emigrants, % of origin population", percent=True,
+                                 labels={g: f"{g} HDI" for g in GROUPS})
+    plots.headroom(fig, R[list(GROUPS)].max().max())
+    last = {g: fmt.percent(Rp.loc[stock_year, g]) for g in GROUPS}
+    return dict(fig=fig, data=data, sources=[ims_source, HDI], units="percent",
+                title=f"Emigration rate by HDI group of origin, {early}–{stock_year}",
+                caption="Emigration rate = emigrants / (emigrants + resident population) of all countries in the group, "
+                        f"in percent. Groups by HDI of {group_year}; population of the same year as published by UN DESA "
+                        "with the migrant stock estimates.",
+                alt=f"Line chart: in {stock_year} the emigration rate was {last['Very high']} for very high, "
+                    f"{last['High']} for high, {last['Medium']} for medium and {last['Low']} for low HDI countries; "
+                    f"the medium group's rate rose from {fmt.percent(Rp.loc[early, 'Medium'])} in {early}.")
+
+
+def country_rates_figure(ims_source: str, stock_year: int, named: int = 3) -> dict:
+    """Scatter of countries' emigration rates against their HDI (log scale), the `named` highest rates labelled."""
+    country = country_emigration_rates(ims_source, stock_year)
+    top = country.sort_values("rate_pct", ascending=False).head(named)
+    hdi_used = hdi_year_for(stock_year)
+    fig, data = plots.scatter(country, "hdi", "rate_pct", group="hdi_group", order=list(GROUPS), label="country",
+                              annotate=list(top["country"]), logy=True, percent=True,
+                              xlabel=f"Human Development Index, {hdi_used}",
+                              ylabel="Emigrants, % of origin population (log scale)")
+    return dict(fig=fig, data=data, sources=[ims_source, HDI], units="percent",
+                title=f"Emigration rate and HDI by country of origin, {stock_year}",
+                caption=f"Each point is a country: emigrants in {stock_year} / (emigrants + resident population of "
+                        f"{population_year_for(stock_year)}), against its HDI of {hdi_used} (coloured by that year's "
+                        "group). Logarithmic vertical scale; the three highest rates are named.",
+                alt=f"Scatter plot of {len(country)} countries: emigration rates range from under 1% to "
+                    f"{fmt.percent(top.iloc[0]['rate_pct'], 0)} ({top.iloc[0]['country']}) with no simple relation to "
+                    f"the HDI; the median country rate is {fmt.percent(country['rate_pct'].median())}.")
+
+
+def rate_bands_figure(ims_source: str, stock_year: int, band_width: float = 0.1) -> dict:
+    """Median and pooled emigration rate by HDI band of origin."""
+    bands = rates_by_hdi_band(country_emigration_rates(ims_source, stock_year), band_width)
+    hi, lo, top = bands.loc[bands["median_pct"].idxmax()], bands.loc[bands["median_pct"].idxmin()], bands.iloc[-1]
+    fig, _ = plots.grouped_bars(bands, "band", ["median_pct", "pooled_pct"], ylabel="Emigrants, % of origin population",
+                                percent=True, labels={"median_pct": "Median country",
+                                                      "pooled_pct": "All countries in the band pooled"})
+    return dict(fig=fig, data=bands, sources=[ims_source, HDI], units="percent",
+                title=f"Emigration rate by HDI band of origin, {stock_year}",
+                caption=f"Countries grouped by their HDI of {hdi_year_for(stock_year)} in bands of {band_width} (lower "
+                        "bound included). Median = rate of the middle country of the band; pooled = all emigrants of "
+                        f"the band / (emigrants + population of {population_year_for(stock_year)}).",
+                alt=f"Bar chart: the median emigration rate is highest in the HDI band {hi['band']} "
+                    f"({fmt.percent(hi['median_pct'])}) and lowest in the band {lo['band']} "
+                    f"({fmt.percent(lo['median_pct'])}); in the top band {top['band']} it is "
+                    f"{fmt.percent(top['median_pct'])}.")
+
+
+def matrix_figure(ims_source: str, stock_year: int, group_year: int) -> dict:
+    """Heatmap of migrants by HDI group of origin and destination, as % of all migrants in stock_year."""
+    m = matrix(ims_source, stock_year, group_year)
+    S, d = share_matrix(m), direction_shares(m)
+    fig, data = plots.heatmap(S.rename_axis(index="origin"), xlabel="HDI group of destination",
+                              ylabel="HDI group of origin", legend_title="% of all international migrants")
+    return dict(fig=fig, data=data, sources=[ims_source, HDI], units="percent",
+                title=f"International migrants by HDI group of origin and destination, {stock_year}",
+                caption="Each cell: migrants from the origin group (row) living in the destination group (column), as % "
+                        f"of all international migrants in {stock_year}. Groups by HDI of {group_year}; unclassified = "
+                        "no HDI or origin not specified.",
+                alt=f"Heatmap: the largest cells are high to very high HDI ({fmt.percent(S.loc['High', 'Very high'])} "
+                    f"of all migrants), very high to very high ({fmt.percent(S.loc['Very high', 'Very high'])}) and "
+                    f"medium to very high ({fmt.percent(S.loc['Medium', 'Very high'])}); "
+                    f"{fmt.percent(d['higher_pct'])} of classified migrants live in a higher HDI group than their origin.")
+
+
+def matrix_change_figure(ims_source: str, stock_year: int, group_year: int) -> dict:
+    """Heatmap of the change in each origin–destination cell's share, first stock year to stock_year."""
+    early = stock_years(ims_source)[0]
+    change = share_matrix(matrix(ims_source, stock_year, group_year)) - share_matrix(matrix(ims_source, early, group_year))
+    fig, data = plots.heatmap(change.rename_axis(index="origin"), xlabel="HDI group of destination",
+                              ylabel="HDI group of origin", legend_title="Change, percentage points",
+                              value_format="{:+.1f}", center=0)
+    up, down = change.stack().idxmax(), change.stack().idxmin()
+    return dict(fig=fig, data=data, sources=[ims_source, HDI], units="percentage points",
+                title=f"Change in the origin–destination pattern by HDI group, {early} to {stock_year}",
+                caption=f"Share of all international migrants in each origin–destination cell in {stock_year} minus the "
+                        f"share in {early}, in percentage points. Groups fixed at HDI of {group_year} in both years.",
+                alt=f"Heatmap: the cell that gained most is {up[0].lower()} to {up[1].lower()} HDI "
+                    f"({change.loc[up]:+.1f} points); the cell that lost most is {down[0].lower()} to "
+                    f"{down[1].lower()} HDI ({change.loc[down]:+.1f} points).")
+
+
+def matrix_table_spec(ims_source: str, stock_year: int, group_year: int) -> dict:
+    """The origin–destination matrices of the first stock year and stock_year, in thousands."""
+    early = stock_years(ims_source)[0]
+    table = matrix_table(ims_source, [early, stock_year], group_year)
+    table = table.rename(columns={g: f"To {g.lower()}" for g in ALL_GROUPS}).rename(columns={"Origin": "From"})
+    return dict(df=table, sources=[ims_source, HDI],
+                title=f"International migrants by HDI group of origin and destination, {early} and {stock_year} "
+                      "(thousands)",
+                caption="Rows: HDI group of the country of origin; columns: HDI group of the country of destination; "
+                        f"groups by HDI of {group_year} in both years. Unclassified: origin not specified by the UN, or "
+                        "an area without an HDI.")
+
+
+def free_movement_figure(ims_source: str, stock_year: int) -> dict:
+    """ECOWAS and Schengen: share of member states' emigrants living in another member state, by year."""
+    eco = free_movement_shares(ims_source, "ECOWAS")
+    sch = free_movement_shares(ims_source, "Schengen")
+    last_members = membership_year_for(stock_year)
+    sch_fixed = free_movement_shares(ims_source, "Schengen", fixed_membership_year=last_members)
+    fm = sch_fixed[["year"]].copy()
+    fm["ecowas"] = fm["year"].map(eco.set_index("year")["share_pct"])
+    fm["schengen"] = fm["year"].map(sch.set_index("year")["share_pct"])
+    fm["schengen_fixed"] = sch_fixed["share_pct"]
+    e0, e1, s0, s1 = eco.iloc[0], eco.iloc[-1], sch.iloc[0], sch.iloc[-1]
+    fig, data = plots.line_chart(fm, "year", ["ecowas", "schengen", "schengen_fixed"],
+                                 ylabel="% of member states' emigrants", percent=True,
+                                 labels={"ecowas": "ECOWAS (members of each year)",
+                                         "schengen": "Schengen (members of each year)",
+                                         "schengen_fixed": f"Schengen (members of {last_members})"})
+    fig.axes[0].set_ylim(0, 100)
+    fig.axes[0].legend(loc="lower right")
+    return dict(fig=fig, data=data, sources=[ims_source, FREE_MOVEMENT], units="percent",
+                title=f"Emigrants of free-movement regimes living in another member state, {int(fm['year'].min())}–"
+                      f"{stock_year}",
+                caption="Migrants born in (or citizens of) a member state living in another member state, as % of all "
+                        "emigrants of the member states. Members as of each stock year; membership after "
+                        f"{last_members} is not in the pinned tables, so later stock years use {last_members} members. "
+                        "Years before the first membership snapshot are shown for fixed members only.",
+                alt=f"Line chart: the share of ECOWAS emigrants living in another ECOWAS state fell from "
+                    f"{fmt.percent(e0['share_pct'])} in {int(e0['year'])} to {fmt.percent(e1['share_pct'])} in "
+                    f"{stock_year}; the intra-Schengen share rose from {fmt.percent(s0['share_pct'])} to "
+                    f"{fmt.percent(s1['share_pct'])} as the area grew from {int(s0['members'])} to "
+                    f"{int(s1['members'])} states.")
+
+
+def groups_table(ims_source: str, stock_year: int, group_year: int) -> dict:
+    """The HDI groups at a glance: countries, shares of population, immigrants and emigrants, emigration rate."""
+    summary = group_summary(ims_source, stock_year, group_year).reset_index()
+    glance = summary[["group", "countries", "population_pct", "immigrants_pct", "emigrants_pct", "rate_pct"]]
+    glance.columns = ["HDI group", "Countries", "Population (%)", "Immigrants (%)", "Emigrants (%)",
+                      "Emigration rate (%)"]
+    return dict(df=glance, sources=[ims_source, HDI],
+                formats={"Countries": "count", "Population (%)": "percent", "Immigrants (%)": "percent",
+                         "Emigrants (%)": "percent", "Emigration rate (%)": "percent"},
+                title=f"HDI groups: population, immigrants, emigrants and emigration rates, {stock_year}",
+                caption=f"Groups by HDI of {group_year}. Population of {population_year_for(stock_year)} (UN DESA, with "
+                        "the migrant stock estimates); shares of the world's population with an HDI, and of all "
+                        f"international migrants in {stock_year}. Emigration rate = emigrants / (emigrants + population).")

@@ -4,10 +4,11 @@ Chart functions live in small modules by kind (lines, bars, maps, matrix) and ax
 everything is re-exported here so notebooks call `plots.line_chart(...)`.
 """
 from .. import style
-from .axes import wrap_tick_labels, legend_outside, scaled_ticks
+from .axes import wrap_tick_labels, legend_outside, scaled_ticks, headroom, break_at_gaps, index_axes
 from .lines import line_chart, stacked_area, timeline
 from .bars import bar_chart, grouped_bars, stacked_bars, grouped_barh
 from .maps import world_map
 from .matrix import heatmap, scatter
 
-__all__ = ["style", "line_chart", "stacked_area", "bar_chart", "grouped_bars", "world_map", "stacked_bars", "wrap_tick_labels", "timeline", "heatmap", "scatter", "grouped_barh", "legend_outside", "scaled_ticks"]
+__all__ = ["style", "line_chart", "stacked_area", "bar_chart", "grouped_bars", "world_map", "stacked_bars", "wrap_tick_labels", "timeline", "heatmap", "scatter", "grouped_barh", "legend_outside", "scaled_ticks",
+           "headroom", "break_at_gaps", "index_axes"]

@@ -123,3 +123,32 @@ def scaled_ticks(fig, scale: float, axis: str = "x"):
             return f"{v / scale:,.{decimals}f}"
         target.set_major_formatter(FuncFormatter(_label))
     return fig
+
+
+def headroom(fig, top: float, factor: float = 1.3):
+    """Start the y axis at 0 and end it at `factor` x `top` (the highest value), leaving room for a legend; returns fig."""
+    fig.axes[0].set_ylim(0, factor * top)
+    return fig
+
+
+def break_at_gaps(fig, data: pd.DataFrame, x: str, series: list[str]):
+    """Redraw each line of `series` with gaps where a value is missing, instead of joining the points around it.
+
+    line_chart drops missing points, so its lines bridge them; returns fig.
+    """
+    for line, col in zip(fig.axes[0].lines, series):
+        line.set_data(data[x], data[col])
+    return fig
+
+
+def index_axes(fig, *, base: float = 100, top: float = 145, ncols: int = 4, color: str | None = None):
+    """An index chart's frame: a dashed line at `base` (e.g. 2019 = 100), y from 0 to `top` with ticks up to
+    `base`, and the legend in one row at the top, clear of the lines; returns fig."""
+    from .. import style
+
+    ax = fig.axes[0]
+    ax.axhline(base, color=color or style.MUTED, linewidth=0.8, linestyle="--", zorder=0)
+    ax.set_ylim(0, top)
+    ax.set_yticks(range(0, int(base) + 1, 20))
+    ax.legend(loc="upper center", ncols=ncols)
+    return fig
