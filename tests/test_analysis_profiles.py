@@ -250,6 +250,7 @@ def test_the_denominator_is_the_official_workbook_population():
     assert P.denominator_source(P2024.ims_source) == ims.SOURCE_2020
 
 
+@pytest.mark.build   # the facts of every profile of both editions: the computation of a full profiles build
 def test_every_profile_of_both_editions_builds_its_facts_without_a_crash():
     for params in (P2024, P2026):
         for code in P.profile_codes(params.ims_source):

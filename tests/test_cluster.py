@@ -18,21 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, leftovers, link_mirror, make_project, project_processes, run_build, tree_digest
+from .conftest import (ROOT, leftovers, link_mirror, make_project, project_processes, run_build, tree_digest,
+                       wait_for)
 
 DASK = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
 DASK_WORKER = [sys.executable, "-m", "distributed.cli.dask_worker"]
-
-
-def wait_for(what: str, condition, seconds: float = 180.0):
-    """Poll `condition` until it returns something truthy, or fail naming `what` after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
 
 
 class LocalDask:
@@ -45,10 +35,11 @@ class LocalDask:
         file = base / "scheduler.json"
         self._start("scheduler", [*DASK, "--host", "127.0.0.1", "--port", "0", "--dashboard-address",
                                   "127.0.0.1:0", "--scheduler-file", str(file)], base, dict(os.environ))
-        wait_for("the scheduler file", lambda: file.is_file() and file.stat().st_size > 0, 120)
+        wait_for(lambda: file.is_file() and file.stat().st_size > 0, "the scheduler file", 120, every=0.2)
         import json
 
-        self.address = wait_for("the scheduler address", lambda: json.loads(file.read_text()).get("address"))
+        self.address = wait_for(lambda: json.loads(file.read_text()).get("address"), "the scheduler address", 180,
+                                every=0.2)
         assert self.address.startswith("tcp://127.0.0.1:"), self.address
 
     def _start(self, name: str, cmd: list[str], cwd: Path, env: dict) -> None:
@@ -77,7 +68,7 @@ class LocalDask:
             return {str(w["name"]): addr for addr, w in client.scheduler_info(n_workers=-1)["workers"].items()}
 
     def wait_workers(self, names: set[str]) -> None:
-        wait_for(f"workers {sorted(names)}", lambda: names <= set(self.workers()))
+        wait_for(lambda: names <= set(self.workers()), f"workers {sorted(names)}", 180, every=0.2)
 
     def kill(self, name: str) -> None:
         proc = self.procs[name]
@@ -154,6 +145,7 @@ def test_an_edition_built_on_a_cluster_is_byte_identical_to_the_embedded_build(b
     assert leftovers(project) == [] and project_processes(project) == []
 
 
+@pytest.mark.build   # executes notebooks in a project of its own
 def test_a_worker_killed_during_a_run_does_not_stop_the_build(dask_cluster, tmp_path):
     dask_cluster.add_worker("worker-a")
     dask_cluster.add_worker("worker-b")
@@ -166,7 +158,7 @@ def test_a_worker_killed_during_a_run_does_not_stop_the_build(dask_cluster, tmp_
                              cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              start_new_session=True)
     try:
-        kernel = wait_for("the run's kernel", lambda: kernels_of(project))[0]
+        kernel = wait_for(lambda: kernels_of(project), "the run's kernel", 180, every=0.2)[0]
         victim = dask_cluster.session_of(kernel)
         assert victim in ("worker-a", "worker-b")
         dask_cluster.kill(victim)  # the worker (nanny and worker process) dies mid-run...

@@ -61,3 +61,23 @@ def test_a_download_not_matching_its_pin_is_deleted_and_explained(server, tmp_pa
     assert f"got:      {len(SERVED)} bytes, sha256 {hashlib.sha256(SERVED).hexdigest()} from {server}" in text
     assert "fix:" in text
     assert list(target.parent.iterdir()) == []  # neither the file nor a temporary one
+
+
+@pytest.mark.parametrize("damage", [False, True], ids=["the pinned bytes", "other bytes"])
+def test_a_pinned_file_fetched_from_a_worker_is_checked_before_it_is_cached(tmp_path, monkeypatch, damage):
+    """A cluster client without a mirror takes the files its assembly reads from a worker: checked as a download."""
+    from .conftest import REAL_MIRROR
+
+    monkeypatch.setenv("WMR_PROJECT_ROOT", str(pins.paths.project_root()))
+    monkeypatch.setattr(pins.paths, "cache_dir", lambda: tmp_path / "cache")
+    real = (REAL_MIRROR / "naturalearth-110m" / "ne_110m_admin_0_countries.json").read_bytes()
+    data = real[:-1] + b"!" if damage else real
+    target = tmp_path / "cache" / "downloads" / "naturalearth-110m" / "ne_110m_admin_0_countries.json"
+    if damage:
+        with pytest.raises(PinError) as err:
+            pins.cache_fetched("naturalearth-110m", "ne_110m_admin_0_countries.json", data, "worker w1")
+        assert "does not match its pin; it was deleted" in err.value.message() and "from worker w1" in err.value.message()
+        assert list(target.parent.iterdir()) == []
+    else:
+        assert pins.cache_fetched("naturalearth-110m", "ne_110m_admin_0_countries.json", data, "worker w1") == target
+        assert target.read_bytes() == real and sorted(p.name for p in target.parent.iterdir()) == [target.name]

@@ -92,12 +92,12 @@ def test_editions_differ_where_their_data_differ(built):
     assert (a["overview.remittances_world"]["year"], b["overview.remittances_world"]["year"]) == (2022, 2023)
 
 
-def test_rebuild_is_byte_identical(built):
+def test_rebuild_is_byte_identical(built_copy):
     """Re-execute one chapter from scratch: the executed notebook, its figures and the facts keep their bytes.
 
     (The PDF's bytes are checked in test_book.py: two assemblies of the same chapters give the same book.)
     """
-    edition = "wmr-2026"
+    built, edition = built_copy, "wmr-2026"
     files = [built / "chapters" / edition / "overview.ipynb", built / "report" / edition / "facts.json",
              *sorted((built / "figures" / edition / "global").iterdir())]
     before = {p: p.read_bytes() for p in files}
@@ -109,8 +109,8 @@ def test_rebuild_is_byte_identical(built):
     assert changed == []
 
 
-def test_warm_rebuild_reuses_every_chapter(built):
-    proc = run_build(built, "--edition", "wmr-2024")
+def test_warm_rebuild_reuses_every_chapter(built_copy):
+    proc = run_build(built_copy, "--edition", "wmr-2024")
     assert proc.returncode == 0, proc.stderr
     lines = [l for l in proc.stdout.splitlines() if l.startswith("   ") and "->" not in l]
     chapter_lines = [l for l in lines if not l.split()[0].startswith("profiles-")]
@@ -166,16 +166,12 @@ def test_prose_types_no_numbers(built, edition, monkeypatch):
     assert typed == []
 
 
-def test_prose_edit_rerenders_without_execution(built):
+def test_prose_edit_rerenders_without_execution(built_copy):
     """Editing only prose re-renders the chapter from cached outputs: no kernel starts."""
-    nb = built / "notebooks" / "01_overview.md"
-    original = nb.read_text()
-    try:
-        nb.write_text(original.replace("## Remittances", "## Remittances\n\nA sentence added by an editor."))
-        proc = run_build(built, "--edition", "wmr-2026", "--chapters", "overview", "--html-only")
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert "overview" in proc.stdout and "cached" in proc.stdout and "executed" not in proc.stdout
-        page = (built / "report" / "wmr-2026" / "html" / "overview.html").read_text()
-        assert "A sentence added by an editor." in page
-    finally:
-        nb.write_text(original)
+    nb = built_copy / "notebooks" / "01_overview.md"
+    nb.write_text(nb.read_text().replace("## Remittances", "## Remittances\n\nA sentence added by an editor."))
+    proc = run_build(built_copy, "--edition", "wmr-2026", "--chapters", "overview", "--html-only")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "overview" in proc.stdout and "cached" in proc.stdout and "executed" not in proc.stdout
+    page = (built_copy / "report" / "wmr-2026" / "html" / "overview.html").read_text()
+    assert "A sentence added by an editor." in page

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REAL_MIRROR, ROOT, leftovers, make_project, project_processes, replace_with_copy, run_build, tree_digest
+from .conftest import (REAL_MIRROR, ROOT, leftovers, make_project, project_processes, replace_with_copy, run_build,
+                       tree_digest, wait_for)
 
 EDITION = "wmr-2026"
 PARAMS_CELL_END = re.compile(r"(:tags: \[parameters\]\n.*?```\n)", re.S)
@@ -196,21 +197,22 @@ def test_a_repinned_file_with_a_new_layout_or_codes_names_source_and_file(built_
     assert_nothing_lost(project, report)
 
 
-def test_ctrl_c_stops_promptly_kills_kernels_and_leaves_no_half_written_file(built_copy):
+def test_ctrl_c_stops_promptly_kills_kernels_and_leaves_no_half_written_file(built_copy, tmp_path):
     project = built_copy
     report = tree_digest(project / "report" / EDITION)
     chapters = tree_digest(project / "chapters" / EDITION)
-    add_cell(project, "01_overview.md", "import time\ntime.sleep(300)")
-    add_cell(project, "06_gender.md", "import time\ntime.sleep(300)")
+    asleep = {name: tmp_path / f"{name}.asleep" for name in ("overview", "gender")}   # each cell says it began
+    add_cell(project, "01_overview.md", f"import pathlib, time\npathlib.Path({str(asleep['overview'])!r}).touch()\n"
+                                        "time.sleep(300)")
+    add_cell(project, "06_gender.md", f"import pathlib, time\npathlib.Path({str(asleep['gender'])!r}).touch()\n"
+                                      "time.sleep(300)")
     env = {**os.environ, "WMR_PROJECT_ROOT": str(project), "WMR_DATA_MIRROR": str(REAL_MIRROR), "WMR_OFFLINE": "1"}
     proc = subprocess.Popen([sys.executable, str(project / "build.py"), "--edition", EDITION,
                              "--chapters", "overview,gender", "--jobs", "2"], cwd=project, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        deadline = time.monotonic() + 120
-        while not any("ipykernel" in p for p in project_processes(project)) and time.monotonic() < deadline:
-            time.sleep(0.5)
-        time.sleep(4)  # both kernels are inside their sleeping cells by now
+        wait_for(lambda: all(p.exists() for p in asleep.values()), "both kernels to enter their sleeping cells",
+                 seconds=300, every=0.2)
         assert sum("ipykernel" in p for p in project_processes(project)) == 2
         os.killpg(proc.pid, signal.SIGINT)  # what the terminal does on Ctrl-C
         stopped = time.monotonic()
@@ -221,7 +223,7 @@ def test_ctrl_c_stops_promptly_kills_kernels_and_leaves_no_half_written_file(bui
     assert time.monotonic() - stopped < 15
     assert proc.returncode == 130, out + err
     assert "interrupted" in err and "Traceback" not in err
-    time.sleep(1)
+    wait_for(lambda: project_processes(project) == [], "the kernels to end", seconds=30)
     assert tree_digest(project / "chapters" / EDITION) == chapters
     assert_nothing_lost(project, report)
 
@@ -256,11 +258,18 @@ def _prose_edit(project: Path) -> None:
     nb.write_text(nb.read_text().replace("## Remittances", "## Remittances\n\nA sentence added by an editor.", 1))
 
 
+def tmpfs_bytes(folder: Path) -> int:
+    """What the files under `folder` take on a tmpfs: each file whole memory pages (many are small)."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    return sum(-(-p.stat().st_size // page) * page for p in folder.rglob("*") if p.is_file())
+
+
 def test_a_full_disk_gives_a_clear_message_and_publishes_nothing(built_copy):
     project = built_copy
     _prose_edit(project)  # forces a new assembly, which needs room for a second copy of the edition
-    size_kb = sum(p.stat().st_size for p in (project / "report").rglob("*") if p.is_file()) // 1024 + 2048
-    res = _in_mount_namespace(project, f"mount -t tmpfs -o size={size_kb}k wmr-full report\ncp -a report.orig/. report/",
+    # room for the published report and half of a new copy of the edition: the disk fills during the assembly
+    size = tmpfs_bytes(project / "report") + tmpfs_bytes(project / "report" / EDITION) // 2
+    res = _in_mount_namespace(project, f"mount -t tmpfs -o size={size} wmr-full report\ncp -a report.orig/. report/",
                               f"--edition {EDITION}")
     assert res["rc"] == 1, res["stderr"]
     assert "the disk is full" in res["stderr"] and "Nothing half-written was published" in res["stderr"]

@@ -166,6 +166,7 @@ def test_a_pin_read_only_by_the_profiles_reexecutes_only_the_profiles(built_copy
     assert executed == {f"profiles-{c.lower()}" for c in PROFILE_SAMPLES[edition]}, proc.stdout
 
 
+@pytest.mark.build   # executes notebooks in a project of its own
 def test_a_failing_profile_is_reported_and_the_others_still_build_in_a_fresh_kernel(tmp_path):
     project = make_project(tmp_path / "project")
     nb = project / "notebooks" / "profile.md"

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import (REAL_MIRROR, leftovers, make_project, page_elements, project_processes, run_build,
-                       tree_digest)
+                       tree_digest, wait_for)
 from .test_failures import EDITION, assert_nothing_lost, set_config
 
 LOCK = f"chapters/.build-{EDITION}.lock"   # where the README says the edition's build lock lives
@@ -49,17 +49,6 @@ def start_build(project: Path, *args: str, **env: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-u", str(project / "build.py"), *args], cwd=project,
                             env=build_env(project, **env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
-
-
-def wait_for(condition, what: str, seconds: float = 300, every: float = 0.05):
-    """Poll `condition` until it returns something truthy, failing with `what` after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def lines_of(stream) -> queue.Queue:
@@ -419,22 +408,46 @@ def test_a_build_killed_at_any_stage_is_healed_by_the_next(built_copy, tmp_path,
 # ------------------------------------------------------------------ --html-only keeps the PDF
 
 
+def published_pdfs(project: Path) -> dict[str, str]:
+    """Every PDF of the published edition (the book, each chapter's, the profiles PDF) by path: its sha256."""
+    return {name: digest for name, digest in tree_digest(project / "report" / EDITION).items()
+            if name.endswith(".pdf")}
+
+
 @pytest.mark.parametrize("edit", [False, True], ids=["nothing changed", "prose edited"])
-def test_html_only_keeps_the_published_pdf_and_marks_it_stale_when_it_is(built_copy, edit):
+def test_html_only_keeps_every_published_pdf_and_marks_the_stale_ones(built_copy, edit):
     project = built_copy
-    pdf = project / "report" / EDITION / f"{EDITION}.pdf"
-    before = pdf.read_bytes()
+    before = published_pdfs(project)
+    chapter_pdfs = sorted(n for n in before if n.startswith("chapters/"))
+    assert f"{EDITION}.pdf" in before and f"{EDITION}-profiles.pdf" in before
+    assert len(chapter_pdfs) == 9 and f"chapters/{EDITION}-01-overview.pdf" in chapter_pdfs, sorted(before)
     if edit:
         path = project / "notebooks" / "01_overview.md"
         path.write_text(path.read_text().replace("## Remittances", "## Remittances\n\nAn edited sentence.", 1))
     proc = run_build(project, "--edition", EDITION, "--html-only")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert pdf.read_bytes() == before
-    index = (project / "report" / EDITION / "html" / "index.html").read_text()
+    assert published_pdfs(project) == before, "a published PDF was deleted or changed"
+    html = project / "report" / EDITION / "html"
+    index = (html / "index.html").read_text()
     assert f'href="../{EDITION}.pdf"' in index
     assert ("out of date" in index) == edit
-    chapter = (project / "report" / EDITION / "html" / "overview.html").read_text()
-    assert ("An edited sentence." in chapter) == edit and ("out of date" in chapter) == edit
+    overview = (html / "overview.html").read_text()
+    assert ("An edited sentence." in overview) == edit
+    marks = {}
+    for name in chapter_pdfs:   # each chapter page links its own PDF, marked only if that chapter changed
+        slug = re.match(rf"chapters/{EDITION}-\d\d-(.+)\.pdf$", name).group(1)
+        kicker = re.search(r'<p class="kicker">(.*?)</p>', (html / f"{slug}.html").read_text(), re.S).group(1)
+        assert f'href="../{name}"' in kicker, (slug, kicker)
+        marks[slug] = "out of date" in kicker
+    assert marks == {slug: edit and slug == "overview" for slug in marks}
+    assert ("out of date" in (html / "global.html").read_text()) == edit   # the book's link, in every page's menu
+    assert leftovers(project) == [] and project_processes(project) == []
+    if not edit:
+        return
+    proc = run_build(project, "--edition", EDITION)   # a full build makes every PDF current again
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert published_pdfs(project).keys() == before.keys()
+    assert "out of date" not in (html / "index.html").read_text() + (html / "overview.html").read_text()
     assert leftovers(project) == [] and project_processes(project) == []
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from . import freshness, paths, recovery
+from . import freshness, paths, pdfkeys, recovery
 from .editions import Edition
 from .errors import AssemblyError
 from .execute import chapters_dir
@@ -38,7 +37,6 @@ class Assembled:
 
 
 KEY_FILE = ".assembly-key"
-PDF_KEY_FILE = ".pdf-key"   # the assembly key of the inputs the published PDF was made from
 
 
 def report_dir(edition_id: str) -> Path:
@@ -104,7 +102,7 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
               key: str, profile_runs: list) -> Assembled:
     # Imported here: they load pandas and matplotlib, which a build with nothing to assemble never needs.
     from .book import build_pdf
-    from .document import load_chapter
+    from .document import chapter_pdf_name, load_chapter
     from .site import build_site
 
     from .profiledoc import load_profiles
@@ -121,8 +119,7 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
         (staging / "facts.json").write_text(json.dumps(facts, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         pdf_name = f"{edition.id}.pdf"
         pages = 0
-        pdf_key = assembly_key(edition, configs, release_date, True, incomplete)
-        pdf_stale = False
+        keys = _pdf_keys(edition, configs, docs, release_date, incomplete, profile_runs if profiles else [])
         if with_pdf:
             work = staging / "pdf-build"
             work.mkdir()
@@ -134,12 +131,15 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
                 work.mkdir()
                 build_profiles_pdf(edition, profiles, work, staging / profiles_pdf_name(edition), release_date)
                 shutil.rmtree(work)
-            (staging / PDF_KEY_FILE).write_text(pdf_key + "\n", encoding="utf-8")
-        else:
-            kept = _keep_published_pdf(final, staging, pdf_name)
-            with_pdf, pdf_stale = kept is not None, kept is not None and kept != pdf_key
-        build_site(edition, docs, staging / "html", facts, pdf_name=f"../{pdf_name}" if with_pdf else None,
-                   incomplete=incomplete, pdf_stale=pdf_stale, release_date=release_date, profiles=profiles)
+            pdfkeys.write(staging, keys)
+            pdfs = {name: False for name in keys}   # each PDF current
+        else:  # every published PDF stays; those made from older inputs are marked stale on the site
+            pdfs = pdfkeys.keep(final, staging, keys, pdf_name)
+        chapter_pdfs = {d.slug: pdfs[f"chapters/{chapter_pdf_name(edition, d)}"] for d in docs
+                        if f"chapters/{chapter_pdf_name(edition, d)}" in pdfs}
+        build_site(edition, docs, staging / "html", facts, pdf_name=f"../{pdf_name}" if pdf_name in pdfs else None,
+                   incomplete=incomplete, pdf_stale=pdfs.get(pdf_name, False), chapter_pdfs=chapter_pdfs,
+                   release_date=release_date, profiles=profiles)
         (staging / KEY_FILE).write_text(key + "\n", encoding="utf-8")
         _swap(staging, final)
     except BaseException:
@@ -149,24 +149,22 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
                      sum(len(d.tables) for d in docs + profiles), len(facts), pages, profiles=len(profiles))
 
 
-def _keep_published_pdf(final: Path, staging: Path, pdf_name: str) -> str | None:
-    """Carry the published PDF into an HTML-only edition; returns the key it was made from ('' if unknown).
+def _pdf_keys(edition: Edition, configs: list, docs: list, release_date: dt.date, incomplete: list[str],
+              profile_runs: list) -> dict[str, str]:
+    """The key of the inputs of each PDF a full build writes (relative path -> key): the book, each chapter's
+    PDF (its own runs) and the profiles PDF (the profile runs)."""
+    from .document import chapter_pdf_name
 
-    None when there is no published PDF. The caller compares the key with the current inputs to mark it stale.
-    """
-    pdf = final / pdf_name
-    if not pdf.is_file():
-        return None
-    try:
-        os.link(pdf, staging / pdf_name)  # same bytes, no copy; the swap never deletes what readers download
-    except OSError:
-        shutil.copy2(pdf, staging / pdf_name)
-    try:
-        key = (final / PDF_KEY_FILE).read_text(encoding="utf-8").strip()
-    except OSError:
-        return ""
-    (staging / PDF_KEY_FILE).write_text(key + "\n", encoding="utf-8")
-    return key
+    keys = {f"{edition.id}.pdf": assembly_key(edition, configs, release_date, True, incomplete)}
+    by_slug = {c.slug: c for c in configs}
+    for doc in docs:
+        keys[f"chapters/{chapter_pdf_name(edition, doc)}"] = assembly_key(edition, [by_slug[doc.slug]], release_date,
+                                                                          True, incomplete)
+    if profile_runs:
+        from .profilebook import profiles_pdf_name
+
+        keys[profiles_pdf_name(edition)] = assembly_key(edition, [], release_date, True, incomplete, profile_runs)
+    return keys
 
 
 def _swap(staging: Path, final: Path) -> None:

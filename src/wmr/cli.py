@@ -180,12 +180,15 @@ def _build_locked(edition: editions.Edition, args: argparse.Namespace) -> int:
          + (f"on the Dask cluster at {scheduler}" if scheduler else f"up to {args.jobs} at a time"))
     from .progress import Progress
 
+    client_pins = []
+    if scheduler and edition.profiles:  # the profiles' world map is drawn here, from a pinned file
+        from .profilesite import ASSEMBLY_PINS as client_pins
     progress = Progress(runs)
     try:
         results = execute.execute_runs(edition, to_run, workers=args.jobs, force=args.force,
                                        timeout=args.timeout or edition.cell_timeout,
                                        on_event=progress.event, on_tick=progress.tick, scheduler=scheduler,
-                                       say=_say)
+                                       say=_say, client_pins=client_pins)
     finally:
         progress.close()
     failures = [r for r in results if r.status == "failed"]

@@ -213,11 +213,13 @@ def _lost(fut) -> dict:
 def execute_runs(edition: Edition, chapters: list[ChapterConfig], workers: int | None = None, force: bool = False,
                  timeout: int = 600, on_event: Callable[[RunResult], None] | None = None,
                  on_tick: Callable[[], None] | None = None, scheduler: str | None = None,
-                 say: Callable[[str], None] | None = None) -> list[RunResult]:
+                 say: Callable[[str], None] | None = None,
+                 client_pins: list[tuple[str, str]] = ()) -> list[RunResult]:
     """Execute (or reuse) every run of `chapters` as Dask tasks; failures are collected, never raised.
 
     `scheduler` (tcp://HOST:PORT) sends the runs to an existing cluster; without it an embedded cluster of
-    `workers` single-threaded processes starts, and only if some run must execute.
+    `workers` single-threaded processes starts, and only if some run must execute. `client_pins` (source,
+    file): pinned files the assembly reads here; on a cluster, those this machine lacks come from a worker.
     """
     emit = on_event or (lambda res: None)
     out_dir = chapters_dir(edition.id)
@@ -293,8 +295,21 @@ def execute_runs(edition: Edition, chapters: list[ChapterConfig], workers: int |
             raise
         finally:
             shutil.rmtree(staging_root, ignore_errors=True)
+        if not cl.embedded:
+            _fetch_client_pins(cl.client, client_pins)
     paths.atomic_write_text(_timings_path(), json.dumps(timings, indent=1, sort_keys=True))
     return results
+
+
+def _fetch_client_pins(client, needed: list[tuple[str, str]]) -> None:
+    """Pinned files the assembly reads on this machine and it lacks: from a worker's mirror, checked against the
+    pin and cached as a download is (the published edition then does not depend on this machine's mirror)."""
+    from . import runtask
+
+    for source_id, name in needed:
+        if not pins.has_local(source_id, name):
+            fut = client.submit(runtask.mirror_file, source_id, name, pure=False)
+            pins.cache_fetched(source_id, name, fut.result(), f"a worker's mirror ({source_id}/{name})")
 
 
 def _finish(edition: Edition, ch: ChapterConfig, run: Run, inputs: dict, staging: Path, read_log: Path,

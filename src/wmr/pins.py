@@ -193,15 +193,40 @@ def _download(pin: FilePin, target: Path) -> None:
                            expected=f"the file in the mirror, or a download from {pin.download_url}",
                            got=f"{type(exc).__name__}: {exc}",
                            fix="put the mirror at ../shared/wmr-sources (or set WMR_DATA_MIRROR), or allow network access") from None
-    size, digest = os.path.getsize(tmp.name), sha256_of(Path(tmp.name))
+    _adopt(pin, Path(tmp.name), target, pin.download_url or "")
+
+
+def _adopt(pin: FilePin, tmp: Path, target: Path, origin: str) -> None:
+    """Move a fetched temporary file into the cache if its size and sha256 match the pin; else delete it."""
+    size, digest = tmp.stat().st_size, sha256_of(tmp)
     if size != pin.bytes or digest != pin.sha256:
-        os.unlink(tmp.name)
+        tmp.unlink()
         raise PinError(f"The download of pinned file {pin.source}/{pin.name} does not match its pin; it was deleted "
                        "and nothing was cached.", expected=f"{pin.bytes} bytes, sha256 {pin.sha256}",
-                       got=f"{size} bytes, sha256 {digest} from {pin.download_url}",
+                       got=f"{size} bytes, sha256 {digest} from {origin}",
                        fix="retry later (the download may have been cut short), or put the original file in the "
                            "mirror; if the publisher changed the file, re-pin with `python build.py pin` and review the diff")
-    os.replace(tmp.name, target)
+    os.replace(tmp, target)
+
+
+def has_local(source_id: str, name: str) -> bool:
+    """Whether a pinned file can be read here without a download: project-owned, in the mirror or in the cache."""
+    pin = source(source_id).file(name)
+    return bool(pin.owned_path) or (paths.mirror_dir() / source_id / name).exists() or \
+        (paths.cache_dir() / "downloads" / source_id / name).exists()
+
+
+def cache_fetched(source_id: str, name: str, data: bytes, origin: str) -> Path:
+    """Put the bytes of a pinned file fetched from elsewhere (a cluster worker's mirror) into the download cache,
+    checked against the pin first as a download is."""
+    pin = source(source_id).file(name)
+    target = paths.cache_dir() / "downloads" / source_id / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{pin.name}.", suffix=f".tmp-{os.getpid()}",
+                                     delete=False) as tmp:
+        tmp.write(data)
+    _adopt(pin, Path(tmp.name), target, origin)
+    return target
 
 
 _READS: list[str] = []  # 'source/file' of every pin read in this process, in order (provenance of outputs)

@@ -18,6 +18,9 @@ from .document import Figure, Table, label
 from .pagecheck import check_page
 from .profiledoc import ProfileDoc
 from .site import Page, chapter_body, chapter_facts
+from .sources import naturalearth
+
+ASSEMBLY_PINS = [(naturalearth.SOURCE, naturalearth.FILE)]   # pinned files read here, not in a run (the map)
 
 INDEX_PAGE = "profiles.html"
 CSV_DIR = "data"
@@ -66,8 +69,6 @@ def _ring_path(ring) -> str:
 
 def world_map(profiles: list[ProfileDoc]) -> tuple[list[dict], list[ProfileDoc]]:
     """Shapes for the index map (path, link target, name) and the profiles too small to be drawn."""
-    from .sources import naturalearth
-
     shapes = naturalearth.load_countries()
     by_code = {d.iso3: d for d in profiles}
     out, drawn = [], set()

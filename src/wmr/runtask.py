@@ -164,6 +164,16 @@ def run_notebook(task: dict) -> dict:
                 "reads": read_log.read_text(encoding="utf-8")}
 
 
+def mirror_file(source_id: str, name: str) -> bytes:
+    """Run on a worker: the bytes of a pinned file in its mirror (the client checks them against the pin)."""
+    path = Path(os.environ.get(paths.MIRROR_ENV, "")) / source_id / name
+    if not os.environ.get(paths.MIRROR_ENV) or not path.is_file():
+        raise WMRError(f"Worker {_worker_name()} has no copy of pinned file {source_id}/{name} in its mirror.",
+                       expected="the file in $WMR_DATA_MIRROR of the worker", got=str(path),
+                       fix="give the worker the data mirror, or the client one (WMR_DATA_MIRROR)")
+    return path.read_bytes()
+
+
 def execute(nb_json: str, out_path: Path, cwd: Path, timeout: int, warm_env: dict[str, str] | None = None) -> dict:
     """Run papermill on one notebook; the outcome says ok, or which kind of error with its name and value.
 

@@ -413,11 +413,15 @@ def _toc(docs: list[ChapterDoc], pages_by_doc: dict[str, list[Page]]) -> list[di
 
 def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: dict, pdf_name: str | None,
                incomplete: list[str] | None = None, pdf_stale: bool = False,
-               release_date: dt.date | None = None, profiles: list | None = None) -> None:
+               release_date: dt.date | None = None, profiles: list | None = None,
+               chapter_pdfs: dict[str, bool] | None = None) -> None:
     """Write the whole site into `target` (a fresh staging folder); `incomplete` names chapters left out;
     `pdf_stale`: an HTML-only build kept a PDF made from older inputs; `profiles` (ProfileDoc) make the
-    "Countries and areas" part (see profilesite)."""
+    "Countries and areas" part (see profilesite); `chapter_pdfs`: slug -> stale for the chapters whose own PDF
+    is published (default: every chapter's, current, when there is a book)."""
     env = _env()
+    if chapter_pdfs is None:
+        chapter_pdfs = {d.slug: False for d in docs} if pdf_name else {}
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(TEMPLATES / "assets", target / "assets")
     pages_by_doc = {d.slug: chapter_pages(d) for d in docs}
@@ -458,7 +462,8 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
         page = env.get_template("chapter.html.j2").render(
             current_file=pg.file, current=doc, run_page=pg, sections=sections, body=Markup(body), facts=facts_list,
             page="chapter", references=references,
-            chapter_pdf=f"../chapters/{chapter_pdf_name(edition, doc)}" if pdf_name else None,
+            chapter_pdf=f"../chapters/{chapter_pdf_name(edition, doc)}" if doc.slug in chapter_pdfs else None,
+            chapter_pdf_stale=chapter_pdfs.get(doc.slug, False),
             prev={"href": prev.file, "label": prev.label} if prev else None,
             next={"href": nxt.file, "label": nxt.label} if nxt else None, **common)
         _write(target, pg.file, page, source=f"the chapter '{doc.slug}'" + (f" (run {pg.run})" if pg.run else ""))
