@@ -17,7 +17,7 @@ from . import datafiles, paths, pins, style
 from .errors import ChapterError
 from .errors import shown as quoted
 from .facts import Fact, make_fact
-from .protocol import FACT_MIME, FIGURE_MIME, FIGURES_ENV, TABLE_MIME  # noqa: F401  (re-exported)
+from .protocol import FACT_MIME, FIGURE_MIME, FIGURES_ENV, PROSE_MIME, TABLE_MIME  # noqa: F401  (re-exported)
 
 ID_RE = re.compile(r"^(fig|tab)-[a-z0-9][a-z0-9-]*$")
 
@@ -101,6 +101,19 @@ class Chapter:
         self._fact_cells[name] = _cell()
         _display(f.to_json(), FACT_MIME, f"{name} = {f.display}")
         return f
+
+    def prose(self, markdown: str, opening: bool = False) -> None:
+        """Emit a paragraph whose wording a library function chose from the data (MyST text with {fact} roles).
+
+        Why: a notebook's Markdown cells are the same in every run; where the data decide what is worth saying
+        (a region's distinctive features), the sentences come from tested templates, their numbers from facts.
+        `opening`: part of the chapter's introduction, printed once (from the first run) like the prose before
+        the first code cell.
+        """
+        if not markdown or not markdown.strip():
+            raise ChapterError("A prose paragraph is empty.", expected="Markdown text with {fact} roles", got=repr(markdown),
+                               fix="pass the paragraph a wording function returned")
+        _display({"markdown": markdown, "opening": opening}, PROSE_MIME, markdown)
 
     # -- figures and tables ----------------------------------------------------------------------
     def _claim(self, ident: str, what: str = "") -> str:
