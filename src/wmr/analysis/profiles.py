@@ -403,8 +403,8 @@ def coverage_notes(prof: Profile) -> list[str]:
         notes.append("The IDMC data used here give no conflict displacements by country for "
                      "{param}`displacement_year` (its events file covers disasters only).")
     if _missing(r.get("received_usd")) and _missing(r.get("sent_usd")):
-        notes.append(f"The World Bank-KNOMAD files have no remittance figures for {n} (inflows and outflows, "
-                     "{fact}`sent_year`).")
+        notes.append(f"The World Bank-KNOMAD files have no remittance figures for {n} (inflows "
+                     "{param}`remittance_year`, outflows {fact}`sent_year`).")
     else:
         if _missing(r.get("received_usd")):
             notes.append(f"No remittance inflows for {n} in {{param}}`remittance_year` (World Bank-KNOMAD).")

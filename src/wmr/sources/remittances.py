@@ -328,22 +328,21 @@ def load_data360_outflows() -> pd.DataFrame:
     return _validate_knomad(df, "knomad-data360-outflows", DATA360_OUTFLOW_COLUMNS)
 
 
-def load_outflows(source: str) -> pd.DataFrame:
-    """The outflows table of one pinned remittance vintage (see INFLOW_SOURCES; both files hold outflows too)."""
-    loaders = {SOURCE: load_knomad_outflows, DATA360: load_data360_outflows}
+def _of_vintage(source: str, what: str, loaders: dict) -> pd.DataFrame:
     if source not in loaders:
-        raise ConfigError(f"'{source}' is not a pinned remittance outflow source.", expected=list(loaders), got=source,
+        raise ConfigError(f"'{source}' is not a pinned remittance {what} source.", expected=list(loaders), got=source,
                           fix="use one of the listed source ids")
     return loaders[source]()
+
+
+def load_outflows(source: str) -> pd.DataFrame:
+    """The outflows table of one pinned remittance vintage (see INFLOW_SOURCES; both files hold outflows too)."""
+    return _of_vintage(source, "outflow", {SOURCE: load_knomad_outflows, DATA360: load_data360_outflows})
 
 
 def load_inflows(source: str) -> pd.DataFrame:
     """The inflows table of one pinned remittance vintage (see INFLOW_SOURCES)."""
-    loaders = {SOURCE: load_knomad_inflows, DATA360: load_data360_inflows}
-    if source not in loaders:
-        raise ConfigError(f"'{source}' is not a pinned remittance inflow source.", expected=list(loaders), got=source,
-                          fix="use one of the listed source ids")
-    return loaders[source]()
+    return _of_vintage(source, "inflow", {SOURCE: load_knomad_inflows, DATA360: load_data360_inflows})
 
 
 # ---------------------------------------------------------------------------------------------- codes
