@@ -186,9 +186,9 @@ def test_fact_specs_have_chapter_fact_keys_and_unique_names():
              *q.matrix_facts(S24, 2024, 2022), *q.free_movement_facts(S24, 2024)]
     assert all(set(s) == keys for s in specs)
     names = [s["name"] for s in specs]
-    assert len(names) == len(set(names)) == 101
+    assert len(names) == len(set(names)) == 115
     assert {"early_year", "n_very_high", "n_low", "imm_vh_peak_pct", "em_gain_group", "rate_rise_pp", "n_rate_above_10",
-            "cell_gain", "cell_loss", "schengen_fixed_first_pct"} <= set(names)
+            "cell_gain_from", "cell_loss_pp", "band_top_from", "schengen_fixed_first_pct"} <= set(names)
     assert all(not (isinstance(s["value"], float) and np.isnan(s["value"])) for s in specs)
 
 

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
-from wmr import editions, pins
+from wmr import countries, editions, pins
 from wmr.analysis import displacement, migrants, profiles as P
 from wmr.analysis import remittances as chapter_remittances
+from wmr.analysis.wording import facts_cited, plain_text
 from wmr.errors import ConfigError
 from wmr.sources import countrynames, ims, m49, remittances, unhcr
 
@@ -103,7 +105,7 @@ def test_places_outside_m49_are_where_un_desa_allocates_them_and_say_so(code, re
     prof = P.load(code, P2026)
     assert code not in m49.known_iso3()
     assert facts(prof)["region"].value == region
-    assert any("UN DESA" in n and region in n for n in prof.notes)
+    assert any("UN DESA" in n and "counted in {fact}`region`" in n for n in prof.notes)
 
 
 def test_the_editions_use_the_newest_remittance_and_idp_years_of_issue_12():
@@ -197,15 +199,25 @@ def test_remittance_zeros_and_gaps_stay_missing():
                if c not in ("VAT", "XCX", "TKL", "TWN"))
     prof = P.load(gap, P2026)
     assert "received_usd" not in facts(prof) and math.isnan(prof.value("received_usd"))
-    assert any("inflows" in n and "2023" in n for n in prof.notes)
+    assert any("inflows" in n and "{param}`remittance_year`" in n for n in prof.notes)
 
 
-def test_remittances_sent_keep_the_year_of_the_only_outflow_vintage():
-    outflows = remittances.load_knomad_outflows()
-    last = int(outflows["year"].max())
-    row = outflows[(outflows["iso3"] == "DEU") & (outflows["year"] == last)]
-    f = facts(P.load("DEU", P2026))["sent_usd"]
-    assert f.value == row["usd"].iloc[0] and f.year == last == 2022
+def test_remittances_sent_are_for_the_year_of_remittances_received():
+    """wmr-2026: the Data360 vintage behind the 2023 inflows has 2023 outflows too (source.toml spot value: United
+    States 85,757.0 US$ million, flagged as an estimate), so sent and received share the year."""
+    f = facts(P.load("USA", P2026))
+    assert f["sent_usd"].year == f["received_usd"].year == 2023
+    assert f["sent_usd"].value == pytest.approx(85_757.0e6) and f["sent_usd"].sources == ["wb-knomad-data360"]
+    assert "estimate" in f["sent_usd"].note
+    # % of GDP exists only in the June 2023 KNOMAD workbook (2022): kept with its own year, and the profile says so
+    knomad = remittances.load_knomad_outflows()
+    row = knomad[(knomad["iso3"] == "USA") & knomad["pct_gdp"].notna()].iloc[0]
+    assert f["sent_pct_gdp"].value == row["pct_gdp"] and f["sent_pct_gdp"].year == int(row["year"]) == 2022
+    assert any("share of GDP are for {fact}`sent_pct_gdp_year`" in n for n in P.load("USA", P2026).notes)
+    assert facts(P.load("USA", P2026))["sent_pct_gdp_year"].value == 2022
+    old = facts(P.load("USA", P2024))
+    assert old["sent_usd"].year == old["received_usd"].year == 2022 and old["sent_usd"].note == ""
+    assert not any("share of GDP" in n for n in P.load("USA", P2024).notes)
 
 
 @pytest.mark.parametrize("code", ["UKR", "SDN", "COD", "PHL"])
@@ -257,14 +269,24 @@ def test_every_profile_of_both_editions_builds_its_facts_without_a_crash():
             specs = P.fact_specs(P.load(code, params))
             for s in specs:
                 assert not (isinstance(s.value, float) and math.isnan(s.value)), (code, s.name)
-            assert {"name", "region", "immigrants", "narrative"} <= {s.name for s in specs}
+            assert {"name", "name_in_text", "region", "immigrants"} <= {s.name for s in specs}
+            prof = P.load(code, params)
+            cited = set(facts_cited(P.narrative(prof) + P.coverage_text(prof)))
+            assert cited <= {s.name for s in specs}, (code, cited - {s.name for s in specs})
 
 
 def test_narrative_is_built_from_the_profile_figures():
     prof = P.load("IND", P2026)
-    text = P.narrative(prof)
-    assert "India" in text and P.people(prof.last("immigrants")) in text
-    assert prof.origins.iloc[0]["country"] in text and "more emigrants than immigrants" in text
+    f = facts(prof)
+    assert P.narrative_keys(prof) == ["place_sub", "immigrants_share", "fewer", "emigrants_more", "origin",
+                                      "destination", "hosted"]   # India: 4.8 million in 2024, 34% fewer than in 1990
+    assert f["top_origin"].value == countries.in_text(prof.origins.iloc[0]["iso3"])
+    assert f["imm_change_pct"].value == pytest.approx(abs(100 * (prof.last("immigrants") / prof.stock.iloc[0]["immigrants"] - 1)))
+    assert not re.search(r"\d", plain_text(P.narrative(prof)))
+    usa = P.load("USA", P2026)
+    assert "more" in P.narrative_keys(usa) and facts(usa)["name_in_text"].value == "the United States of America"
+    twn = P.load("TWN", P2026)
+    assert P.narrative_keys(twn)[0] == "place" and "subregion" not in facts(twn)
 
 
 def test_a_missing_population_is_a_coverage_note_not_a_zero():
@@ -272,5 +294,5 @@ def test_a_missing_population_is_a_coverage_note_not_a_zero():
     prof = P.load("DEU", P2026)
     prof.row = {**prof.row, "population": float("nan")}
     assert "immigrant_share_pct" not in facts(prof)
-    assert any("population" in n and "undesa-ims-2024" in n for n in P.coverage_notes(prof))
-    assert "% of its population" not in P.narrative(prof)
+    assert any("population" in n and "UN DESA" in n for n in P.coverage_notes(prof))
+    assert "immigrant_share_pct" not in P.narrative(prof)

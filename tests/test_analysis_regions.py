@@ -164,13 +164,9 @@ def test_the_edition_configs_run_the_regional_chapter_once_per_un_desa_region():
 
 
 def test_wording_follows_the_data():
-    assert R.profile(10, 5, 60, 3, 1) == ("counted more immigrants than emigrants, its immigrants were mostly born "
-                                          "elsewhere in the same region, and it hosted more refugees than originated from it")
-    assert "more emigrants than immigrants" in R.profile(5, 10, 40, 1, 3)
-    assert "mostly born in other regions" in R.profile(5, 10, 40, 1, 3)
-    assert "as often from within the region" in R.profile(5, 10, 51, 1, 3)
-    assert R.immigrant_origins(51) == "divided almost evenly between the region itself and other regions"
-    assert R.emigrant_destinations(70) == "mostly stayed within it" and R.emigrant_destinations(20) == "mostly lived outside it"
+    assert R.corridors_within_sentence(0, 10).startswith("None of the {fact}`corridors_n`")
+    assert R.corridors_within_sentence(10, 10).startswith("All {fact}`corridors_n`")
+    assert R.corridors_within_sentence(3, 10).startswith("{fact}`corridors_within` of the {fact}`corridors_n`")
     assert R.join_names(["Abyei Area (56,000)", "Kosovo (16,000)"]) == "Abyei Area (56,000) and Kosovo (16,000)"
     assert R.join_names(["Taiwan, China (1)", "Kosovo (2)"]) == "Taiwan, China (1); and Kosovo (2)"
     assert R.scale_for(2e6) == (1e6, "millions") and R.scale_for(5e5) == (1e3, "thousands")

@@ -2,6 +2,8 @@
 or recomputed here in a different way from the raw loader tables)."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -154,6 +156,10 @@ def test_solutions_series(population):
 def test_record_phrases():
     sol = security.solutions_series(1959, 2025)
     assert security.last_year_at_least(sol, "returned_refugees", 2022) == 2005
-    assert security.record_phrase("returned_refugees", 2022) == "the most since 2005"
-    assert security.record_phrase("resettlement", 2025) == "fewer than in 2024"
-    assert security.record_phrase("returned_idps", 2025).startswith("the most in the records")
+    assert security.record("returned_refugees", 2022) == ("most_since", 2005)
+    assert security.record("resettlement", 2025) == ("fewer_than", 2024)
+    kind, start = security.record("returned_idps", 2025)
+    assert kind == "first_in_records" and start == int(sol.dropna(subset=["returned_idps"])["year"].min())
+    text = security.solutions_text(2025)
+    assert "Resettlement was lower than in {fact}`resettlement_ref_year`." in text
+    assert "{" + "resettlement}" not in text and not re.search(r"\d", re.sub(r"\{[a-z]+\}`[^`]*`", "", text))

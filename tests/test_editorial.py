@@ -107,7 +107,10 @@ def test_no_unhcr_sex_age_before_2025_is_said_not_borrowed():
     from wmr.analysis import gender
 
     assert gender.demographics_year(2022) is None
-    assert "not available for 2022" in gender.no_sex_age_text(2022)
+    assert gender.sex_age_key(2022) == "missing_later_unused"   # the 2025 breakdown exists but is not used
+    assert "not available for {param}`refugee_year`" in gender.sex_age_text(2022)
+    assert gender.sex_age_key(2025) == "available" and "{fact}`ref_female_pct`" in gender.sex_age_text(2025)
+    assert "{fact}`ref_disaggregated_pct`" not in gender.data_gaps_text(2022)
     assert gender.demographics_year(2025) == 2025
 
 

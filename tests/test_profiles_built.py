@@ -25,7 +25,7 @@ def test_facts_json_holds_each_sampled_profile_as_profiles_iso3_name(built, edit
     assert codes == set(PROFILE_SAMPLES[edition])
     for code in codes:
         assert facts[f"profiles.{code}.immigrants"]["value"] > 0
-        assert facts[f"profiles.{code}.narrative"]["display"]
+        assert facts[f"profiles.{code}.name_in_text"]["display"]
     assert "profiles.VAT.received_usd" not in facts and "profiles.VAT.hdi" not in facts       # no data: no fact
     assert facts["profiles.XCX.region"]["value"] == "Europe"      # where UN DESA allocates the Channel Islands
 

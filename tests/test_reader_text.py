@@ -77,3 +77,100 @@ def test_editorial_notes_and_glossary_have_no_build_jargon():
     texts["glossary.toml"] = "\n".join(l for l in (ROOT / "data" / "glossary.toml").read_text(encoding="utf-8")
                                        .splitlines() if not l.startswith("#"))
     assert texts and {name: JARGON.findall(text) for name, text in texts.items() if JARGON.search(text)} == {}
+
+
+# A fact is a number or a name (issue 13, point 3; issue 18: translated text keeps the roles, so no fact may be
+# an English phrase). The rule, for every fact of an edition's facts.json:
+# - a number (int or float value) is shown as a number: digits with separators and decimals, optionally 'US$',
+#   '%', ' million' or ' billion' (the words around it are plain text);
+# - a text value is a name (a country, region, route, cause, edition, date) or a list of names: at most 9 words
+#   and 60 characters, no sentence punctuation (. ; : ! ?), none of the words that make a clause or a comparison
+#   (was, were, has, hosted, more, fewer, grown, than, not...), and no digits unless the name has them ('Kosovo
+#   (SCR 1244)', 'International Migrant Stock 2024', '25 September 2015').
+NUMBER_SHOWN = re.compile(r"^(US\$)?[-+−]?\d[\d,]*(\.\d+)?( million| billion)?%?$")
+CLAUSE_WORDS = re.compile(r"\b(more|fewer|less|most|least|grown|fallen|rose|fell|above|below|none|no|was|were|is|are|"
+                          r"has|have|had|hosted|counted|lived|gives?|records?|refers?|reports?|not|than|from|to)\b", re.I)
+NAMES_WITH_DIGITS = ("date", "edition")
+NOT_YET_CONVERTED: dict[str, str] = {}   # fact-id pattern -> why it is still an exception
+
+
+def _names() -> set[str]:
+    from wmr import countries
+    from wmr.sources import countrynames
+
+    codes = set(countrynames.load_m49_names()["iso3"]) | set(countrynames.load_iom_names()["iso3"])
+    return {countries.name(c) for c in codes}
+
+
+def fact_problems(facts: dict[str, dict], names: set[str]) -> dict[str, str]:
+    """Fact id -> what breaks the rule above."""
+    out = {}
+    for ident, f in facts.items():
+        shown = f["display"]
+        if not isinstance(f["value"], str):
+            if not NUMBER_SHOWN.match(shown):
+                out[ident] = f"number shown with words: {shown!r}"
+            continue
+        bare = shown.removeprefix("the ")
+        if len(shown) > 60 or len(shown.split()) > 9:
+            out[ident] = f"longer than a name: {shown[:60]!r}"
+        elif re.search(r"[.;:!?]", shown):
+            out[ident] = f"sentence punctuation: {shown!r}"
+        elif CLAUSE_WORDS.search(shown) and bare not in names:
+            out[ident] = f"a clause or comparison word: {shown!r}"
+        elif re.search(r"\d", shown) and f["unit"] not in NAMES_WITH_DIGITS and bare not in names:
+            out[ident] = f"a number inside a name: {shown!r}"
+    return out
+
+
+def test_the_fact_rule_catches_phrases_and_numbers_in_names():
+    names = {"United States of America", "Kosovo (SCR 1244)"}
+    facts = {
+        "a": {"value": "the United States of America", "display": "the United States of America", "unit": "country"},
+        "b": {"value": "Kosovo (SCR 1244)", "display": "Kosovo (SCR 1244)", "unit": "country"},
+        "c": {"value": "more", "display": "more", "unit": "comparison"},
+        "d": {"value": "Germany (16.8 million)", "display": "Germany (16.8 million)", "unit": "country"},
+        "e": {"value": "counted more emigrants than immigrants", "display": "counted more emigrants than immigrants",
+              "unit": "wording"},
+        "f": {"value": 3, "display": "none", "unit": "corridors"},
+        "g": {"value": 4.9, "display": "4.9 percentage points", "unit": "percentage points"},
+        "h": {"value": 1.2e9, "display": "US$1.2 billion", "unit": "US$"},
+        "i": {"value": "25 September 2015", "display": "25 September 2015", "unit": "date"},
+        "j": {"value": "UNHCR has no data. More later.", "display": "UNHCR has no data. More later.", "unit": "text"},
+    }
+    assert sorted(fact_problems(facts, names)) == ["c", "d", "e", "f", "g", "j"]
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_fact_is_a_number_or_a_name(built, edition):
+    import json
+
+    facts = json.loads((built / "report" / edition / "facts.json").read_text(encoding="utf-8"))
+    problems = fact_problems(facts, _names())
+    excused = {i for i in problems if any(re.fullmatch(p, i) for p in NOT_YET_CONVERTED)}
+    assert {i: p for i, p in problems.items() if i not in excused} == {}
+    stale = [p for p in NOT_YET_CONVERTED if not any(re.fullmatch(p, i) for i in problems)]
+    assert stale == [], "these exceptions are fixed: remove them from NOT_YET_CONVERTED"
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_names_in_running_text_take_their_articles(built, edition):
+    """A fact naming a country that takes 'the' in the IOM naming table ('the Philippines') shows it, alone or in
+    a list; only a profile's title (its 'name' fact) is the bare name."""
+    import json
+
+    from wmr.sources import countrynames
+
+    iom = countrynames.load_iom_names()
+    with_the = set(iom.loc[iom["with_the"], "name"])
+    facts = json.loads((built / "report" / edition / "facts.json").read_text(encoding="utf-8"))
+    bare = {}
+    for ident, f in facts.items():
+        if not isinstance(f["value"], str) or ident.endswith(".name"):
+            continue
+        shown = f["display"]
+        items = [shown] if shown.removeprefix("the ").removeprefix("The ") in with_the else re.split(r", | and ", shown)
+        bare.update({ident: shown for item in items if item in with_the})
+    assert with_the and bare == {}

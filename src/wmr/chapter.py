@@ -17,8 +17,8 @@ from . import datafiles, paths, pins, style
 from .errors import ChapterError
 from .errors import shown as quoted
 from .facts import Fact, make_fact
-from .protocol import (CHAPTER_ENV, EDITION_ENV, FACT_MIME, FIGURE_MIME, FIGURES_ENV, RUN_ENV,  # noqa: F401
-                       TABLE_MIME)  # (the MIME types are re-exported)
+from .protocol import (CHAPTER_ENV, EDITION_ENV, FACT_MIME, FIGURE_MIME, FIGURES_ENV,  # noqa: F401
+                       PROSE_MIME, RUN_ENV, TABLE_MIME)  # (the MIME types are re-exported)
 
 ID_RE = re.compile(r"^(fig|tab)-[a-z0-9][a-z0-9-]*$")
 
@@ -109,6 +109,19 @@ class Chapter:
     def record(self, specs) -> dict[str, Fact]:
         """Record several facts (each spec the keyword arguments of fact(), e.g. a FactSpecs); returns them by name."""
         return {spec["name"]: self.fact(**spec) for spec in specs}
+
+    def prose(self, markdown: str, opening: bool = False) -> None:
+        """Emit a paragraph whose wording a library function chose from the data (MyST text with {fact} roles).
+
+        Why: a notebook's Markdown cells are the same in every run; where the data decide what is worth saying
+        (a region's distinctive features), the sentences come from tested templates, their numbers from facts.
+        `opening`: part of the chapter's introduction, printed once (from the first run) like the prose before
+        the first code cell.
+        """
+        if not markdown or not markdown.strip():
+            raise ChapterError("A prose paragraph is empty.", expected="Markdown text with {fact} roles", got=repr(markdown),
+                               fix="pass the paragraph a wording function returned")
+        _display({"markdown": markdown, "opening": opening}, PROSE_MIME, markdown)
 
     # -- figures and tables ----------------------------------------------------------------------
     def _claim(self, ident: str, what: str = "") -> str:

@@ -188,6 +188,10 @@ def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
                     _claim_ref(doc, run.key, fig)
                     _check_data_years(edition, cfg, doc, "figure", fig.id, fig.files)
                     doc.blocks.append(fig)
+                elif chapter_api.PROSE_MIME in data:
+                    p = data[chapter_api.PROSE_MIME]
+                    if index == 0 or not p.get("opening"):   # an opening paragraph is printed once
+                        doc.blocks.append(Prose(p["markdown"], run.key, opening=bool(p.get("opening"))))
                 elif chapter_api.TABLE_MIME in data:
                     p = data[chapter_api.TABLE_MIME]
                     n_tab += 1

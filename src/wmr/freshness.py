@@ -18,7 +18,7 @@ import nbformat
 
 from . import importlog, notebooks, paths, pins
 from .editions import Run
-from .protocol import FACT_MIME, FIGURE_MIME, TABLE_MIME
+from .protocol import FACT_MIME, FIGURE_MIME, PROSE_MIME, TABLE_MIME
 
 
 @functools.cache
@@ -103,10 +103,10 @@ def outputs_record(nb: nbformat.NotebookNode) -> dict:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             for mime, kind, field in ((FACT_MIME, "fact", "name"), (FIGURE_MIME, "figure", "id"),
-                                      (TABLE_MIME, "table", "id")):
+                                      (TABLE_MIME, "table", "id"), (PROSE_MIME, "paragraph", None)):
                 payload = data.get(mime)
                 if isinstance(payload, dict):
-                    names.append(f"{kind} {payload.get(field)}")
+                    names.append(f"{kind} {payload.get(field) if field else len(names) + 1}")
                     h.update(json.dumps(payload, sort_keys=True).encode() + b"\0")
     return {"names": names, "digest": h.hexdigest()}
 

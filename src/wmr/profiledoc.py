@@ -46,7 +46,7 @@ def load_profile(edition: Edition, cfg: ChapterConfig, run: Run) -> ProfileDoc:
             block.number = f"{code}.{n[block.kind]}"
     facts = doc.ledgers[code].facts
     prof = ProfileDoc(**vars(doc), iso3=code, region=str(facts[REGION_FACT].value),
-                      subregion=str(facts[SUBREGION_FACT].value))
+                      subregion=str(facts[SUBREGION_FACT].value) if SUBREGION_FACT in facts else "")
     prof.title = str(facts[NAME_FACT].value)
     return prof
 

@@ -3,6 +3,7 @@
 FACT_MIME = "application/vnd.wmr.fact+json"
 FIGURE_MIME = "application/vnd.wmr.figure+json"
 TABLE_MIME = "application/vnd.wmr.table+json"
+PROSE_MIME = "application/vnd.wmr.prose+json"   # a paragraph whose wording the data chose (Chapter.prose)
 
 FIGURES_ENV = "WMR_FIGURES_DIR"   # where the chapter writes figure files while it runs (staged by the build)
 READ_LOG_ENV = "WMR_READ_LOG"     # where every pinned file read is logged (its sha256 joins the cache key)

@@ -116,25 +116,56 @@ def demographics_year(last: int) -> int | None:
     return usable[-1] if usable else None
 
 
-def no_sex_age_text(year: int) -> str:
-    """What the chapter says when the edition's vintage has no UNHCR breakdown by sex and age."""
-    later = [y for y in demographics_years() if y > year]
-    return (f"UNHCR's sex and age breakdown of refugees and asylum-seekers is not available for {year} or earlier in "
-            "the data of this edition" + (", and later data are not used here" if later else "") + ".")
+SEX_AGE = {
+    "available": (
+        "Forced displacement touches women and men alike, though not always in equal numbers {cite}`unhcrdatafinder`. "
+        "UNHCR's sex and age breakdown refers to the end of {fact}`demog_year`. Of the {fact}`ref_asy_total` "
+        "refugees and asylum-seekers counted that year, sex is reported for {fact}`ref_disaggregated_pct` of "
+        "refugees but only {fact}`asy_disaggregated_pct` of asylum-seekers. Where it is reported, women and girls "
+        "made up {fact}`ref_female_pct` of refugees and {fact}`asy_female_pct` of asylum-seekers. Children under "
+        "eighteen accounted for {fact}`ref_children_pct` of refugees of known age and {fact}`asy_children_pct` of "
+        "asylum-seekers. The two populations thus differ: refugees include many children, while asylum-seekers, "
+        "who have applied individually for protection in another country, are more often adults. In the oldest age "
+        "band, sixty years and over, UNHCR counted {fact}`older_women` refugee and asylum-seeking women and "
+        "{fact}`older_men` men."),
+    "missing_later_unused": (
+        "Forced displacement touches women and men alike, though not always in equal numbers {cite}`unhcrdatafinder`. "
+        "UNHCR's sex and age breakdown of refugees and asylum-seekers is not available for {param}`refugee_year` or "
+        "earlier in the data of this edition, and later data are not used here."),
+    "missing": (
+        "Forced displacement touches women and men alike, though not always in equal numbers {cite}`unhcrdatafinder`. "
+        "UNHCR's sex and age breakdown of refugees and asylum-seekers is not available for {param}`refugee_year` or "
+        "earlier in the data of this edition."),
+}
+DATA_GAPS = {
+    "available": (
+        "The numbers in this chapter rest on very different foundations. Migrant stocks are estimated by sex for every "
+        "country, while refugee statistics report sex for {fact}`ref_disaggregated_pct` of refugees and "
+        "{fact}`asy_disaggregated_pct` of asylum-seekers; the records of migrant deaths identify the sex of "
+        "{fact}`mmp_recorded_pct` of the victims, and the sex and age of IDPs are modelled rather than counted."),
+    "missing": (
+        "The numbers in this chapter rest on very different foundations. Migrant stocks are estimated by sex for every "
+        "country, while the refugee statistics of this edition have no breakdown by sex for {param}`refugee_year`; "
+        "the records of migrant deaths identify the sex of {fact}`mmp_recorded_pct` of the victims, and the sex and "
+        "age of IDPs are modelled rather than counted."),
+}
 
 
-def sex_age_text(shown: dict[str, str]) -> str:
-    """The paragraph on refugees' sex and age, from the displays of the recorded facts (keys as in the notebook)."""
-    s = shown
-    return (f"UNHCR's sex and age breakdown refers to the end of {s['demog_year']}. Of the {s['ref_asy_total']} "
-            f"refugees and asylum-seekers counted that year, sex is reported for {s['ref_disaggregated_pct']} of "
-            f"refugees but only {s['asy_disaggregated_pct']} of asylum-seekers. Where it is reported, women and girls "
-            f"made up {s['ref_female_pct']} of refugees and {s['asy_female_pct']} of asylum-seekers. Children under "
-            f"eighteen accounted for {s['ref_children_pct']} of refugees of known age and {s['asy_children_pct']} of "
-            "asylum-seekers. The two populations thus differ: refugees include many children, while asylum-seekers, "
-            "who have applied individually for protection in another country, are more often adults. In the oldest age "
-            f"band, sixty years and over, UNHCR counted {s['older_women']} refugee and asylum-seeking women and "
-            f"{s['older_men']} men.")
+def sex_age_key(refugee_year: int) -> str:
+    """Which SEX_AGE paragraph fits: the breakdown exists up to `refugee_year`, or not (and whether later data do)."""
+    if demographics_year(refugee_year) is not None:
+        return "available"
+    return "missing_later_unused" if any(y > refugee_year for y in demographics_years()) else "missing"
+
+
+def sex_age_text(refugee_year: int) -> str:
+    """The paragraph on refugees' sex and age (MyST with the facts the notebook records when the data exist)."""
+    return SEX_AGE[sex_age_key(refugee_year)]
+
+
+def data_gaps_text(refugee_year: int) -> str:
+    """The closing paragraph on how far each source reports sex."""
+    return DATA_GAPS["available" if demographics_year(refugee_year) is not None else "missing"]
 
 
 def demographics_years() -> list[int]:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import fmt, plots
-from ..countries import with_names
+from ..countries import in_text, with_names
 from ..errors import ConfigError, not_covered
 from ..sources import free_movement, hdi, ims
 
@@ -404,8 +404,8 @@ def emigrant_share_facts(ims_source: str, stock_year: int, group_year: int) -> l
         _spec("em_medium_early", On.loc[early_year, "Medium"], "persons", early_year, src, "millions"),
         _spec("em_medium_last", On.loc[stock_year, "Medium"], "persons", stock_year, src, "millions"),
         _spec("em_unknown_last", unknown, "persons", stock_year, ims_, "millions"),
-        _spec("no_hdi_top_origin", f"{no_hdi['country']} ({no_hdi['migrants'] / 1e6:.1f} million)", "country",
-              stock_year, src, "text"),
+        _spec("no_hdi_top_origin", in_text(no_hdi["iso3"]), "country", stock_year, src, "text", note=no_hdi["iso3"]),
+        _spec("no_hdi_top_origin_migrants", no_hdi["migrants"], "persons", stock_year, src, "millions"),
         _spec("em_no_hdi_last", On.loc[stock_year, UNCLASSIFIED] - unknown, "persons", stock_year, src, "millions"),
     ]
     return out
@@ -455,19 +455,47 @@ def country_rate_facts(ims_source: str, stock_year: int, band_width: float = 0.1
     return [
         _spec("countries_rated", len(country), "countries", stock_year, src),
         _pct("median_rate_pct", median, stock_year, src),
-        _spec("top_rate_country", f"{top.iloc[0]['country']} ({top.iloc[0]['rate_pct']:.1f}%)", "country", stock_year,
-              src, "text"),
-        _spec("second_rate_country", f"{top.iloc[1]['country']} ({top.iloc[1]['rate_pct']:.1f}%)", "country",
-              stock_year, src, "text"),
+        _spec("top_rate_country", in_text(top.iloc[0]["iso3"]), "country", stock_year, src, "text", note=top.iloc[0]["iso3"]),
+        _pct("top_rate_pct", top.iloc[0]["rate_pct"], stock_year, src),
+        _spec("second_rate_country", in_text(top.iloc[1]["iso3"]), "country", stock_year, src, "text",
+              note=top.iloc[1]["iso3"]),
+        _pct("second_rate_pct", top.iloc[1]["rate_pct"], stock_year, src),
         _spec(f"n_rate_above_{threshold}", int((country["rate_pct"] >= threshold).sum()), "countries", stock_year, src),
         _spec("rate_threshold", threshold, "percent", stock_year, src, "percent", display=f"{threshold}%"),
-        _spec("band_high", f"{hi_band['band']} ({hi_band['median_pct']:.1f}%, {int(hi_band['countries'])} countries)",
-              "HDI band", stock_year, src, "text"),
-        _spec("band_low", f"{lo_band['band']} ({lo_band['median_pct']:.1f}%)", "HDI band", stock_year, src, "text"),
-        _spec("band_top_relation", "below" if top_band["median_pct"] < median else "above", "comparison", stock_year,
-              src, "text"),
-        _spec("band_top", f"{top_band['band']} ({top_band['median_pct']:.1f}%)", "HDI band", stock_year, src, "text"),
+        *_band("band_high", hi_band, band_width, stock_year, src, with_count=True),
+        *_band("band_low", lo_band, band_width, stock_year, src),
+        *_band("band_top", top_band, band_width, stock_year, src),
     ]
+
+
+def _band(name: str, band: pd.Series, width: float, year: int, src: list[str], with_count: bool = False) -> list[dict]:
+    """An HDI band as numbers: its bounds ('0.30', '0.40'), its median rate and, if asked, how many countries."""
+    out = [_spec(f"{name}_from", float(band["lower"]), "HDI", year, src, display=f"{band['lower']:.2f}"),
+           _spec(f"{name}_to", float(min(band["lower"] + width, 1)), "HDI", year, src,
+                 display=f"{min(band['lower'] + width, 1):.2f}"),
+           _pct(f"{name}_pct", band["median_pct"], year, src)]
+    return out + ([_spec(f"{name}_countries", int(band["countries"]), "countries", year, src)] if with_count else [])
+
+
+RATES_TEXT = {
+    "below": "Grouped in bands of the HDI, the median rate was highest in the band {fact}`band_high_from`–"
+             "{fact}`band_high_to` ({fact}`band_high_pct`, {fact}`band_high_countries` countries) and lowest in the band "
+             "{fact}`band_low_from`–{fact}`band_low_to` ({fact}`band_low_pct`); in the top band, {fact}`band_top_from`–"
+             "{fact}`band_top_to`, it was {fact}`band_top_pct`, below the median of all countries "
+             "({numref}`fig-emigration-rate-bands`).",
+    "above": "Grouped in bands of the HDI, the median rate was highest in the band {fact}`band_high_from`–"
+             "{fact}`band_high_to` ({fact}`band_high_pct`, {fact}`band_high_countries` countries) and lowest in the band "
+             "{fact}`band_low_from`–{fact}`band_low_to` ({fact}`band_low_pct`); in the top band, {fact}`band_top_from`–"
+             "{fact}`band_top_to`, it was {fact}`band_top_pct`, above the median of all countries "
+             "({numref}`fig-emigration-rate-bands`).",
+}
+
+
+def top_band_relation(ims_source: str, stock_year: int, band_width: float = 0.1) -> str:
+    """'below' or 'above': the top HDI band's median rate against the median of all countries (RATES_TEXT key)."""
+    country = country_emigration_rates(ims_source, stock_year)
+    top_band = rates_by_hdi_band(country, band_width).iloc[-1]
+    return "below" if top_band["median_pct"] < country["rate_pct"].median() else "above"
 
 
 def matrix_facts(ims_source: str, stock_year: int, group_year: int) -> list[dict]:
@@ -486,15 +514,17 @@ def matrix_facts(ims_source: str, stock_year: int, group_year: int) -> list[dict
                 _pct(f"vh_in_vh_{when}_pct", 100 * m.loc["Very high", "Very high"] / m.loc["Very high"].sum(), y, src)]
     cells = m_last.loc[list(GROUPS), list(GROUPS)].stack()
     big = cells.idxmax()
-    out += [_spec("largest_cell", f"from {big[0].lower()} to {big[1].lower()} human development countries", "cell",
-                  stock_year, src, "text"),
+    out += [_spec("largest_cell_from", big[0].lower(), "HDI group", stock_year, src, "text"),
+            _spec("largest_cell_to", big[1].lower(), "HDI group", stock_year, src, "text"),
             _spec("largest_cell_migrants", cells[big], "persons", stock_year, src, "millions")]
     for g, key in [("Low", "low"), ("High", "high")]:
         out.append(_pct(f"{key}_in_vh_last_pct", 100 * m_last.loc[g, "Very high"] / m_last.loc[g].sum(), stock_year, src))
     change = (share_matrix(m_last) - share_matrix(m_early)).stack()
     for name, cell in [("cell_gain", change.idxmax()), ("cell_loss", change.idxmin())]:
-        out.append(_spec(name, f"{cell[0].lower()} to {cell[1].lower()} human development ({change.loc[cell]:+.1f} percentage points)",
-                         "cell", stock_year, src, "text"))
+        out += [_spec(f"{name}_from", cell[0].lower(), "HDI group", stock_year, src, "text"),
+                _spec(f"{name}_to", cell[1].lower(), "HDI group", stock_year, src, "text"),
+                _spec(f"{name}_pp", change.loc[cell], "percentage points", stock_year, src,
+                      display=f"{change.loc[cell]:+.1f}")]
     return out
 
 

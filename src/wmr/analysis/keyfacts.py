@@ -16,10 +16,12 @@ MMP = "iom-missing-migrants"
 
 @dataclass(frozen=True)
 class KeyFact:
-    """A fact to record (keyword arguments of Chapter.fact) and the label of its row in the key-facts table."""
+    """A fact to record (keyword arguments of Chapter.fact) and the label of its row in the key-facts table;
+    a ranked row also names its country as a fact of its own (`name_fact`, '<name>_country')."""
 
     label: str
     fact: dict
+    name_fact: dict | None = None
 
     @property
     def sources(self) -> list[str]:
@@ -34,9 +36,13 @@ def _spec(label: str, name_: str, value, unit: str, year: int, sources: list[str
 
 def _ranked(prefix: str, label: str, table: pd.DataFrame, value_col: str, unit: str, year: int,
             sources: list[str], shown) -> list[KeyFact]:
-    return [_spec(f"{label}, rank {r.rank}", f"{prefix}_{r.rank}", getattr(r, value_col), unit, year, sources,
-                  display=f"{in_text(r.iso3)} ({shown(getattr(r, value_col))})", note=f"{r.iso3}")
-            for r in table.itertuples()]
+    out = []
+    for r in table.itertuples():
+        spec = _spec(f"{label}, rank {r.rank}", f"{prefix}_{r.rank}", getattr(r, value_col), unit, year, sources,
+                     display=shown(getattr(r, value_col)), note=f"{r.iso3}")
+        name = _spec("", f"{prefix}_{r.rank}_country", in_text(r.iso3), "country", year, sources, "text", note=r.iso3)
+        out.append(KeyFact(spec.label, spec.fact, name.fact))
+    return out
 
 
 def key_facts(ims_source: str, stock_year: int, remittance_year: int, refugee_year: int, idp_year: int,
@@ -113,7 +119,8 @@ def as_table(specs: list[KeyFact], recorded: list) -> pd.DataFrame:
     see names; the ids stay in the table's metadata and on the data sources page). A year is shown in the
     Year column, not as a row."""
     rows = [(s, f) for s, f in zip(specs, recorded) if f.unit != "year"]
-    return pd.DataFrame({"Indicator": [s.label for s, _ in rows], "Value": [f.display for _, f in rows],
+    shown = [f"{s.name_fact['value']} ({f.display})" if s.name_fact else f.display for s, f in rows]
+    return pd.DataFrame({"Indicator": [s.label for s, _ in rows], "Value": shown,
                          "Year": [str(f.year) for _, f in rows],
                          "Source": ["; ".join(summary(sid).dataset for sid in f.sources) for _, f in rows]})
 

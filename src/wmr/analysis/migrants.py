@@ -19,13 +19,12 @@ def population_source(ims_source: str) -> str:
     return ims.workbook_source(ims_source)
 
 
-def population_label(ims_source: str) -> str:
-    """How the prose names the edition's one population series ('the total population published with ...')."""
+def population_dataset(ims_source: str) -> str:
+    """The name of the data set whose population series the edition divides by ('International Migrant Stock 2024')."""
     from ..pins import source
     from ..provenance import short_dataset
 
-    return (f"the total population UN DESA published with {short_dataset(source(population_source(ims_source)).title)} "
-            "(Table 2 of its destination workbook)")
+    return short_dataset(source(population_source(ims_source)).title)
 
 
 def world_population(ims_source: str) -> pd.DataFrame:

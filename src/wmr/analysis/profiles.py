@@ -32,8 +32,9 @@ from ..sources import countrynames, hdi, idmc, ims, m49, unhcr
 from ..sources import remittances as rem
 from ..tidycache import cached_table
 from . import displacement, migrants, remittances
+from .wording import FactSpec  # noqa: F401  (profiles record FactSpecs; re-exported)
 
-VERSION = "2"
+VERSION = "3"
 TOP_N = 5
 UNHCR = unhcr.SOURCE
 IDMC = idmc.SOURCE          # new displacements (country-year, 2023 figure-level and events files)
@@ -95,6 +96,21 @@ def received_inputs(year: int) -> list[tuple[str, str]]:
     return [f for v in vintages for f in _INFLOW_FILES[v]]
 
 
+_OUTFLOW_FILES = {rem.SOURCE: [(rem.SOURCE, rem.KNOMAD_OUTFLOWS), (rem.SOURCE, rem.NAMES_FILE)],
+                  rem.DATA360: [(rem.DATA360, rem.DATA360_FILE)]}
+
+
+def sent_source(year: int) -> str:
+    """The vintage of remittances sent in `year`: the one received come from (`remittances.source_for`), so a
+    profile shows both for the same year; each pinned vintage holds inflows and outflows."""
+    return remittances.source_for(year)
+
+
+def sent_inputs(year: int) -> list[tuple[str, str]]:
+    """Files remittances sent in `year` are read from; the % of GDP comes from the June 2023 KNOMAD file."""
+    return [*_OUTFLOW_FILES[sent_source(year)], *_OUTFLOW_FILES[rem.SOURCE]]
+
+
 def idp_inputs(year: int) -> list[tuple[str, str]]:
     """Files the chapters' IDP stocks by country (`regions.idps_by_country`) read for the end of `year`."""
     if displacement.idp_source(year) == displacement.GDIDATA:
@@ -146,7 +162,7 @@ UNHCR_POPULATION = (UNHCR, "population.rda")  # the file `unhcr.load_population`
 def _inputs(p: Params) -> tuple[tuple[str, str], ...]:
     files = [(p.ims_source, ims.BILATERAL[p.ims_source][0]), *denominator_inputs(p.ims_source), *NAME_INPUTS,
              *region_inputs(), UNHCR_POPULATION, *idp_inputs(p.idp_year), *new_displacement_inputs(p.displacement_year),
-             *received_inputs(p.remittance_year), (REMITTANCES, rem.KNOMAD_OUTFLOWS), (REMITTANCES, rem.NAMES_FILE),
+             *received_inputs(p.remittance_year), *sent_inputs(p.remittance_year),
              (REMITTANCES, rem.WDI_FILES["pct_gdp"][0]), (HDI, hdi.FILE)]
     return tuple(dict.fromkeys(files))
 
@@ -254,12 +270,16 @@ def _summary(p: Params, codes: list[str]) -> pd.DataFrame:
     inflows = rem.load_inflows(remittances.source_for(p.remittance_year))  # the chapters' vintage for the year
     inflows = inflows[(inflows["kind"] == "country") & (inflows["year"] == p.remittance_year)]
     out["received_usd"] = out["iso3"].map(_positive(inflows.set_index("iso3")["usd"]))
-    outflows = rem.load_knomad_outflows()
-    sent_year = min(p.remittance_year, int(outflows["year"].max()))  # the only outflow vintage may stop earlier
-    outflows = outflows[(outflows["kind"] == "country") & (outflows["year"] == sent_year)].set_index("iso3")
-    out["sent_usd"] = out["iso3"].map(_positive(outflows["usd"]))
-    out["sent_pct_gdp"] = out["iso3"].map(outflows["pct_gdp"])
+    outflows = rem.load_outflows(sent_source(p.remittance_year))
+    sent_year = min(p.remittance_year, int(outflows["year"].max()))  # a vintage whose outflows stop earlier
+    sent = outflows[(outflows["kind"] == "country") & (outflows["year"] == sent_year)].set_index("iso3")
+    out["sent_usd"] = out["iso3"].map(_positive(sent["usd"]))
     out["sent_year"] = float(sent_year)
+    knomad = rem.load_knomad_outflows()   # the only file with outflows as % of GDP (one year, 2022)
+    pct = knomad[(knomad["kind"] == "country") & knomad["pct_gdp"].notna() & (knomad["year"] <= p.remittance_year)]
+    pct = pct[pct["year"] == pct["year"].max()].set_index("iso3")
+    out["sent_pct_gdp"] = out["iso3"].map(pct["pct_gdp"])
+    out["sent_pct_gdp_year"] = float(pct["year"].max())
     wdi = rem.load_wdi("pct_gdp")
     out = out.merge(_latest(wdi[~wdi["is_aggregate"]].rename(columns={"value": "received_pct_gdp"}),
                             "received_pct_gdp", p.remittance_year), on="iso3", how="left")
@@ -359,60 +379,59 @@ def _missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
+NAME = "{fact}`name_in_text`"   # the country or area as it runs in a sentence ('the Philippines')
+
+
 def coverage_notes(prof: Profile) -> list[str]:
-    """One sentence per indicator the pins have no figure for (never shown as zero)."""
-    p, r, n = prof.params, prof.row, countries.in_text(prof.iso3)  # running-text form ('the Philippines')
+    """One sentence per indicator the pins have no figure for (never shown as zero), as MyST text whose names
+    and years are roles (the facts of `fact_specs` and the edition's parameters)."""
+    p, r, n = prof.params, prof.row, NAME
     notes = []
     if _missing(r.get("population")):
-        notes.append(f"No population figure for {n} in {denominator_source(p.ims_source)}: immigrants as a share "
-                     "of the population cannot be given.")
+        notes.append(f"UN DESA's workbook gives no population figure for {n}: immigrants as a share of the "
+                     "population cannot be given.")
     if prof.last("emigrants") != prof.last("emigrants"):
-        notes.append(f"UN DESA gives no emigrant estimate for {n} in {p.stock_year}.")
+        notes.append(f"UN DESA gives no emigrant estimate for {n} in {{param}}`stock_year`.")
     if _missing(r.get("hosted_refugees")) and _missing(r.get("hosted_asylum_seekers")):
-        notes.append(f"UNHCR records no refugees or asylum-seekers hosted by {n} at the end of {p.refugee_year}.")
+        notes.append(f"UNHCR records no refugees or asylum-seekers hosted by {n} at the end of {{param}}`refugee_year`.")
     if _missing(r.get("originating_refugees")) and _missing(r.get("originating_asylum_seekers")):
-        notes.append(f"UNHCR records no refugees or asylum-seekers from {n} at the end of {p.refugee_year}.")
+        notes.append(f"UNHCR records no refugees or asylum-seekers from {n} at the end of {{param}}`refugee_year`.")
     if all(_missing(r.get(k)) for k in ("conflict_idps", "disaster_idps", "conflict_new", "disaster_new")):
-        notes.append(f"IDMC has no internal displacement figures for {n} (stocks at the end of {p.idp_year}, "
-                     f"new displacements {p.displacement_year}).")
+        notes.append(f"IDMC has no internal displacement figures for {n} (stocks at the end of {{param}}`idp_year`, "
+                     "new displacements {param}`displacement_year`).")
     elif _missing(r.get("conflict_new")) and p.displacement_year > displacement.DISAGGREGATED_YEAR:
-        notes.append(f"The pinned IDMC files give no conflict displacements by country for {p.displacement_year} "
-                     "(its events file covers disasters only).")
-    sent_year = int(r["sent_year"]) if not _missing(r.get("sent_year")) else p.remittance_year
+        notes.append("The IDMC data used here give no conflict displacements by country for "
+                     "{param}`displacement_year` (its events file covers disasters only).")
     if _missing(r.get("received_usd")) and _missing(r.get("sent_usd")):
-        notes.append(f"The World Bank-KNOMAD files have no remittance figures for {n} (inflows {p.remittance_year}, "
-                     f"outflows {sent_year}).")
+        notes.append(f"The World Bank-KNOMAD files have no remittance figures for {n} (inflows "
+                     "{param}`remittance_year`, outflows {fact}`sent_year`).")
     else:
         if _missing(r.get("received_usd")):
-            notes.append(f"No remittance inflows for {n} in {p.remittance_year} (World Bank-KNOMAD).")
+            notes.append(f"No remittance inflows for {n} in {{param}}`remittance_year` (World Bank-KNOMAD).")
         if _missing(r.get("sent_usd")):
-            notes.append(f"No remittance outflows for {n} in {sent_year} (World Bank-KNOMAD).")
+            notes.append(f"No remittance outflows for {n} in {{fact}}`sent_year` (World Bank-KNOMAD).")
+    sent_year = int(r["sent_year"]) if not _missing(r.get("sent_year")) else p.remittance_year
+    pct_year = int(r["sent_pct_gdp_year"]) if not _missing(r.get("sent_pct_gdp_year")) else sent_year
+    if not _missing(r.get("sent_pct_gdp")) and pct_year != sent_year:
+        notes.append("Remittances sent as a share of GDP are for {fact}`sent_pct_gdp_year`, the only year the World "
+                     "Bank-KNOMAD files give them.")
     if _missing(r.get("hdi")):
         notes.append(f"UNDP publishes no Human Development Index for {n}.")
     if r.get("region") == NO_REGION:
-        notes.append(f"{countries.in_text(prof.iso3, capital=True)} is in neither the UN's standard country list "
-                     "nor UN DESA's regional grouping, "
+        notes.append(f"{n} is in neither the UN's standard country list nor UN DESA's regional grouping, "
                      "so it belongs to no region in this report.")
     elif prof.iso3 not in m49.known_iso3():
-        notes.append(f"{countries.in_text(prof.iso3, capital=True)} is not in the UN's standard country list; "
-                     f"it is counted in {r['region']}, "
+        notes.append(f"{n} is not in the UN's standard country list; it is counted in {{fact}}`region`, "
                      "where UN DESA's migrant stock tables place it.")
     return notes
 
 
+def coverage_text(prof: Profile) -> str:
+    """The profile's coverage paragraph: its notes, or that every source has figures for it."""
+    return " ".join(prof.notes) or f"Every source used here has figures for {NAME}."
+
+
 # ------------------------------------------------------------------------------- facts and wording
-
-@dataclass(frozen=True)
-class FactSpec:
-    name: str
-    value: object
-    unit: str
-    year: int | None
-    sources: list[str]
-    fmt: str = "count"
-    display: str | None = None
-    note: str = ""
-
 
 def fact_specs(prof: Profile) -> list[FactSpec]:
     """Every fact of a profile that has data, in page order (missing values are not facts)."""
@@ -420,9 +439,10 @@ def fact_specs(prof: Profile) -> list[FactSpec]:
     ims_s = [p.ims_source]
     geo = [m49.SOURCE] if prof.iso3 in m49.known_iso3() else [m49.SOURCE, ims.SOURCE_2020]  # region_of's reads
     pop_s = [p.ims_source, denominator_source(p.ims_source)]
-    out = [FactSpec("name", prof.name, "name", None, NAME_SOURCES, "text"),
+    out = [FactSpec("name", prof.name, "name", None, NAME_SOURCES, "text"),   # the profile's title
+           FactSpec("name_in_text", countries.in_text(prof.iso3), "name", None, NAME_SOURCES, "text"),  # 'the Philippines'
            FactSpec("region", r["region"], "region", None, geo, "text"),
-           FactSpec("subregion", r["subregion"] or "none", "sub-region", None, geo, "text")]
+           *([FactSpec("subregion", r["subregion"], "sub-region", None, geo, "text")] if r["subregion"] else [])]
     first = prof.stock.iloc[0]
     out += [FactSpec("immigrants", prof.last("immigrants"), "persons", p.stock_year, ims_s, "compact"),
             FactSpec("first_year", int(first["year"]), "year", int(first["year"]), ims_s, "year"),
@@ -449,26 +469,36 @@ def fact_specs(prof: Profile) -> list[FactSpec]:
         out.append(FactSpec("received_usd", float(r["received_usd"]), "US$", p.remittance_year,
                             received_sources(p.remittance_year), "usd_billions", display=usd(float(r["received_usd"]))))
     sent_year = int(r["sent_year"]) if not _missing(r.get("sent_year")) else p.remittance_year
+    out.append(FactSpec("sent_year", sent_year, "year", sent_year, [sent_source(p.remittance_year)], "year"))
+    if not _missing(r.get("sent_pct_gdp_year")) and not _missing(r.get("sent_pct_gdp")):
+        y = int(r["sent_pct_gdp_year"])
+        out.append(FactSpec("sent_pct_gdp_year", y, "year", y, [REMITTANCES], "year"))
     if not _missing(r.get("sent_usd")):
-        out.append(FactSpec("sent_usd", float(r["sent_usd"]), "US$", sent_year, [REMITTANCES], "usd_billions",
-                            display=usd(float(r["sent_usd"]))))
+        out.append(FactSpec("sent_usd", float(r["sent_usd"]), "US$", sent_year, [sent_source(p.remittance_year)],
+                            "usd_billions", display=usd(float(r["sent_usd"])), note=sent_note(p.remittance_year, sent_year)))
     if not _missing(r.get("received_pct_gdp")):
         y = int(r["received_pct_gdp_year"])
         out.append(FactSpec("received_pct_gdp", float(r["received_pct_gdp"]), "percent of GDP", y, [REMITTANCES],
                             "percent"))
     if not _missing(r.get("sent_pct_gdp")):
-        out.append(FactSpec("sent_pct_gdp", float(r["sent_pct_gdp"]), "percent of GDP", sent_year,
+        out.append(FactSpec("sent_pct_gdp", float(r["sent_pct_gdp"]), "percent of GDP", int(r["sent_pct_gdp_year"]),
                             [REMITTANCES], "percent"))
     if not _missing(r.get("hdi")):
         y = int(r["hdi_year"])
         out += [FactSpec("hdi", float(r["hdi"]), "index", y, [HDI], display=f"{float(r['hdi']):.3f}"),
                 FactSpec("hdi_group", str(r["hdi_group"]), "HDI group", y, [HDI], "text")]
-    out.append(FactSpec("narrative", narrative(prof), "text", p.stock_year, _narrative_sources(prof), "text"))
+    out += narrative_facts(prof)
     return out
 
 
-def _narrative_sources(prof: Profile) -> list[str]:
-    return list(dict.fromkeys([prof.params.ims_source, denominator_source(prof.params.ims_source), UNHCR]))
+def sent_note(remittance_year: int, sent_year: int) -> str:
+    """The note of remittances sent: estimates when the vintage flags them so; an earlier year said as such."""
+    out = rem.load_outflows(sent_source(remittance_year))
+    flagged = "estimate" in out and bool(out.loc[out["year"] == sent_year, "estimate"].any())
+    parts = ["World Bank-KNOMAD estimates (the file flags this year's outflows as estimates)"] if flagged else []
+    if sent_year != remittance_year:
+        parts.append(f"the outflows of this vintage end in {sent_year}")
+    return "; ".join(parts)
 
 
 def usd(value: float) -> str:
@@ -476,40 +506,70 @@ def usd(value: float) -> str:
     return f"US${value / 1e9:,.1f} billion" if value >= 1e9 else f"US${value / 1e6:,.1f} million"
 
 
-def people(value: float) -> str:
-    """A people count in prose: millions from a million up, else the exact count."""
-    if value >= 1e6:
-        return f"{value / 1e6:,.1f} million"
-    return f"{round(value):,}"
+def narrative_facts(prof: Profile) -> list[FactSpec]:
+    """The figures the narrative cites beyond the key figures: change since the first year, main partners,
+    refugees and asylum-seekers hosted."""
+    p = prof.params
+    ims_s = [p.ims_source]
+    out = []
+    first = prof.stock.iloc[0]
+    if first["immigrants"] > 0 and int(first["year"]) < p.stock_year:
+        change = 100 * (prof.last("immigrants") / first["immigrants"] - 1)
+        out.append(FactSpec("imm_change_pct", abs(change), "percent", p.stock_year, ims_s, "percent",
+                            display=f"{abs(change):.0f}%", note="change since the first year, in either direction"))
+    if not prof.origins.empty:
+        o = prof.origins.iloc[0]
+        out.append(FactSpec("top_origin", countries.in_text(o["iso3"]), "country", p.stock_year, ims_s, "text", note=o["iso3"]))
+    if not prof.destinations.empty:
+        d = prof.destinations.iloc[0]
+        out.append(FactSpec("top_destination", countries.in_text(d["iso3"]), "country", p.stock_year, ims_s, "text",
+                            note=d["iso3"]))
+    hosted = sum(v for v in (prof.value("hosted_refugees"), prof.value("hosted_asylum_seekers")) if not _missing(v))
+    if hosted > 0:
+        out.append(FactSpec("hosted_total", hosted, "persons", p.refugee_year, [UNHCR], "compact"))
+    return out
+
+
+NARRATIVE = {
+    "place_sub": NAME + " is in {fact}`region` (sub-region: {fact}`subregion`).",
+    "place": NAME + " is in {fact}`region`.",
+    "immigrants_share": "In {param}`stock_year`, {fact}`immigrants` international migrants lived in " + NAME
+                        + ", {fact}`immigrant_share_pct` of its population.",
+    "immigrants": "In {param}`stock_year`, {fact}`immigrants` international migrants lived in " + NAME + ".",
+    "same": "That is about as many as in {fact}`first_year`.",
+    "more": "That is {fact}`imm_change_pct` more than in {fact}`first_year`.",
+    "fewer": "That is {fact}`imm_change_pct` fewer than in {fact}`first_year`.",
+    "emigrants_more": "{fact}`emigrants` people born in " + NAME + " lived abroad: more emigrants than immigrants.",
+    "emigrants_fewer": "{fact}`emigrants` people born in " + NAME + " lived abroad: fewer emigrants than immigrants.",
+    "origin": "Most immigrants came from {fact}`top_origin`.",
+    "destination": "The largest number of emigrants lived in {fact}`top_destination`.",
+    "hosted": "At the end of {param}`refugee_year`, " + NAME + " hosted {fact}`hosted_total` refugees and "
+              "asylum-seekers.",
+}
+
+
+def narrative_keys(prof: Profile) -> list[str]:
+    """Which NARRATIVE sentences the profile's figures support, in reading order."""
+    p, r = prof.params, prof.row
+    imm, emi = prof.last("immigrants"), prof.last("emigrants")
+    keys = [] if r["region"] == NO_REGION else ["place_sub" if r["subregion"] else "place"]
+    keys.append("immigrants" if _missing(immigrant_share_pct(prof)) else "immigrants_share")
+    first = prof.stock.iloc[0]
+    if first["immigrants"] > 0 and int(first["year"]) < p.stock_year:
+        change = 100 * (imm / first["immigrants"] - 1)
+        keys.append("same" if abs(change) < 1 else ("more" if change > 0 else "fewer"))
+    if not _missing(emi):
+        keys.append("emigrants_more" if emi > imm else "emigrants_fewer")
+    keys += ["origin"] if not prof.origins.empty else []
+    keys += ["destination"] if not prof.destinations.empty else []
+    hosted = sum(v for v in (prof.value("hosted_refugees"), prof.value("hosted_asylum_seekers")) if not _missing(v))
+    keys += ["hosted"] if hosted > 0 else []
+    return keys
 
 
 def narrative(prof: Profile) -> str:
-    """A few sentences on the profile, built only from its own figures."""
-    p, n = prof.params, countries.in_text(prof.iso3)
-    imm, emi = prof.last("immigrants"), prof.last("emigrants")
-    first = prof.stock.iloc[0]
-    parts = [f"In {p.stock_year}, {people(imm)} international migrants lived in {n}"]
-    share = immigrant_share_pct(prof)
-    if not _missing(share):
-        parts[-1] += f", {share:.1f}% of its population"
-    parts[-1] += "."
-    if first["immigrants"] > 0 and int(first["year"]) < p.stock_year:
-        change = 100 * (imm / first["immigrants"] - 1)
-        if abs(change) < 1:
-            parts.append(f"That is about as many as in {int(first['year'])}.")
-        else:
-            parts.append(f"That is {abs(change):.0f}% {'more' if change > 0 else 'fewer'} than in {int(first['year'])}.")
-    if not _missing(emi):
-        more = "more" if emi > imm else "fewer"
-        parts.append(f"{people(emi)} people born in {n} lived abroad: {more} emigrants than immigrants.")
-    if not prof.origins.empty:
-        parts.append(f"Most immigrants came from {prof.origins.iloc[0]['country']}.")
-    if not prof.destinations.empty:
-        parts.append(f"The largest number of emigrants lived in {prof.destinations.iloc[0]['country']}.")
-    hosted = sum(v for v in (prof.value("hosted_refugees"), prof.value("hosted_asylum_seekers")) if not _missing(v))
-    if hosted > 0:
-        parts.append(f"At the end of {p.refugee_year}, {n} hosted {people(hosted)} refugees and asylum-seekers.")
-    return " ".join(parts)
+    """A few sentences on the profile, built only from its own figures (MyST text with fact roles)."""
+    return " ".join(NARRATIVE[k] for k in narrative_keys(prof))
 
 
 # ------------------------------------------------------------------------------- tables and chart data

@@ -407,11 +407,6 @@ def idp_unallocated(year: int) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------- wording
 
-def listing(df: pd.DataFrame, label: str, value: str, shown) -> str:
-    """'A (x), B (y) and C (z)' for the rows of df, with values formatted by `shown`."""
-    return join_names([f"{r[label]} ({shown(r[value])})" for _, r in df.iterrows()]) if len(df) else ""
-
-
 def scale_for(largest: float) -> tuple[float, str]:
     """Axis scale for people counts: (1e6, 'millions') from a million up, else (1e3, 'thousands')."""
     return (1e6, "millions") if largest >= 1e6 else (1e3, "thousands")
@@ -427,39 +422,21 @@ def bar_size(rows: int) -> str:
     return "full" if rows <= 5 else "tall"
 
 
-def immigrant_origins(within_share_pct: float) -> str:
-    """How immigration to a region is made up, worded from the share born elsewhere in the same region."""
-    if within_share_pct >= 60:
-        return "mainly intra-regional"
-    if within_share_pct > 40:
-        return "divided almost evenly between the region itself and other regions"
-    return "mainly from other regions"
+CORRIDORS_WITHIN = {
+    "none": "None of the {fact}`corridors_n` largest corridors links two countries of the region: each has one end "
+            "in another region.",
+    "all": "All {fact}`corridors_n` of the largest corridors link two countries of the region.",
+    "one": "{fact}`corridors_within` of the {fact}`corridors_n` largest corridors links two countries of the region "
+           "(the orange bar).",
+    "some": "{fact}`corridors_within` of the {fact}`corridors_n` largest corridors link two countries of the region "
+            "(orange bars).",
+}
 
 
-def emigrant_destinations(within_share_pct: float) -> str:
-    """Where a region's emigrants live, worded from the share living elsewhere in the same region."""
-    if within_share_pct >= 60:
-        return "mostly stayed within it"
-    if within_share_pct > 40:
-        return "were divided almost evenly between the region and the rest of the world"
-    return "mostly lived outside it"
-
-
-def profile(immigrants: float, emigrants: float, within_share_pct: float, hosted: float, originating: float) -> str:
-    """One-line characterisation of a region, worded from its figures (no numbers in it).
-
-    Why: the regional narrative reads differently for each region because its data differ.
-    """
-    balance = "more immigrants than emigrants" if immigrants > emigrants else "more emigrants than immigrants"
-    if within_share_pct >= 60:
-        origin = "its immigrants were mostly born elsewhere in the same region"
-    elif within_share_pct > 40:
-        origin = "its immigrants came about as often from within the region as from outside it"
-    else:
-        origin = "its immigrants were mostly born in other regions"
-    refugees = ("hosted more refugees than originated from it" if hosted > originating
-                else "was the origin of more refugees than it hosted")
-    return f"counted {balance}, {origin}, and it {refugees}"
+def corridors_within_sentence(within: int, shown: int) -> str:
+    """The sentence on how many of the largest corridors stay inside the region ('none', 'one', 'all' or some)."""
+    key = "none" if within == 0 else ("all" if within == shown else ("one" if within == 1 else "some"))
+    return CORRIDORS_WITHIN[key]
 
 
 def key_figures(rows: list[tuple[str, str, int, Coverage]], max_names: int = 8) -> pd.DataFrame:

@@ -208,13 +208,58 @@ def last_year_at_least(series: pd.DataFrame, column: str, year: int) -> int | No
     return int(before.index.max()) if not before.empty else None
 
 
-def record_phrase(column: str, year: int) -> str:
-    """How `column` in `year` compares with the full UNHCR history: 'the most since YYYY', 'fewer than in
-    YYYY' (the year before was at least as high) or 'the most in the records, which start in YYYY'."""
+def record(column: str, year: int) -> tuple[str, int]:
+    """How `column` in `year` compares with the full UNHCR history, and the year it is compared with:
+    ('most_since', Y), ('fewer_than', year - 1) when the year before was at least as high, or
+    ('first_in_records', first year of the records) when no earlier year was as high."""
     sol = solutions_series(int(unhcr.load_solutions()["year"].min()), year)
     since = last_year_at_least(sol, column, year)
     if since is None:
-        return f"the most in the records, which start in {int(sol.dropna(subset=[column])['year'].min())}"
-    if since == year - 1:
-        return f"fewer than in {since}"
-    return f"the most since {since}"
+        return "first_in_records", int(sol.dropna(subset=[column])["year"].min())
+    return ("fewer_than" if since == year - 1 else "most_since"), since
+
+
+RECORD_SENTENCES = {  # (column, kind) -> a sentence citing the year of comparison as {fact}`<column>_ref_year`
+    ("returned_refugees", "most_since"): "Refugee returns were the highest since {fact}`returned_refugees_ref_year`.",
+    ("returned_refugees", "fewer_than"): "Refugee returns were lower than in {fact}`returned_refugees_ref_year`.",
+    ("returned_refugees", "first_in_records"): "Refugee returns were the highest in UNHCR's records, which start in "
+                                               "{fact}`returned_refugees_ref_year`.",
+    ("returned_idps", "most_since"): "Returns of internally displaced persons were the highest since "
+                                     "{fact}`returned_idps_ref_year`.",
+    ("returned_idps", "fewer_than"): "Returns of internally displaced persons were lower than in "
+                                     "{fact}`returned_idps_ref_year`.",
+    ("returned_idps", "first_in_records"): "Returns of internally displaced persons were the highest in UNHCR's "
+                                           "records, which start in {fact}`returned_idps_ref_year`.",
+    ("resettlement", "most_since"): "Resettlement was the highest since {fact}`resettlement_ref_year`.",
+    ("resettlement", "fewer_than"): "Resettlement was lower than in {fact}`resettlement_ref_year`.",
+    ("resettlement", "first_in_records"): "Resettlement was the highest in UNHCR's records, which start in "
+                                          "{fact}`resettlement_ref_year`.",
+    ("naturalisation", "most_since"): "Naturalisations were the most since {fact}`naturalisation_ref_year`.",
+    ("naturalisation", "fewer_than"): "Naturalisations were fewer than in {fact}`naturalisation_ref_year`.",
+    ("naturalisation", "first_in_records"): "Naturalisations were the most in UNHCR's records, which start in "
+                                            "{fact}`naturalisation_ref_year`.",
+}
+SOLUTIONS_TEXT = (
+    "Displacement ends when people find a durable solution: a safe and voluntary return home, resettlement to a "
+    "third country, or integration in the country of asylum, ultimately through naturalisation. In "
+    "{param}`refugee_year`, {fact}`returned_refugees_last` refugees returned to their country of origin and "
+    "{fact}`returned_idps_last` internally displaced persons returned to their homes ({numref}`fig-returns`). "
+    "{returned_refugees} {returned_idps} Set against the size of the refugee population, refugee returns amounted "
+    "to about {fact}`returns_per_100` for every hundred refugees under UNHCR's mandate at the end of the year.\n\n"
+    "Resettlement offers protection to far fewer people. In {param}`refugee_year`, {fact}`resettlement_last` "
+    "refugees were resettled, or about {fact}`resettlement_per_1000` for every thousand refugees; the largest annual "
+    "number since {fact}`series_start_year` was {fact}`resettlement_peak`, in {fact}`resettlement_peak_year` "
+    "({numref}`fig-resettlement`). {resettlement} Countries of asylum reported {fact}`naturalisation_last` "
+    "naturalisations of refugees. {naturalisation} Taken together, returns, resettlement and naturalisation amounted "
+    "to about {fact}`solutions_per_100` for every hundred refugees in {param}`refugee_year`. For the others, human "
+    "security depends on the protection and inclusion they find where they are, and for those who move on, on safe "
+    "and regular pathways that spare them the dangerous journeys documented at the start of this chapter.")
+
+
+def solutions_text(year: int) -> str:
+    """The two paragraphs on durable solutions, each comparison worded by `record` (years cited as facts)."""
+    sentences = {col: RECORD_SENTENCES[(col, record(col, year)[0])] for col in SOLUTIONS}
+    out = SOLUTIONS_TEXT
+    for col, sentence in sentences.items():
+        out = out.replace("{" + col + "}", sentence)
+    return out

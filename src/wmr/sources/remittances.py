@@ -40,6 +40,8 @@ SOURCE = "wb-remittances"
 DATA360 = "wb-knomad-data360"
 DATA360_FILE = "WB_KNOMAD.csv"
 DATA360_INFLOWS = "WB_KNOMAD_MRI"
+DATA360_OUTFLOWS = "WB_KNOMAD_MRO"
+DATA360_ESTIMATE = "E"   # OBS_STATUS of an estimated value (every 2023 outflow in the pinned file)
 INFLOW_SOURCES = (SOURCE, DATA360)  # oldest vintage first
 LMIC_GROUPS = ("Low income", "Lower middle income", "Upper middle income")
 KNOMAD_INFLOWS = "remittance-inflows.xlsx"
@@ -74,6 +76,10 @@ KNOMAD_COLUMNS = {
 KNOMAD_OUTFLOW_COLUMNS = {
     **KNOMAD_COLUMNS,
     "pct_gdp": "float",     # outflows as % of GDP (IMF WEO GDP); given for 2022 only, NaN in other years
+}
+DATA360_OUTFLOW_COLUMNS = {
+    **KNOMAD_OUTFLOW_COLUMNS,
+    "estimate": "bool",     # the file flags the value as an estimate (OBS_STATUS 'E')
 }
 WDI_COLUMNS = {
     "iso3": "str",          # World Bank code: ISO3 for economies, WB codes (WLD, LMY, SSF...) for aggregates
@@ -266,19 +272,26 @@ def load_knomad_outflows() -> pd.DataFrame:
     return _validate_knomad(df, "knomad-outflows", KNOMAD_OUTFLOW_COLUMNS)
 
 
-def _parse_data360(path: Path, meta_path: Path) -> pd.DataFrame:
-    raw = pd.read_csv(path, usecols=lambda c: c in {"REF_AREA", "REF_AREA_LABEL", "INDICATOR", "TIME_PERIOD", "OBS_VALUE"})
-    needed = ["REF_AREA", "REF_AREA_LABEL", "INDICATOR", "TIME_PERIOD", "OBS_VALUE"]
+def _data360_rows(path: Path, indicator: str) -> pd.DataFrame:
+    """The economies' positive values of one Data360 indicator: iso3, name, kind, year, usd_million, estimate."""
+    wanted = {"REF_AREA", "REF_AREA_LABEL", "INDICATOR", "TIME_PERIOD", "OBS_VALUE", "OBS_STATUS"}
+    raw = pd.read_csv(path, usecols=lambda c: c in wanted)
+    needed = sorted(wanted)
     if missing := [c for c in needed if c not in raw.columns]:
-        raise LoaderError(f"Data360 file {path.name} lacks columns.", expected=needed, got=list(raw.columns),
+        raise LoaderError(f"Data360 file {path.name} lacks columns {missing}.", expected=needed, got=list(raw.columns),
                           fix="the pinned file changed layout: update wmr/sources/remittances.py")
-    raw = raw[(raw["INDICATOR"] == DATA360_INFLOWS) & raw["OBS_VALUE"].gt(0)]  # 0 = no data in KNOMAD tables
+    raw = raw[(raw["INDICATOR"] == indicator) & raw["OBS_VALUE"].gt(0)]  # 0 = no data in KNOMAD tables
     if raw.empty:
-        raise LoaderError(f"Data360 file {path.name} has no inflow rows.", expected=DATA360_INFLOWS, got="none",
+        raise LoaderError(f"Data360 file {path.name} has no {indicator} rows.", expected=indicator, got="none",
                           fix="check the INDICATOR codes of the pinned file")
-    countries = pd.DataFrame({"iso3": raw["REF_AREA"].astype(str), "name": raw["REF_AREA_LABEL"].astype(str),
-                              "kind": "country", "year": raw["TIME_PERIOD"].astype("int64"),
-                              "usd_million": raw["OBS_VALUE"].astype("float64")})
+    return pd.DataFrame({"iso3": raw["REF_AREA"].astype(str), "name": raw["REF_AREA_LABEL"].astype(str),
+                         "kind": "country", "year": raw["TIME_PERIOD"].astype("int64"),
+                         "usd_million": raw["OBS_VALUE"].astype("float64"),
+                         "estimate": raw["OBS_STATUS"].eq(DATA360_ESTIMATE).to_numpy()})
+
+
+def _parse_data360(path: Path, meta_path: Path) -> pd.DataFrame:
+    countries = _data360_rows(path, DATA360_INFLOWS).drop(columns="estimate")
     groups = _parse_wdi_countries(meta_path)
     lmic = set(groups.loc[groups["income_group"].isin(LMIC_GROUPS), "iso3"])
     aggregates = [countries.groupby("year", as_index=False)["usd_million"].sum().assign(name=WORLD),
@@ -298,13 +311,38 @@ def load_data360_inflows() -> pd.DataFrame:
     return _validate_knomad(df, "knomad-data360-inflows", KNOMAD_COLUMNS)
 
 
-def load_inflows(source: str) -> pd.DataFrame:
-    """The inflows table of one pinned remittance vintage (see INFLOW_SOURCES)."""
-    loaders = {SOURCE: load_knomad_inflows, DATA360: load_data360_inflows}
+def _parse_data360_outflows(path: Path) -> pd.DataFrame:
+    df = _data360_rows(path, DATA360_OUTFLOWS)
+    df["usd"] = df["usd_million"] * 1e6
+    df["pct_gdp"] = float("nan")   # the Data360 file gives US$ only
+    return df[list(DATA360_OUTFLOW_COLUMNS)].sort_values(["name", "year"]).reset_index(drop=True)
+
+
+def load_data360_outflows() -> pd.DataFrame:
+    """Remittance outflows by sending economy, 2000-2023 (World Bank-KNOMAD via Data360); no % of GDP.
+
+    Why: remittances sent in the newest pinned year (2023), as received are. `estimate` marks the values the
+    file flags as estimates (all of 2023).
+    """
+    df = cached_table("knomad-data360-outflows", "1", [(DATA360, DATA360_FILE)], _parse_data360_outflows)
+    return _validate_knomad(df, "knomad-data360-outflows", DATA360_OUTFLOW_COLUMNS)
+
+
+def _of_vintage(source: str, what: str, loaders: dict) -> pd.DataFrame:
     if source not in loaders:
-        raise ConfigError(f"'{source}' is not a pinned remittance inflow source.", expected=list(loaders), got=source,
+        raise ConfigError(f"'{source}' is not a pinned remittance {what} source.", expected=list(loaders), got=source,
                           fix="use one of the listed source ids")
     return loaders[source]()
+
+
+def load_outflows(source: str) -> pd.DataFrame:
+    """The outflows table of one pinned remittance vintage (see INFLOW_SOURCES; both files hold outflows too)."""
+    return _of_vintage(source, "outflow", {SOURCE: load_knomad_outflows, DATA360: load_data360_outflows})
+
+
+def load_inflows(source: str) -> pd.DataFrame:
+    """The inflows table of one pinned remittance vintage (see INFLOW_SOURCES)."""
+    return _of_vintage(source, "inflow", {SOURCE: load_knomad_inflows, DATA360: load_data360_inflows})
 
 
 # ---------------------------------------------------------------------------------------------- codes
