@@ -143,6 +143,15 @@ def page_elements(page: str) -> PageElements:
     return parser
 
 
+def tab_to(page, selector: str, presses: int) -> None:
+    """Press Tab (at most `presses` times) until the focused element matches `selector`; fail if it never does."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    pytest.fail(f"no element matching {selector!r} reachable with the Tab key ({presses} presses)")
+
+
 def tree_digest(root: Path) -> dict[str, str]:
     """sha256 of every file under `root` by relative path (to show that nothing changed, byte for byte)."""
     import hashlib
