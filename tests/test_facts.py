@@ -38,6 +38,8 @@ def test_fact_display_and_numpy_values():
     ({"name": "Bad Name"}, "not a valid name"),
     ({"fmt": "roman"}, "Unknown number format"),
     ({"sources": []}, "no sources"),
+    ({"value": "", "fmt": "text"}, "empty display"),       # an empty list of names joined: nothing to show
+    ({"display": "  "}, "empty display"),
 ])
 def test_bad_facts_are_rejected(kwargs, match):
     args = {"name": "ok", "value": 1, "unit": "u", "year": 2020, "sources": ["s"], "fmt": "count"} | kwargs

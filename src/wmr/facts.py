@@ -44,6 +44,10 @@ def make_fact(name: str, value, *, unit: str, year, sources: list[str], fmt: str
     if isinstance(year, float) or hasattr(year, "item"):
         year = int(year)
     shown = display if display is not None else FORMATS[fmt](value)
+    if not str(shown).strip():   # the prose would show nothing where the fact stands (and an empty, nameless link)
+        raise ChapterError(f"Fact '{name}' has an empty display.", expected="a value or words to show in the prose",
+                           got=repr(shown), fix="say what an empty value means, e.g. display='none' "
+                                                "or a word such as 'no area'")
     return Fact(name=name, value=value, display=shown, unit=unit, year=year, sources=list(sources), note=note,
                 reads=list(reads or []))
 

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from .document import Figure, Table, label
 from .pagecheck import check_page
 from .profiledoc import ProfileDoc
-from .site import Page, chapter_body, chapter_facts
+from .site import Page, chapter_body, chapter_facts, fact_id
 from .sources import naturalearth
 
 ASSEMBLY_PINS = [(naturalearth.SOURCE, naturalearth.FILE)]   # pinned files read here, not in a run (the map)
@@ -33,13 +33,14 @@ def csv_name(doc: ProfileDoc) -> str:
 
 
 def profile_csv(doc: ProfileDoc) -> str:
-    """Every number of a profile page: its facts, and each row of its figures' and tables' data."""
+    """Every number of a profile page: all its facts (as facts.json holds them, the words too: the coverage
+    sentence is highlighted or not by whether it has a digit), and each row of its figures' and tables' data."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["iso3", "section", "item", "value", "display", "unit", "year", "sources"])
-    for f in chapter_facts(doc):
-        fact = doc.ledgers[doc.iso3].facts[f["id"].rsplit(".", 1)[1]]
-        w.writerow([doc.iso3, "facts", f["id"], fact.value, fact.display, fact.unit, f["year"], " ".join(fact.sources)])
+    for name, fact in doc.ledgers[doc.iso3].facts.items():   # recorded order
+        w.writerow([doc.iso3, "facts", fact_id(doc, doc.iso3, name), fact.value, fact.display, fact.unit,
+                    "" if fact.year is None else fact.year, " ".join(fact.sources)])
     for block in doc.blocks:
         if not isinstance(block, (Figure, Table)):
             continue

@@ -93,6 +93,16 @@ def fact_id(doc: ChapterDoc, run: str | None, name: str) -> str:
 WORD_UNITS = {"comparison", "direction", "wording", "text"}
 
 
+STACK_COLUMNS = 4      # a table this wide, or with cells this long, reads as one labelled block per row on phones
+STACK_CELL_CHARS = 60
+
+
+def stacks_on_a_phone(table: Table) -> bool:
+    """Whether a table is shown row by row (each value labelled with its column) on narrow screens: it would
+    otherwise scroll sideways or squeeze long text into narrow columns."""
+    return len(table.columns) >= STACK_COLUMNS or any(len(str(v)) > STACK_CELL_CHARS for row in table.rows for v in row)
+
+
 def highlighted(fact) -> bool:
     """Whether a fact is shown as a highlighted number with provenance (numbers and names) or as plain text."""
     return any(ch.isdigit() for ch in str(fact.display)) or fact.unit not in WORD_UNITS
@@ -278,7 +288,8 @@ def chapter_body(page: Page, env: Environment, block_pages: dict[int, str],
             parts.append(fig_t.render(fig=block, label=label(block), base=base, size=size,
                                       sources=source_lines(block)))
         elif isinstance(block, Table):
-            parts.append(tab_t.render(tab=block, label=label(block), base=base, sources=source_lines(block)))
+            parts.append(tab_t.render(tab=block, label=label(block), base=base, sources=source_lines(block),
+                                      stack=stacks_on_a_phone(block)))
     return "\n".join(parts), sections, render
 
 

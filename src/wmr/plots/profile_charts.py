@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import style
-from .axes import _scaled_formatter
+from .axes import _scaled_formatter, wrap_label
 from .lines import line_chart
 
 
@@ -35,20 +35,32 @@ def trend_chart(data: pd.DataFrame):
 
 
 def partners_chart(data: pd.DataFrame):
-    """Top origins of immigrants and top destinations of emigrants, as two panels of horizontal bars."""
+    """Top origins of immigrants and top destinations of emigrants, as two panels of horizontal bars.
+
+    Names are tick labels at the house size (style.TICK_SIZE, legible on a phone), wrapped rather than cut;
+    the chart grows with its label lines, as bar charts do (axes.fit_bar_height).
+    """
     groups = [g for g in ("Origins of immigrants", "Destinations of emigrants") if (data["group"] == g).any()]
+    panels = [data[data["group"] == g].sort_values("migrants") for g in groups]
+    labels = [[wrap_label(c) for c in sub["country"]] for sub in panels]
+    heights = [max(_row_height(names) * len(names), 0.5) for names in labels] or [1.0]
+    total = PANEL_TOP_IN + sum(heights) + PANEL_GAP_IN * (len(heights) - 1) + PANEL_BOTTOM_IN
     style.matplotlib.rcParams.update(style.RC)
-    fig, axes = style.plt.subplots(len(groups) or 1, 1, figsize=style.SIZES["half"], squeeze=False)
-    _fixed_layout(fig, left=0.42, right=0.96, top=0.92, bottom=0.13, hspace=0.5)
+    fig, axes = style.plt.subplots(len(heights), 1, figsize=(style.WIDTH, total), squeeze=False,
+                                   gridspec_kw={"height_ratios": heights})
+    widest = max((len(line) for names in labels for n in names for line in n.split("\n")), default=0)
+    left = min(max(CHAR_IN * widest + 0.25, 0.8), 2.2)
+    _fixed_layout(fig, left=left / style.WIDTH, right=0.96, top=1 - PANEL_TOP_IN / total,
+                  bottom=PANEL_BOTTOM_IN / total, hspace=PANEL_GAP_IN / (sum(heights) / len(heights)))
     scale, word = scale_for(float(data["migrants"].max()) if len(data) else 1.0)
-    for ax, g in zip(axes[:, 0], groups):
-        sub = data[data["group"] == g].sort_values("migrants")
-        ax.barh([_short(c) for c in sub["country"]], sub["migrants"], color=style.ACCENT)
-        ax.set_title(g, loc="left", fontsize=9)
+    for ax, g, sub, names in zip(axes[:, 0], groups, panels, labels):
+        ax.barh(range(len(sub)), sub["migrants"], color=style.ACCENT)
+        ax.set_yticks(range(len(sub)), names)
+        ax.set_ylim(-0.6, len(sub) - 0.4)
+        ax.set_title(g, loc="left")
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
         ax.xaxis.set_major_formatter(_scaled_formatter(scale))
-        ax.tick_params(axis="y", labelsize=7.5)
     axes[-1, 0].set_xlabel(f"Migrants ({word})")
     if not groups:
         axes[0, 0].text(0.5, 0.5, "No partner data", ha="center", va="center", transform=axes[0, 0].transAxes)
@@ -56,5 +68,15 @@ def partners_chart(data: pd.DataFrame):
     return fig, data[["group", "rank", "country", "migrants"]].reset_index(drop=True)
 
 
-def _short(name: str, width: int = 26) -> str:
-    return name if len(name) <= width else name[: width - 1] + "…"
+CHAR_IN = 0.075         # inches per character of a name at TICK_SIZE (DejaVu Sans), for the margin left of the bars
+NAME_LINE_IN = style.TICK_SIZE * 1.25 / 72   # inches per line of a wrapped name
+PANEL_TOP_IN = 0.35     # inches above the first panel (its title)
+PANEL_GAP_IN = 0.75     # inches between panels: tick labels of the first, title of the second
+PANEL_BOTTOM_IN = 0.6   # inches below the last panel: tick labels and the axis label
+
+
+def _row_height(names: list[str]) -> float:
+    """Inches per bar: room for the tallest pair of neighbouring (wrapped) names (as axes.fit_bar_height)."""
+    lines = [n.count("\n") + 1 for n in names]
+    pairs = [(a + b) / 2 for a, b in zip(lines, lines[1:])] or lines or [1]
+    return max(NAME_LINE_IN * max(pairs) + 0.1, 0.25)

@@ -1,0 +1,39 @@
+"""The profile charts on real profiles: partner names whole, at the house text size (legible on a phone),
+not overlapping one another and not cut off at the figure's edge."""
+from __future__ import annotations
+
+import pytest
+
+from wmr import style
+from wmr.analysis import profiles as P
+from wmr.plots import profile_charts
+
+from .test_analysis_profiles import P2026
+
+
+# IRL and HKG have the longest partner names (the United Kingdom, Macao SAR: three lines); VAT has one panel
+@pytest.mark.parametrize("code", ["IRL", "HKG", "VAT", "USA"])
+def test_partner_names_are_whole_at_the_house_size_and_inside_the_figure(code):
+    data = P.partners_data(P.load(code, P2026))
+    fig, plotted = profile_charts.partners_chart(data)
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        width, height = fig.bbox.width, fig.bbox.height
+        shown = []
+        for ax in fig.axes:
+            labels = [t for t in ax.get_yticklabels() if t.get_text()]
+            boxes = [t.get_window_extent(renderer) for t in labels]
+            for t, box in zip(labels, boxes):
+                assert t.get_fontsize() >= style.TICK_SIZE, t.get_text()
+                assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height, t.get_text()
+            for a, b in zip(boxes, boxes[1:]):
+                assert not a.overlaps(b), (code, [t.get_text() for t in labels])
+            title = ax.title.get_window_extent(renderer)
+            assert not any(title.overlaps(b) for b in boxes), ax.title.get_text()
+            shown.append([t.get_text().replace("\n", " ") for t in labels][::-1])   # largest first
+        groups = [g for g in ("Origins of immigrants", "Destinations of emigrants") if (plotted["group"] == g).any()]
+        assert shown == [plotted[plotted["group"] == g].sort_values("migrants", ascending=False)["country"].tolist()
+                         for g in groups]
+    finally:
+        style.close(fig)
