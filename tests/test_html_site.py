@@ -683,6 +683,34 @@ def test_loading_a_chapter_refuses_a_figure_without_alt_text(tmp_path, monkeypat
         document.load_chapter(_edition(), cfg)
 
 
+def test_prose_a_run_emits_is_a_block_of_its_run_and_an_opening_paragraph_is_printed_once(tmp_path, monkeypatch):
+    """Chapter.prose payloads (wording chosen by the data) load as prose of their run; opening=True joins the
+    chapter's introduction from the first run only (every run emits it); a changed paragraph is not trusted."""
+    monkeypatch.setenv("WMR_PROJECT_ROOT", str(tmp_path))
+    (tmp_path / "chapters" / "wmr-test").mkdir(parents=True)
+    for key in ("north", "south"):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell("# Demo\n\nIntro."), nbformat.v4.new_code_cell("ch.prose(...)")]
+        nb.cells[1].outputs = [
+            nbformat.v4.new_output("display_data", data={chapter_api.PROSE_MIME: {"markdown": "World.", "opening": True}}),
+            nbformat.v4.new_output("display_data", data={chapter_api.PROSE_MIME: {"markdown": f"Only {key}.",
+                                                                                  "opening": False}})]
+        nb.metadata["wmr"] = {"outputs": freshness.outputs_record(nb)}
+        nbformat.write(nb, tmp_path / "chapters" / "wmr-test" / f"demo-{key}.ipynb")
+    cfg = ChapterConfig(slug="demo", number=1, notebook=tmp_path / "demo.md", parameters={},
+                        runs=tuple(Run(chapter="demo", key=k, parameters={}) for k in ("north", "south")))
+    doc = document.load_chapter(_edition(), cfg)
+    prose = [(b.markdown.strip(), b.run, b.opening) for b in doc.blocks if isinstance(b, Prose)]
+    assert prose == [("Intro.", "north", True), ("World.", "north", True), ("Only north.", "north", False),
+                     ("Only south.", "south", False)]
+    path = tmp_path / "chapters" / "wmr-test" / "demo-south.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[1].outputs[1]["data"][chapter_api.PROSE_MIME]["markdown"] = "Edited by hand."
+    nbformat.write(nb, path)
+    with pytest.raises(AssemblyError, match="cannot be trusted"):
+        document.load_chapter(_edition(), cfg)
+
+
 def test_search_index_escapes_everything_that_comes_from_data():
     evil = '</script><img src=x onerror="alert(1)"> & \u2028 "quoted"'
     page = (f'<main><h1 id="top">T</h1><p>{evil.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}</p>'
