@@ -216,8 +216,6 @@ KNOWN_FAILURES = {
         "page 52 ends 55% (wmr-2024) / 47% (wmr-2026) empty",
     "tests/test_cluster.py::test_an_edition_built_on_a_cluster_is_byte_identical_to_the_embedded_build":
         "the --scheduler build and the embedded build differ after the merge",
-    "tests/test_failures.py::test_a_full_disk_gives_a_clear_message_and_publishes_nothing":
-        "the test's small disk fills while copying the new per-chapter PDFs",
     "tests/test_html_site.py::test_every_page_passes_axe_and_stays_offline[wmr-2024]":
         "axe reports violations on regions.html after the merge",
     "tests/test_html_site.py::test_every_page_passes_axe_and_stays_offline[wmr-2026]":
