@@ -225,8 +225,6 @@ KNOWN_FAILURES = {
         "page 52 ends 55% (wmr-2024) / 47% (wmr-2026) empty",
     "tests/test_cluster.py::test_an_edition_built_on_a_cluster_is_byte_identical_to_the_embedded_build":
         "the --scheduler build and the embedded build differ after the merge",
-    "tests/test_failures.py::test_a_full_disk_gives_a_clear_message_and_publishes_nothing":
-        "the test's small disk fills while copying the new per-chapter PDFs",
     "tests/test_html_site.py::test_every_internal_link_and_anchor_resolves[wmr-2026]":
         "links to the chapter PDFs do not resolve in wmr-2026",
     "tests/test_profiles_built.py::test_profiles_pdf_gives_each_profile_one_or_two_pages[wmr-2026]":

@@ -18,9 +18,10 @@ from .document import Figure, Table, label
 from .pagecheck import check_page
 from .profiledoc import ProfileDoc
 from .site import Page, chapter_body, chapter_facts, fact_id
-from .sources import naturalearth
+from .sources import m49, naturalearth
 
-ASSEMBLY_PINS = [(naturalearth.SOURCE, naturalearth.FILE)]   # pinned files read here, not in a run (the map)
+# pinned files the assembly reads itself, not in a run: the world map's shapes and the M49 codes they are checked on
+ASSEMBLY_PINS = [(naturalearth.SOURCE, naturalearth.FILE), (m49.SOURCE, m49.FILE)]
 
 INDEX_PAGE = "profiles.html"
 CSV_DIR = "data"
