@@ -265,7 +265,12 @@ def test_lists_of_figures_and_tables_give_each_caption_its_page(book):
         assert entries == want, kind
 
 
+SOURCE_RE = re.compile(r"Sources?:")
+
+
 def test_captions_are_above_and_source_lines_beneath(book):
+    """Number and title above each figure and table, its source line beneath: on the same page, or, for a table
+    that continues on the next page (its header row repeated at the top), beneath the table's last rows."""
     for label, page in book.captions.items():
         text = book.texts[page]
         tp = book.doc[page].get_textpage()
@@ -273,9 +278,26 @@ def test_captions_are_above_and_source_lines_beneath(book):
         caption = next(m for m in re.finditer(rf"(?:^|\n)({re.escape(label)})\b", text)
                        if pdfium_c.FPDFText_GetFontWeight(tp.raw, m.start(1)) >= BOLD)
         following = LABEL_RE.search(text, caption.end(1))
-        source = re.compile(r"Sources?:").search(text, caption.end(1), following.start(1) if following else len(text))
-        assert source, (label, page)
-        assert tp.get_charbox(source.start())[3] < tp.get_charbox(caption.start(1))[1], label  # below the caption
+        source = SOURCE_RE.search(text, caption.end(1), following.start(1) if following else len(text))
+        if source:
+            assert tp.get_charbox(source.start())[3] < tp.get_charbox(caption.start(1))[1], label  # below the caption
+            continue
+        assert label.startswith("Table"), (label, page)   # a figure is never split from its source line
+        # its header row: the first bold line after the caption's title line
+        starts = [caption.end(1) + m.start() + 1 for m in re.finditer(r"\n(?=\S)", text[caption.end(1):])]
+        header = next(" ".join(text[i:].split("\n", 1)[0].split()) for i in starts[1:]
+                      if pdfium_c.FPDFText_GetFontWeight(tp.raw, i) >= BOLD)
+        end = page + 1
+        while True:
+            nxt = book.texts[end]
+            lines = [" ".join(line.split()) for line in nxt.splitlines()]
+            assert header in lines, (label, end + 1, header)   # the header row repeated on the continuation page
+            following = LABEL_RE.search(nxt)
+            source = SOURCE_RE.search(nxt, 0, following.start(1) if following else len(nxt))
+            if source:
+                break
+            end += 1
+            assert end - page < 3, (label, "no source line on the three pages the table spans")
 
 
 def _link_target(doc: pdfium.PdfDocument, link) -> tuple[int | None, str | None]:
@@ -477,10 +499,11 @@ def test_pdf_is_tagged_pdf_ua_with_language_and_alt_text_on_every_figure(book):
             figures = [e for e in elements if str(e.S) == "/Figure" and "/Alt" in e]
             if path == book.path:
                 assert {"/TOC", "/TOCI", "/Figure", "/Table", "/TH", "/Caption"} <= kinds, kinds
-                html_alts = []
-                for slug in book.slugs:
-                    page = (book.html / f"{slug}.html").read_text(encoding="utf-8")
-                    html_alts += [unescape(a) for a in re.findall(r'<img [^>]*alt="([^"]*)"', page)]
+                # the same alt texts as the chapters' figures in the HTML edition: a chapter's page and its run pages
+                # (a page per region), not the profile pages (their figures are in the profiles PDF)
+                html_alts = [unescape(a) for slug in book.slugs for page in html_pages(book.html, slug)
+                             for a in re.findall(r'<img [^>]*alt="([^"]*)"', page)]
+                assert len(html_alts) == len(book.captions) - len([k for k in book.captions if k.startswith("Table")])
                 assert sorted(str(f.Alt) for f in figures) == sorted(html_alts)
             assert all(str(f.Alt).strip() for f in figures)
 
@@ -570,3 +593,58 @@ def test_no_page_ends_more_than_40_percent_empty_except_at_a_chapters_end(book):
         if empty > MAX_EMPTY and not last_of_part:
             gaps[i + 1] = round(empty, 2)
     assert gaps == {}, f"pages (1-based) ending more than {MAX_EMPTY:.0%} empty: {gaps}"
+
+
+def test_each_chapter_places_its_figures_and_tables_before_its_references(book):
+    """A chapter's reference list ends it: none of its figures or tables floats onto a page after the one where
+    its references start."""
+    for n, title in enumerate(book.titles, start=1):
+        start = next(i for i, (level, t, _) in enumerate(book.toc) if level == 0 and t == f"{n} {title}")
+        refs = next(p for level, t, p in book.toc[start + 1:] if level == 1 and t == "References")
+        late = [(label, page + 1) for label, page in book.captions.items()
+                if label.split()[1].split(".")[0] == str(n) and page > refs]
+        assert late == [], (n, refs + 1, late)
+
+
+def source_line(tp, text: str, start: int) -> str:
+    """The source line starting at character `start`: the run of characters in its (small) type size."""
+    size = pdfium_c.FPDFText_GetFontSize(tp.raw, start)
+    end = start
+    while end < len(text) and (text[end].isspace() or abs(pdfium_c.FPDFText_GetFontSize(tp.raw, end) - size) < 0.05):
+        end += 1
+    return " ".join(text[start:end].split())
+
+
+def test_source_lines_name_each_source_once(book):
+    """'Sources: UN DESA, International Migrant Stock 2020; World Bank, ...': each source once, even when a
+    figure read several of its files (the files are listed in the data-sources appendix)."""
+    checked = 0
+    for label, page in book.captions.items():
+        tp = book.doc[page].get_textpage()
+        text = book.texts[page]
+        start = next(m.start(1) for m in re.finditer(rf"(?:^|\n)({re.escape(label)})\b", text)
+                     if pdfium_c.FPDFText_GetFontWeight(tp.raw, m.start(1)) >= BOLD)   # the caption, not prose
+        following = LABEL_RE.search(text, start + len(label))
+        m = SOURCE_RE.search(text, start, following.start(1) if following else len(text))
+        if not m:
+            continue   # a table continued on the next page (see test_captions_are_above_and_source_lines_beneath)
+        line = source_line(tp, text, m.start())
+        entries = [e.strip().rstrip(".") for e in line.split(":", 1)[1].split(";")]
+        assert len(entries) == len(set(entries)), (label, line)
+        assert line.startswith("Sources:" if len(entries) > 1 else "Source:"), (label, line)
+        checked += 1
+    assert checked >= len(book.captions) - 3
+
+
+def overlapping_lines(page) -> bool:
+    """Whether two lines of text on the page overprint each other (their boxes overlap, baselines differ)."""
+    tp = page.get_textpage()
+    rects = [tp.get_rect(r) for r in range(tp.count_rects())]
+    return any(min(r1, r2) - max(l1, l2) > 5 and min(t1, t2) - max(b1, b2) > 2 and abs(b1 - b2) > 1.5
+               for k, (l1, b1, r1, t1) in enumerate(rects) for (l2, b2, r2, t2) in rects[k + 1:])
+
+
+def test_no_lines_of_text_overprint(book):
+    """Markers the template leaves in the text (where a figure is called) take no room: no line of a paragraph
+    is printed over another."""
+    assert [i + 1 for i in range(len(book.doc)) if overlapping_lines(book.doc[i])] == []

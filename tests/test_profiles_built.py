@@ -106,14 +106,47 @@ def test_map_countries_are_links_reached_by_keyboard(built, browser):  # noqa: F
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_profiles_pdf_gives_each_profile_one_or_two_pages(built, edition):
+    """Cover, contents grouped by region as the HTML index, then each profile on one or two A4 pages with its
+    key-figures table and two charts (alt texts as on its HTML page), headed by its name; tagged PDF/UA-1."""
+    from html import unescape
+
+    import pikepdf
+    import pypdfium2 as pdfium
+
     from wmr.book import page_count
 
-    pdf = (built / "report" / edition / f"{edition}-profiles.pdf").read_bytes()
+    from .test_book import _struct_elements
+
+    path = built / "report" / edition / f"{edition}-profiles.pdf"
     n = len(PROFILE_SAMPLES[edition])
-    pages = page_count(pdf)
+    pages = page_count(path.read_bytes())
     assert n + 2 <= pages <= 2 * n + 6, pages      # cover, contents, profiles, sources
-    text = pdf.decode("latin-1")
-    assert "/Title" in text
+    html = site_dir(built, edition)
+    index = (html / "profiles.html").read_text(encoding="utf-8")
+    groups = [(unescape(m.group(1)).strip(), [unescape(t) for t in re.findall(r'<a href="profile-[a-z]{3}\.html">([^<]+)</a>', m.group(2))])
+              for m in re.finditer(r'<h3 id="region-[^"]+">([^<]+)<span.*?</h3>(.*?)</section>', index, re.S)]
+    doc = pdfium.PdfDocument(str(path))
+    toc = [(item.level, item.get_title(), item.get_dest().get_index()) for item in doc.get_toc()]
+    regions = [(t, [c for level, c, _ in toc[k + 1:next((j for j in range(k + 1, len(toc)) if toc[j][0] == 0), len(toc))]
+                    if level == 1]) for k, (level, t, _) in enumerate(toc) if level == 0 and t not in ("Contents", "Data sources")]
+    assert regions == groups                         # grouped by region, in the HTML index's order
+    starts = [(t, p) for level, t, p in toc if level == 1] + [("end", next(p for _, t, p in toc if t == "Data sources"))]
+    alts = []
+    for (title, first), (_, after) in zip(starts, starts[1:]):
+        assert 1 <= after - first <= 2, (title, after - first)
+        text = " ".join(doc[i].get_textpage().get_text_range() for i in range(first, after))
+        assert len(re.findall(r"Table [A-Z]{3}\.1 ", text)) == 1 and len(re.findall(r"Figure [A-Z]{3}\.\d ", text)) == 2, title
+        for i in range(first + 1, after):             # a second page is headed by the profile's name
+            top = doc[i].get_textpage().get_text_bounded(0, doc[i].get_height() - 60, doc[i].get_width(), doc[i].get_height())
+            assert " ".join(top.split()).startswith(title), (title, top)
+    code_pages = sorted(html.glob("profile-*.html"))
+    for page in code_pages:
+        alts += [unescape(a) for a in re.findall(r'<img [^>]*alt="([^"]*)"', page.read_text(encoding="utf-8"))]
+    doc.close()
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.open_metadata().get("pdfuaid:part")) == "1"
+        figures = [e for e in _struct_elements(pdf) if str(e.S) == "/Figure" and "/Alt" in e]
+        assert sorted(str(f.Alt) for f in figures) == sorted(alts) and len(alts) == 2 * n
 
 
 def test_profile_rebuild_in_a_kept_kernel_is_byte_identical(built_copy):

@@ -25,7 +25,7 @@ from .document import ChapterDoc, Figure, Prose, Table, chapter_pdf_name, label,
 from .editions import Edition
 from .errors import AssemblyError
 from .markup import markdown_literal
-from .provenance import publication_year, repository_url, shown_refs, summary
+from .provenance import repository_url, source_lines
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAIN = "book.typ"           # the book: settings, cover, front matter, chapters, data sources
@@ -96,7 +96,9 @@ def references_markdown(doc: ChapterDoc, cites: citations.Formatted) -> list[str
     entries = [(k, e) for k, e in cites.entries.items() if k in cited]
     if not entries:
         return []
-    out = [f"## References {{.unnumbered #{_key('references:' + doc.slug)}}}", "",
+    # the chapter's figures and tables are placed before its reference list, never after it
+    out = ["```{=typst}", "#place.flush()", "```", "",
+           f"## References {{.unnumbered #{_key('references:' + doc.slug)}}}", "",
            "```{=typst}", "#wmr-references[", "```", ""]
     for key, entry in entries:
         out += [f"::: {{#{reference_key(doc, key)}}}", entry, ":::", ""]
@@ -135,11 +137,19 @@ def chart_fonts() -> list[str]:
     return [str(folder)]
 
 
+def _shown_sources(block: Figure | Table) -> list[dict]:
+    """The source line's entries: as the HTML edition's (each source once, however many of its files were read),
+    and two sources printed alike (two pins of one publication) named once, linked to the first."""
+    shown: dict[tuple, dict] = {}
+    for s in source_lines(block):
+        shown.setdefault((s["publisher"], s["dataset"], s["year"]), s | {"key": source_key(s["id"])})
+    return list(shown.values())
+
+
 def _block_data(doc: ChapterDoc, block: Figure | Table) -> dict:
     common = {"kind": block.kind, "label": label(block), "title": block.title, "caption": block.caption,
               "note": block.note,
-              "sources": [vars(summary(s)) | {"key": source_key(s.split("/", 1)[0]),
-                                              "year": publication_year(s.split("/", 1)[0])} for s in shown_refs(block)]}
+              "sources": _shown_sources(block)}
     if isinstance(block, Figure):
         return common | {"units": block.units, "alt": block.alt, "image": f"{FIG_ROOT}/{doc.slug}/{_figure_svg(block)}"}
     return common | {"units": "", "columns": block.columns, "numeric": block.numeric, "rows": block.rows}
@@ -269,6 +279,30 @@ def _write_chapter_inputs(edition: Edition, doc: ChapterDoc, workdir: Path, rele
     return {"chapter": str(doc.number), "data": f"{name}.json", "body": f"{name}.typ"}
 
 
+def compile_book(compiler, edition: Edition, workdir: Path, stamp: int) -> tuple[bytes, dict[str, str]]:
+    """The book's PDF and the layout choices it was made with (Typst inputs 'split' and 'tails', see
+    tables_to_split): laid out again while the layout asks for more. Choices are only ever added, so this settles
+    (usually after two or three layouts)."""
+    chosen: dict[str, set[str]] = {"split": set(), "tails": set()}
+    while True:
+        inputs = {k: json.dumps(sorted(v)) for k, v in chosen.items()}
+        pdf = _compile(compiler, edition, workdir, stamp, inputs, "the PDF edition")
+        query = {name: json.loads(compiler.query(f"<{name}>", field="value"))
+                 for name in ("wmr-flow", "wmr-table-end", "wmr-source-line")}
+        more = {"split": tables_to_split(query["wmr-flow"]),
+                "tails": lone_source_lines(query["wmr-table-end"], query["wmr-source-line"])}
+        if all(more[k] <= chosen[k] for k in chosen):
+            return pdf, inputs
+        for k in chosen:
+            chosen[k] |= more[k]
+
+
+def lone_source_lines(ends: list[dict], sources: list[dict]) -> set[str]:
+    """Tables whose source line is printed on a later page than their last row (`ends`, `sources`: key, page)."""
+    last_row = {m["key"]: m["page"] for m in ends}
+    return {m["key"] for m in sources if m["key"] in last_row and m["page"] != last_row[m["key"]]}
+
+
 def build_pdf(edition: Edition, docs: list[ChapterDoc], workdir: Path, target: Path, release_date: dt.date,
               incomplete: list[str] | tuple[str, ...] = ()) -> int:
     """Write the book to `target` and each chapter's own PDF to `target`'s chapters/ folder (via `workdir`);
@@ -276,12 +310,13 @@ def build_pdf(edition: Edition, docs: list[ChapterDoc], workdir: Path, target: P
     main = _write_inputs(edition, docs, workdir, release_date, list(incomplete))
     stamp = int(dt.datetime.combine(release_date, dt.time(12), tzinfo=dt.timezone.utc).timestamp())
     compiler = typst.Compiler(str(main), root=str(workdir), font_paths=chart_fonts(), ignore_system_fonts=True)
-    pdf = _compile(compiler, edition, workdir, stamp, {}, "the PDF edition")
+    pdf, layout = compile_book(compiler, edition, workdir, stamp)
     starts = {m["slug"]: m["page"] for m in json.loads(compiler.query(f"<{CHAPTER_START}>", field="value"))}
     cites = citations.format_citations([c for d in docs for c in d.cite_clusters()], "markdown")
     chapters = {}
     for doc in docs:
         inputs = _write_chapter_inputs(edition, doc, workdir, release_date, starts[doc.slug], cites)
+        inputs |= layout   # its pages as in the book
         chapters[chapter_pdf_name(edition, doc)] = _compile(compiler, edition, workdir, stamp, inputs,
                                                             f"the PDF of chapter {doc.number} ({doc.slug})")
     paths.atomic_write_bytes(target, pdf)
@@ -290,6 +325,22 @@ def build_pdf(edition: Edition, docs: list[ChapterDoc], workdir: Path, target: P
     for name, chapter_pdf in chapters.items():
         paths.atomic_write_bytes(folder / name, chapter_pdf)
     return page_count(pdf)
+
+
+SPLIT_HEIGHT = 0.7   # a table filling at least this share of a page's text area may be split over two pages ...
+SPLIT_LEFT = 0.3     # ... where it is called, when at least this share of the page is left there and it does not fit
+
+
+def tables_to_split(blocks: list[dict]) -> set[str]:
+    """The tables to set where they are called, continued on the next page, rather than floated: big ones that do
+    not fit the space left on their page, where that space is large. Floated, each would leave that space empty
+    (the text before it has run out: the chapter's other figures are waiting to be placed too).
+
+    `blocks`: the template's report of each block (<wmr-flow>): key, kind, its height, the space left on the page
+    where it is called and the page's text height, in points.
+    """
+    return {b["key"] for b in blocks if b["kind"] == "table" and b["height"] >= SPLIT_HEIGHT * b["full"]
+            and b["height"] > b["left"] >= SPLIT_LEFT * b["full"]}
 
 
 def _keep(workdir: Path, edition: Edition) -> Path:

@@ -18,11 +18,10 @@ import pypandoc
 import typst
 
 from . import paths, pins
-from .book import (FIG_ROOT, LIBRARY, _figure_svg, _first_errors, _keep, _role, book_data, chart_fonts, esc, page_count,
+from .book import (FIG_ROOT, LIBRARY, _compile, _figure_svg, _role, book_data, chart_fonts, esc, page_count,
                    typst_string)
 from .document import Figure, Prose, Table, resolve_roles
 from .editions import Edition
-from .errors import AssemblyError
 from .profiledoc import ProfileDoc
 from .profilesite import regions
 
@@ -104,18 +103,9 @@ def build_profiles_pdf(edition: Edition, profiles: list[ProfileDoc], workdir: Pa
     (workdir / "main.typ").write_text(f'#import "{MAIN}": *\n#show: profiles-book\n#include "{BODY}"\n#profile-sources()\n',
                                       encoding="utf-8")
     stamp = int(dt.datetime.combine(release_date, dt.time(12), tzinfo=dt.timezone.utc).timestamp())
-    try:
-        pdf, warnings = typst.compile_with_warnings(str(workdir / "main.typ"), root=str(workdir),
-                                                    font_paths=chart_fonts(), ignore_system_fonts=True,
-                                                    timestamp=stamp)
-    except Exception as exc:  # typst raises its own error type with the compiler's diagnostics
-        raise AssemblyError("Typst could not compile the profiles PDF.", expected="a valid Typst document",
-                            got=_first_errors(getattr(exc, "diagnostic", "") or str(exc)),
-                            fix=f"inspect the files in {_keep(workdir, edition)} at the positions given") from None
-    if warnings:
-        raise AssemblyError("Typst compiled the profiles PDF with warnings.", expected="no warnings",
-                            got="; ".join(dict.fromkeys(w.message for w in warnings)),
-                            fix=f"inspect the files in {_keep(workdir, edition)}; fix the template or the data it names")
+    compiler = typst.Compiler(str(workdir / "main.typ"), root=str(workdir), font_paths=chart_fonts(),
+                              ignore_system_fonts=True)
+    pdf = _compile(compiler, edition, workdir, stamp, {}, "the profiles PDF")   # tagged PDF/UA-1, as the book
     paths.atomic_write_bytes(target, pdf)
     return page_count(pdf)
 

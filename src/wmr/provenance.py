@@ -162,3 +162,18 @@ def publication_year(source_id: str) -> str:
         return m.group(1) or m.group(2)
     m = _ANY_YEAR.search(s.edition)
     return m.group(1) if m else ""
+
+
+def source_lines(item) -> list[dict]:
+    """What the short source line under a figure or table says, per source: publisher, dataset, year and the
+    pinned files the code read (as the read log records them; see provenance.shown_refs)."""
+    out: dict[str, dict] = {}
+    for ref in shown_refs(item):
+        sid, _, name = ref.partition("/")
+        if sid not in out:
+            short = summary(sid)
+            publisher = short.publisher.split(", ")[0] if len(short.publisher) > 40 else short.publisher
+            out[sid] = {**vars(short), "publisher": publisher, "year": publication_year(sid), "files": []}
+        if name:
+            out[sid]["files"].append(name)
+    return list(out.values())

@@ -25,7 +25,7 @@ from .document import ChapterDoc, Figure, Prose, Table, chapter_pdf_name, label,
 from .editions import Edition
 from .markup import markdown_literal
 from .pagecheck import check_page
-from .provenance import publication_year, shown_refs, summary
+from .provenance import shown_refs, source_lines, summary
 from .searchindex import index_script
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -291,21 +291,6 @@ def chapter_body(page: Page, env: Environment, block_pages: dict[int, str],
             parts.append(tab_t.render(tab=block, label=label(block), base=base, sources=source_lines(block),
                                       stack=stacks_on_a_phone(block)))
     return "\n".join(parts), sections, render
-
-
-def source_lines(item) -> list[dict]:
-    """What the short source line under a figure or table says, per source: publisher, dataset, year and the
-    pinned files the code read (as the read log records them; see provenance.shown_refs)."""
-    out: dict[str, dict] = {}
-    for ref in shown_refs(item):
-        sid, _, name = ref.partition("/")
-        if sid not in out:
-            short = summary(sid)
-            publisher = short.publisher.split(", ")[0] if len(short.publisher) > 40 else short.publisher
-            out[sid] = {**vars(short), "publisher": publisher, "year": publication_year(sid), "files": []}
-        if name:
-            out[sid]["files"].append(name)
-    return list(out.values())
 
 
 def _fact_row(doc: ChapterDoc, run: str | None, fact) -> dict:
