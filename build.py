@@ -13,7 +13,7 @@ if (PROJECT / "src" / "wmr").is_dir():
     sys.path.insert(0, str(PROJECT / "src"))
     os.environ["PYTHONPATH"] = os.pathsep.join([str(PROJECT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])])
 
-from wmr.cli import main  # noqa: E402  (after the import path is set)
+from wmr.build.cli import main  # noqa: E402  (after the import path is set)
 
 if __name__ == "__main__":
     sys.exit(main(project=PROJECT))

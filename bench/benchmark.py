@@ -83,7 +83,7 @@ def pdf_assembly(project: Path, edition_id: str) -> float:
     code = (
         "import datetime as dt, sys, tempfile, time\n"
         "from pathlib import Path\n"
-        "from wmr import book, document, editions\n"
+        "from wmr.build import book, document, editions\n"
         f"ed = editions.load({edition_id!r})\n"
         "docs = [document.load_chapter(ed, c) for c in ed.chapters]\n"
         "with tempfile.TemporaryDirectory() as tmp:\n"
@@ -100,7 +100,7 @@ def naive(project: Path, edition_id: str) -> float:
     """The hand-run way: each notebook converted, executed by the papermill CLI, then nbconvert to HTML."""
     sys.path.insert(0, str(ROOT / "src"))
     os.environ.update(_env(project))
-    from wmr import editions
+    from wmr.build import editions
 
     edition = editions.load(edition_id)
     out = project / "naive"
@@ -134,7 +134,7 @@ def _in_project(project: Path, code: str) -> str:
 
 
 def profile_codes(project: Path, edition: str) -> list[str]:
-    out = _in_project(project, f"from wmr import editions\nprint(','.join(r.parameters['iso3'] for r in "
+    out = _in_project(project, f"from wmr.build import editions\nprint(','.join(r.parameters['iso3'] for r in "
                                f"editions.load({edition!r}).profiles.runs))")
     return out.strip().split(",")
 
@@ -150,7 +150,7 @@ def kernel_start_seconds(project: Path) -> float:
 def import_seconds(project: Path) -> float:
     """Wall time of the profile notebook's imports in a fresh interpreter (pandas, matplotlib, wmr)."""
     return float(_in_project(project, (
-        "import time\nt0 = time.monotonic()\nimport wmr.chapter, wmr.analysis.profiles, wmr.plots.profile_charts\n"
+        "import time\nt0 = time.monotonic()\nimport wmr.kernel.chapter, wmr.kernel.analysis.profiles, wmr.kernel.plots.profile_charts\n"
         "print(time.monotonic() - t0)\n")).split()[-1])
 
 
@@ -158,7 +158,7 @@ def naive_profiles(project: Path, edition: str, codes: list[str]) -> float:
     """Papermill once per country, one after another: seconds for `codes` (to extrapolate)."""
     sys.path.insert(0, str(ROOT / "src"))
     os.environ.update(_env(project))
-    from wmr import editions
+    from wmr.build import editions
 
     cfg = editions.load(edition).profiles
     runs = {r.parameters["iso3"]: r for r in cfg.runs}
@@ -177,13 +177,13 @@ def profiles_scenario(tmp: Path, naive_sample: int) -> int:
     """The profiles scenario (see the module docstring); prints its figures, returns the exit code."""
     import hashlib
 
-    from wmr.scratch import make_project
+    from wmr.build.scratch import make_project
 
     project = make_project(ROOT, tmp / "profiles")
     editions_ = ["wmr-2024", "wmr-2026"]
     codes = {e: profile_codes(project, e) for e in editions_}
     total = sum(len(c) for c in codes.values())
-    chapters = _in_project(project, "from wmr import editions\nprint(','.join(c.slug for c in editions.load('wmr-2026').chapters))").strip()
+    chapters = _in_project(project, "from wmr.build import editions\nprint(','.join(c.slug for c in editions.load('wmr-2026').chapters))").strip()
     build(project, "wmr-2026", "--chapters", chapters)                         # untimed: the chapters exist
     t: dict[str, float] = {}
     t["cold build, every profile"] = sum(build(project, e, "--profiles", ",".join(codes[e])) for e in editions_)
@@ -219,7 +219,7 @@ def profiles_scenario(tmp: Path, naive_sample: int) -> int:
     naive_sample_s = naive_profiles(project, "wmr-2026", sample)
     t["naive loop (extrapolated)"] = naive_sample_s / len(sample) * total
     kernel, imports = kernel_start_seconds(project), import_seconds(project)
-    pages = {e: _in_project(project, f"from wmr.book import page_count\nprint(page_count(open('report/{e}/{e}-profiles.pdf','rb').read()))").strip()
+    pages = {e: _in_project(project, f"from wmr.build.book import page_count\nprint(page_count(open('report/{e}/{e}-profiles.pdf','rb').read()))").strip()
              for e in editions_}
     cold = t["cold build, every profile"]
     per = cold / total
@@ -254,7 +254,7 @@ def main() -> int:
     p.add_argument("--naive-sample", type=int, default=4, help="profiles run the naive way, to extrapolate")
     args = p.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
-    from wmr.scratch import make_project
+    from wmr.build.scratch import make_project
 
     if args.profiles:
         with tempfile.TemporaryDirectory() as tmp:
@@ -269,7 +269,7 @@ def main() -> int:
         t["prose edit (1 chapter)"] = build(project, args.edition)
         edit(project / "notebooks" / "07_climate.md", "import wmr\n", "import wmr  # a code edit\n")
         t["code edit (1 chapter)"] = build(project, args.edition)
-        site = project / "src" / "wmr" / "site.py"
+        site = project / "src" / "wmr" / "build" / "site.py"
         site.write_text(site.read_text() + "\n# an edit to the HTML renderer\n")
         t["site code edit"], executed = build_counting(project, args.edition)
         if executed:

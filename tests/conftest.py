@@ -54,7 +54,7 @@ PROFILE_SAMPLES = {"wmr-2024": [c for c in PROFILE_SAMPLE if c != "TWN"],  # no 
 
 def make_project(dest: Path, profiles: dict[str, list[str]] | None = None) -> Path:
     """A scratch copy of the project's inputs sharing the real tidy cache, building only a sample of profiles."""
-    from wmr.scratch import make_project as copy_inputs
+    from wmr.build.scratch import make_project as copy_inputs
 
     project = copy_inputs(ROOT, dest)
     for edition, codes in (PROFILE_SAMPLES if profiles is None else profiles).items():

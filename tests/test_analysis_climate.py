@@ -5,9 +5,9 @@ import math
 
 import pytest
 
-from wmr.analysis import climate
-from wmr.sources import hdi, idmc, ims
-from wmr.errors import CoverageError
+from wmr.core.errors import CoverageError
+from wmr.kernel.analysis import climate
+from wmr.kernel.sources import hdi, idmc, ims
 
 S24 = "undesa-ims-2024-bilateral"
 

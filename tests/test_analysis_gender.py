@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from wmr.analysis import gender
-from wmr.sources import idmc, ims, missing_migrants, unhcr
-from wmr.errors import CoverageError
+from wmr.core.errors import CoverageError
+from wmr.kernel.analysis import gender
+from wmr.kernel.sources import idmc, ims, missing_migrants, unhcr
 
 B2020, B2024 = "undesa-ims-2020-bilateral", "undesa-ims-2024-bilateral"
 

@@ -9,10 +9,11 @@ import pandas as pd
 import pyreadr
 import pytest
 
-from wmr import countries, paths, pins, style
-from wmr.analysis import governance
-from wmr.errors import LoaderError, ValidationError
-from wmr.sources import milestones
+from wmr.core import paths
+from wmr.core.errors import LoaderError, ValidationError
+from wmr.kernel import countries, pins, style
+from wmr.kernel.analysis import governance
+from wmr.kernel.sources import milestones
 
 GOOD = ("id,date,event,citation\n"
         "a,2005-10-05,First,Somewhere (2005)\n"

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wmr import plots, style
-from wmr.analysis import inequality as q
-from wmr.errors import ConfigError
-from wmr.sources import free_movement, hdi, ims
+from wmr.core.errors import ConfigError
+from wmr.kernel import plots, style
+from wmr.kernel.analysis import inequality as q
+from wmr.kernel.sources import free_movement, hdi, ims
 
 S24 = "undesa-ims-2024-bilateral"
 S20 = "undesa-ims-2020-bilateral"

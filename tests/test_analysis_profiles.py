@@ -6,12 +6,14 @@ import re
 
 import pytest
 
-from wmr import countries, editions, pins
-from wmr.analysis import displacement, migrants, profiles as P
-from wmr.analysis import remittances as chapter_remittances
-from wmr.analysis.wording import facts_cited, plain_text
-from wmr.errors import ConfigError
-from wmr.sources import countrynames, ims, m49, remittances, unhcr
+from wmr.build import editions
+from wmr.core.errors import ConfigError
+from wmr.kernel import countries, pins
+from wmr.kernel.analysis import displacement, migrants
+from wmr.kernel.analysis import profiles as P
+from wmr.kernel.analysis import remittances as chapter_remittances
+from wmr.kernel.analysis.wording import facts_cited, plain_text
+from wmr.kernel.sources import countrynames, ims, m49, remittances, unhcr
 
 FIELDS = ("ims_source", "stock_year", "remittance_year", "refugee_year", "idp_year", "displacement_year", "hdi_year")
 
@@ -135,7 +137,7 @@ def test_name_inputs_are_the_files_the_naming_table_reads():
 @pytest.mark.parametrize("params", [P2024, P2026], ids=["wmr-2024", "wmr-2026"])
 def test_inputs_cover_every_pinned_file_the_shared_tables_read(params):
     """The cache key and the run's staleness depend on inputs(): every file read computing the tables is in it."""
-    from wmr import countries
+    from wmr.kernel import countries
 
     listed = set(P.inputs(params))
     countries._table.cache_clear(), m49.known_iso3.cache_clear()  # so in-memory tables do not hide a read
@@ -233,7 +235,7 @@ def test_idps_at_end_2024_match_the_chapters_gdidata_figures(code):
 
 
 def test_idps_of_wmr_2024_stay_in_idmc_country_year_file():
-    from wmr.sources import idmc
+    from wmr.kernel.sources import idmc
 
     cy = idmc.load_country_year()
     row = cy[(cy["iso3"] == "UKR") & (cy["year"] == 2022)].iloc[0]

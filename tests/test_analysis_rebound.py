@@ -4,11 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from wmr import pins
-from wmr.analysis import rebound
-from wmr.sources import m49, tourism
-from wmr.errors import CoverageError
-
+from wmr.core.errors import CoverageError
+from wmr.kernel import pins
+from wmr.kernel.analysis import rebound
+from wmr.kernel.sources import m49, tourism
 
 # --------------------------------------------------------------------------------------------- tourism
 
@@ -145,13 +144,13 @@ def test_tourism_facts_and_alt_text_from_the_panel():
     assert ax.get_ylim() == (0, 145) and list(ax.get_yticks()) == [0, 20, 40, 60, 80, 100]
     assert any(list(line.get_ydata()) == [100, 100] and line.get_linestyle() == "--" for line in ax.lines)
     assert ax.get_legend() is not None
-    from wmr import style
+    from wmr.kernel import style
 
     style.close(spec["fig"])
 
 
 def test_remittance_and_recipient_facts():
-    from wmr.analysis import remittances
+    from wmr.kernel.analysis import remittances
 
     w = remittances.world_series(2019, 2023).set_index("year")
     facts = {s["name"]: s for s in rebound.remittance_facts(2019, 2023)}
@@ -168,7 +167,7 @@ def test_remittance_and_recipient_facts():
 
 
 def test_stock_facts_from_the_bilateral_tables():
-    from wmr.sources import ims
+    from wmr.kernel.sources import ims
 
     totals = {s: ims.load_bilateral(s).groupby("year")["migrants"].sum() for s in ("undesa-ims-2024-bilateral",
                                                                                  "undesa-ims-2020-bilateral")}
@@ -183,13 +182,13 @@ def test_stock_facts_from_the_bilateral_tables():
     spec = rebound.stock_figure("undesa-ims-2024-bilateral", "undesa-ims-2020-bilateral", 2024)
     assert f"at {cur[2024] / 1e6:.1f} million in 2024; for 2020 it estimates {cur[2020] / 1e6:.1f} million" in spec["alt"]
     assert spec["fig"].axes[0].lines[1].get_linestyle() == "--"
-    from wmr import style
+    from wmr.kernel import style
 
     style.close(spec["fig"])
 
 
 def test_displacement_facts_and_summary_table():
-    from wmr.analysis import displacement
+    from wmr.kernel.analysis import displacement
 
     d = displacement.new_displacements(2024)
     d = d[d["year"] >= 2019].set_index("year")
@@ -200,7 +199,7 @@ def test_displacement_facts_and_summary_table():
     missing = [int(y) for y in d.index[d["conflict"].isna()]]
     assert spec["caption"].endswith(f" Conflict figures for {', '.join(map(str, missing))} are not in the pinned files."
                                     if missing else "more than once.")
-    from wmr import style
+    from wmr.kernel import style
 
     style.close(spec["fig"])
     table = rebound.summary_table("undesa-ims-2024-bilateral", "undesa-ims-2020-bilateral", 2024, 2019, 2022, 2023, 2024)["df"]

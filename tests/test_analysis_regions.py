@@ -6,9 +6,11 @@ import tomllib
 import pandas as pd
 import pytest
 
-from wmr.analysis import displacement, regions as R
-from wmr.sources import ims, m49, unhcr
-from wmr.sources import remittances as rem_src
+from wmr.kernel.analysis import displacement
+from wmr.kernel.analysis import regions as R
+from wmr.kernel.sources import ims, m49
+from wmr.kernel.sources import remittances as rem_src
+from wmr.kernel.sources import unhcr
 
 from .conftest import ROOT
 
@@ -28,7 +30,7 @@ def test_six_regions_plus_unallocated_equal_world_total(source, year):
     # the unallocated remainder is exactly what lives in destinations M49 does not list (computed directly)
     raw = ims.load_bilateral(source)
     raw = raw[raw["year"] == year]
-    outside = raw.loc[~raw["dest_iso3"].isin(set(m49.region_of())), "migrants"].sum()
+    outside = raw.loc[~raw["dest_iso3"].isin(set(ims.region_of())), "migrants"].sum()
     assert by_region[R.UNALLOCATED] == outside
     assert R.unallocated_stock(source, year)["immigrants"].sum() == outside
 
@@ -56,7 +58,7 @@ def test_six_regional_totals_equal_the_official_workbook_rows(source, year):
 
 
 def test_taiwan_and_channel_islands_are_allocated_where_un_desa_puts_them():
-    assert m49.region_of()["TWN"] == "Asia" and m49.region_of()["XCX"] == "Europe"
+    assert ims.region_of()["TWN"] == "Asia" and ims.region_of()["XCX"] == "Europe"
     assert "TWN" in set(R.members("Asia")["iso3"]) and "XCX" in set(R.members("Europe")["iso3"])
     assert R.unallocated_stock("undesa-ims-2024-bilateral", 2024).empty
 
@@ -123,7 +125,7 @@ def test_remittances_by_region_add_up_and_report_coverage():
     oceania = R.remittance_inflows("Oceania", year)
     cov = R.remittance_coverage("Oceania", year)
     assert cov.n == len(oceania) == by.loc["Oceania", "countries"]
-    direct = k[k["iso3"].map(m49.region_of()).eq("Oceania") & (k["usd"] > 0)]
+    direct = k[k["iso3"].map(ims.region_of()).eq("Oceania") & (k["usd"] > 0)]
     assert oceania["usd"].sum() == pytest.approx(direct["usd"].sum())
     assert cov.n + len(cov.without) == 29
 

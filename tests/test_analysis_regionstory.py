@@ -7,9 +7,10 @@ import tomllib
 
 import pytest
 
-from wmr.analysis import gender, regions as R
-from wmr.analysis import regionstory as RS
-from wmr.analysis.wording import facts_cited, plain_text, sentences, skeleton
+from wmr.kernel.analysis import gender
+from wmr.kernel.analysis import regions as R
+from wmr.kernel.analysis import regionstory as RS
+from wmr.kernel.analysis.wording import facts_cited, plain_text, sentences, skeleton
 
 from .conftest import ROOT
 

@@ -7,8 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from wmr.analysis import security
-from wmr.sources import missing_migrants, unhcr
+from wmr.kernel.analysis import security
+from wmr.kernel.sources import missing_migrants, unhcr
 
 
 @pytest.fixture(scope="module")

@@ -434,8 +434,8 @@ def test_cover_contents_lists_and_chapter_openings_render(book):
 def test_two_assemblies_give_identical_bytes(built, monkeypatch, tmp_path):
     """The book is a function of its inputs: assembling again (here, in this process, into another folder) gives
     the bytes the build published (the first assembly, in the build's process)."""
-    from wmr import book as pdf_book
-    from wmr import document, editions
+    from wmr.build import book as pdf_book
+    from wmr.build import document, editions
 
     monkeypatch.setenv("WMR_PROJECT_ROOT", str(built))
     for edition in EDITIONS:
@@ -554,7 +554,7 @@ def test_cover_and_imprint_say_the_edition_is_an_unofficial_reproduction(book):
 def test_tables_name_their_sources_and_attributions_are_whole(book):
     """Readers see source names, not the manifest's ids, in the chapters (ids stay in the data-sources
     appendix); no source line or attribution is cut off with an ellipsis."""
-    from wmr import pins
+    from wmr.kernel import pins
 
     ids = sorted(set(pins.load_manifest()) - {"free-movement"}, key=len, reverse=True)  # also plain English
     chapters = "\n".join(book.texts[book.chapter_pages[0]:book.appendix])

@@ -98,9 +98,9 @@ def test_runs_execute_in_parallel_one_per_core_by_default(built):
 
 
 def test_progress_is_live_on_a_terminal_and_one_line_per_event_otherwise():
-    from wmr.editions import Run
-    from wmr.execute import RunResult
-    from wmr.progress import Progress
+    from wmr.build.execute import RunResult
+    from wmr.build.progress import Progress
+    from wmr.build.runs import Run
 
     runs = [Run("overview", None, {}), Run("regions", "africa", {})]
     events = [RunResult(runs[0], "reused", Path("x")), RunResult(runs[1], "running", Path("x")),
@@ -122,18 +122,18 @@ def test_progress_is_live_on_a_terminal_and_one_line_per_event_otherwise():
 
 
 def test_stale_reasons_cover_imported_modules_dependencies_and_kernel(built):
-    from wmr import freshness
+    from wmr.build import freshness
 
     nb = freshness.read_executed(built / "chapters" / EDITION / "overview.ipynb")
     inputs = dict(nb.metadata["wmr"]["inputs"])
     fig_dir = built / "figures" / EDITION / "overview"
     assert freshness.stale_reasons(nb, inputs, fig_dir) == []
-    assert "wmr.chapter" in nb.metadata["wmr"]["imports"]
-    nb.metadata["wmr"]["imports"]["wmr.chapter"] = "0" * 64  # recorded from another version of the module
+    assert "wmr.kernel.chapter" in nb.metadata["wmr"]["imports"]
+    nb.metadata["wmr"]["imports"]["wmr.kernel.chapter"] = "0" * 64  # recorded from another version of the module
     deps = {**inputs["dependencies"], "pandas": "0.0.1"}
     changed = {**inputs, "dependencies": deps, "kernel": "python2"}
     reasons = freshness.stale_reasons(nb, changed, fig_dir)
-    assert reasons[0] == "wmr module(s) it imported changed: wmr.chapter"
+    assert reasons[0] == "wmr module(s) it imported changed: wmr.kernel.chapter"
     assert re.match(r"dependency versions changed: pandas '[\d.]+' -> '0\.0\.1'$", reasons[1])
     assert reasons[2] == "kernel changed: python3 -> python2"
     assert freshness.stale_reasons(None, inputs, fig_dir) == ["never executed"]

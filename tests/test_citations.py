@@ -8,8 +8,9 @@ import tomllib
 
 import pytest
 
-from wmr import citations, document, pins
-from wmr.errors import AssemblyError, ConfigError
+from wmr.build import citations, document
+from wmr.core.errors import AssemblyError, ConfigError
+from wmr.kernel import pins
 
 from .conftest import ROOT, make_project
 
@@ -96,7 +97,7 @@ def test_cite_role_resolves_keys_and_pinned_sources_and_refuses_unknown_keys():
 
 def _chapter_citations(edition: str) -> dict[str, set[str]]:
     """Per chapter of an edition, the publications its notebook cites (source:<parameter> resolved by the config)."""
-    from wmr import editions
+    from wmr.build import editions
 
     ed = editions.load(edition)
     out = {}
@@ -144,7 +145,7 @@ def _page(built, edition: str, name: str) -> str:
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_html_citations_link_to_the_chapter_reference_list(built, edition):
     """Every {cite} in a chapter is an author-year link to an entry of the reference list at its end."""
-    from wmr import editions
+    from wmr.build import editions
 
     bib = citations.references()
     html = built / "report" / edition / "html"
@@ -190,7 +191,7 @@ def test_pdf_chapters_end_with_their_reference_lists(built):
 def test_an_edition_cites_no_publication_issued_after_its_release(edition):
     """No anachronisms: every report or book an edition cites (chapters and glossary) was out by its release
     date; data sets are exempt (they are what the edition pins)."""
-    from wmr import editions
+    from wmr.build import editions
 
     release = editions.release_date(edition)
     refs = citations.references()

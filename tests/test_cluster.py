@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import (ROOT, leftovers, link_mirror, make_project, project_processes, run_build, tree_digest,
-                       wait_for)
+from .conftest import ROOT, leftovers, link_mirror, make_project, project_processes, run_build, tree_digest, wait_for
 
 DASK = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
 DASK_WORKER = [sys.executable, "-m", "distributed.cli.dask_worker"]
@@ -253,7 +252,7 @@ def test_a_no_op_build_starts_no_cluster(built_copy):
 
 
 def test_worker_identities_name_every_difference():
-    from wmr import runtask
+    from wmr.build import runtask
 
     client = {"library": "a" * 64, "python": "3.11.7", "dependencies": {"pandas": "3.1.1", "numpy": "2.4.6"}}
     assert runtask.differences(client, dict(client)) == []

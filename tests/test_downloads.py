@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from wmr import pins
-from wmr.errors import PinError
+from wmr.core.errors import PinError
+from wmr.kernel import pins
 
 SERVED = b"year,value\n2024,42\n"
 

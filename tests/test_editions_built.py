@@ -124,7 +124,7 @@ ALLOWED_DIGITS = ("COVID-19", "2030 Agenda", "M49")  # proper names
 
 
 def chapter_docs(built, edition, monkeypatch):
-    from wmr import document, editions
+    from wmr.build import document, editions
 
     monkeypatch.setenv("WMR_PROJECT_ROOT", str(built))
     ed = editions.load(edition)
@@ -132,7 +132,7 @@ def chapter_docs(built, edition, monkeypatch):
 
 
 def prose_text(doc) -> str:
-    from wmr.document import Prose, resolve_roles
+    from wmr.build.document import Prose, resolve_roles
 
     plain = lambda kind, payload: "X"  # noqa: E731 - each role counts as one word
     return "\n".join(resolve_roles(b.markdown, doc, b.run, plain) for b in doc.blocks if isinstance(b, Prose))
@@ -153,7 +153,7 @@ def test_each_chapter_meets_its_size_standard(built, edition, monkeypatch):
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_prose_types_no_numbers(built, edition, monkeypatch):
     """Numbers in prose come from the fact ledger: no digits typed by hand outside roles."""
-    from wmr.document import ROLE_RE, Prose
+    from wmr.build.document import ROLE_RE, Prose
 
     typed = []
     for doc in chapter_docs(built, edition, monkeypatch):

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from wmr import cutoff, fmt
-from wmr.analysis import displacement, keyfacts, migrants, remittances
-from wmr.errors import AssemblyError
-from wmr.sources import idmc, ims, unhcr
+from wmr.build import cutoff
+from wmr.core.errors import AssemblyError
+from wmr.kernel import fmt
+from wmr.kernel.analysis import displacement, keyfacts, migrants, remittances
+from wmr.kernel.sources import idmc, ims, unhcr
 
 
 @pytest.mark.parametrize("source,year,published", [("undesa-ims-2024-bilateral", 2024, 3.72485707735603),
@@ -97,14 +98,14 @@ def test_years_in_csv_and_fact_fields(tmp_path):
 
 
 def test_editions_declare_data_through():
-    from wmr import editions
+    from wmr.build import editions
 
     assert editions.load("wmr-2024").data_through == 2022
     assert editions.load("wmr-2026").data_through == 2025
 
 
 def test_no_unhcr_sex_age_before_2025_is_said_not_borrowed():
-    from wmr.analysis import gender
+    from wmr.kernel.analysis import gender
 
     assert gender.demographics_year(2022) is None
     assert gender.sex_age_key(2022) == "missing_later_unused"   # the 2025 breakdown exists but is not used
@@ -121,7 +122,7 @@ def test_idmc_gdidata_loader_keeps_each_files_years():
 
 
 def _figure_payloads(monkeypatch, tmp_path):
-    from wmr import chapter
+    from wmr.kernel import chapter
 
     monkeypatch.setenv(chapter.FIGURES_ENV, str(tmp_path))
     shown = []
@@ -141,7 +142,7 @@ def _plot(df):
 
 
 def test_source_line_follows_the_idmc_file_a_figure_read(monkeypatch, tmp_path):
-    from wmr import provenance
+    from wmr.kernel import provenance
 
     ch, shown = _figure_payloads(monkeypatch, tmp_path)
     ch.new_cell()
@@ -176,8 +177,8 @@ def test_wmr_2026_uses_the_newest_data_each_pin_offers():
     """The edition's years equal the latest years of its pins (read from the data, not typed in the test)."""
     import tomllib
 
-    from wmr.sources import missing_migrants
-    from wmr.sources import remittances as rem_src
+    from wmr.kernel.sources import missing_migrants
+    from wmr.kernel.sources import remittances as rem_src
 
     from .conftest import ROOT
 
@@ -193,8 +194,8 @@ def test_wmr_2026_uses_the_newest_data_each_pin_offers():
 
 
 def test_one_naming_table_iom_house_style_then_m49():
-    from wmr import countries
-    from wmr.sources import countrynames
+    from wmr.kernel import countries
+    from wmr.kernel.sources import countrynames
 
     iom = countrynames.load_iom_names().set_index("iso3")["name"]
     assert countries.name("TUR") == iom["TUR"] == "Türkiye"           # not 'Turkey'
@@ -207,7 +208,7 @@ def test_one_naming_table_iom_house_style_then_m49():
 
 
 def test_running_text_form_takes_the_article_the_table_gives():
-    from wmr import countries
+    from wmr.kernel import countries
 
     assert countries.in_text("USA") == "the United States of America"
     assert countries.in_text("PHL") == "the Philippines"
@@ -217,7 +218,7 @@ def test_running_text_form_takes_the_article_the_table_gives():
 
 
 def test_a_fact_opening_a_sentence_is_capitalised():
-    from wmr.document import starts_sentence
+    from wmr.build.document import starts_sentence
 
     text = "Intro. {fact}`a` rose, while {fact}`b` fell.\n\n{fact}`c` too;\n{fact}`d`."
     starts = [starts_sentence(text, i) for i in (text.index("{fact}`a`"), text.index("{fact}`b`"),

@@ -1,13 +1,11 @@
 import math
 
 import numpy as np
-
 import pytest
 
-from wmr import fmt
-from wmr.errors import AssemblyError, ChapterError
-from wmr.facts import Ledger, make_fact
-from wmr.errors import CoverageError
+from wmr.core.errors import AssemblyError, ChapterError, CoverageError
+from wmr.kernel import fmt
+from wmr.kernel.facts import Ledger, make_fact
 
 
 def test_formats():
@@ -59,7 +57,7 @@ def test_ledger_unknown_fact_names_close_matches():
 
 
 def test_fact_specs_share_year_and_sources_unless_overridden():
-    from wmr.facts import FactSpecs
+    from wmr.kernel.facts import FactSpecs
 
     specs = FactSpecs(year=2024, sources=["a", "b"])
     specs.add("total", 304021813, "persons", "millions")
@@ -75,8 +73,8 @@ def test_fact_specs_share_year_and_sources_unless_overridden():
 
 
 def test_chapter_record_records_each_spec_once(monkeypatch, tmp_path):
-    from wmr import chapter
-    from wmr.facts import FactSpecs
+    from wmr.kernel import chapter
+    from wmr.kernel.facts import FactSpecs
 
     monkeypatch.setenv(chapter.FIGURES_ENV, str(tmp_path))
     shown = []

@@ -17,8 +17,17 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import (REAL_MIRROR, ROOT, leftovers, make_project, project_processes, replace_with_copy, run_build,
-                       tree_digest, wait_for)
+from .conftest import (
+    REAL_MIRROR,
+    ROOT,
+    leftovers,
+    make_project,
+    project_processes,
+    replace_with_copy,
+    run_build,
+    tree_digest,
+    wait_for,
+)
 
 EDITION = "wmr-2026"
 PARAMS_CELL_END = re.compile(r"(:tags: \[parameters\]\n.*?```\n)", re.S)

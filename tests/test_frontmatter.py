@@ -7,8 +7,8 @@ import tomllib
 
 import pytest
 
-from wmr import citations, editions, frontmatter
-from wmr.errors import ConfigError
+from wmr.build import citations, editions, frontmatter
+from wmr.core.errors import ConfigError
 
 from .conftest import ROOT
 

@@ -18,11 +18,12 @@ from urllib.parse import quote_plus
 import nbformat
 import pytest
 
-from wmr import chapter as chapter_api
-from wmr import document, freshness, pagecheck, searchindex, site
-from wmr.document import ChapterDoc, Figure, Prose
-from wmr.editions import ChapterConfig, Edition, Run
-from wmr.errors import AssemblyError
+from wmr.build import document, freshness, pagebody, pagecheck, searchindex, site
+from wmr.build.document import ChapterDoc, Figure, Prose
+from wmr.build.editions import Edition
+from wmr.build.runs import ChapterConfig, Run
+from wmr.core.errors import AssemblyError
+from wmr.kernel import chapter as chapter_api
 
 from .conftest import ROOT, tab_to
 
@@ -622,7 +623,7 @@ def test_page_check_refuses_skipped_headings_missing_alt_and_repeated_ids():
 
 
 def test_heading_anchors_are_stable_unique_and_prefixed_by_run():
-    a = site.Anchors({"top"})
+    a = pagebody.Anchors({"top"})
     assert a.claim("Where migrants live & where they come from") == "where-migrants-live-where-they-come-from"
     assert a.claim("Top") == "top-2"
     assert a.claim("Key figures", "africa") == "africa-key-figures"
@@ -726,29 +727,29 @@ def test_search_index_escapes_everything_that_comes_from_data():
 
 
 def test_fact_markup_is_escaped_and_links_to_its_row():
-    from wmr.facts import Fact, Ledger
+    from wmr.kernel.facts import Fact, Ledger
 
     doc = ChapterDoc(slug="demo", number=1, title="Demo")
     doc.ledgers[None] = Ledger("demo", {"x": Fact(name="x", value=1, display='<b>"1"</b>', unit="persons", year=2024,
                                                   sources=["unsd-m49"])})
-    html = site._markdown().renderInline(document.resolve_roles("See {fact}`x`.", doc, None, site._render_role))
+    html = pagebody._markdown().renderInline(document.resolve_roles("See {fact}`x`.", doc, None, pagebody._render_role))
     assert html == ('See <a class="fact" href="#fact-demo.x" data-fact="demo.x">&lt;b&gt;&quot;1&quot;&lt;/b&gt;</a>.')
 
 
 def test_numref_becomes_a_numbered_link_and_an_unknown_id_fails_the_build(tmp_path):
     fig = Figure(id="fig-x", anchor="fig-x", number="3.4", title="X", caption="C", alt="A chart", sources=[], files={})
     doc = ChapterDoc(slug="demo", number=3, title="Demo", blocks=[fig], refs={(None, "fig-x"): fig})
-    html = document.resolve_roles("As {numref}`fig-x` shows.", doc, None, site._render_role)
+    html = document.resolve_roles("As {numref}`fig-x` shows.", doc, None, pagebody._render_role)
     assert html == 'As <a class="xref" href="#fig-x">Figure 3.4</a> shows.'
     with pytest.raises(AssemblyError, match="unknown figure or table 'fig-y'") as err:
-        document.resolve_roles("See {numref}`fig-y`.", doc, None, site._render_role)
+        document.resolve_roles("See {numref}`fig-y`.", doc, None, pagebody._render_role)
     assert err.value.expected == "one of: fig-x" and err.value.fix
 
 
 def test_csv_rounding_keeps_counts_whole_and_shares_to_two_decimals():
     import pandas as pd
 
-    from wmr import datafiles
+    from wmr.kernel import datafiles
 
     df = pd.DataFrame({"name": ["A", "B"], "usd": [117547249055.86215, 2.5e9], "migrants": [1200.0, float("nan")],
                        "share": [12.345678, 3.0], "hdi": [0.7390000000000001, 0.5], "year": [2024, 2020]})
@@ -758,7 +759,7 @@ def test_csv_rounding_keeps_counts_whole_and_shares_to_two_decimals():
 
 
 def test_pages_of_a_chapter_with_runs_one_per_run_with_promoted_headings(tmp_path):
-    from wmr.facts import Fact, Ledger
+    from wmr.kernel.facts import Fact, Ledger
 
     def ledger(run):
         return Ledger(f"demo.{run}", {"n": Fact(name="n", value=5, display="5", unit="persons", year=2024,
@@ -770,7 +771,7 @@ def test_pages_of_a_chapter_with_runs_one_per_run_with_promoted_headings(tmp_pat
         Prose("## North\n\nNorth has {fact}`n`, {fact}`word` than before.\n\n### Detail\n\nText.", "north"),
         Prose("## South\n\nSouth has {fact}`n`.", "south")],
         ledgers={"north": ledger("north"), "south": ledger("south")}, params={"north": {}, "south": {}})
-    pages = site.chapter_pages(doc)
+    pages = pagebody.chapter_pages(doc)
     assert [(p.file, p.title) for p in pages] == [("demo.html", "Demo"), ("demo-north.html", "North"),
                                                   ("demo-south.html", "South")]
     site.build_site(_edition(["unsd-m49"]), [doc], tmp_path / "html", {}, None)

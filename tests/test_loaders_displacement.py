@@ -4,9 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from wmr.errors import LoaderError, ValidationError
-from wmr.sources import idmc, missing_migrants
-
+from wmr.core.errors import LoaderError, ValidationError
+from wmr.kernel.sources import idmc, missing_migrants
 
 # ---------------------------------------------------------------------------------------------- IDMC
 

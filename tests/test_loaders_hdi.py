@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wmr.errors import ValidationError
-from wmr.sources import hdi
-from wmr.validate import check_columns, check_unique
+from wmr.core.errors import ValidationError
+from wmr.kernel.sources import hdi
+from wmr.kernel.validate import check_columns, check_unique
 
 
 @pytest.fixture(scope="module")

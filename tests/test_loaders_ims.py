@@ -4,10 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from wmr import pins
-from wmr.errors import ConfigError, LoaderError, ValidationError
-from wmr.sources import ims
-from wmr.validate import check_unique
+from wmr.core.errors import ConfigError, LoaderError, ValidationError
+from wmr.kernel import pins
+from wmr.kernel.sources import ims
+from wmr.kernel.validate import check_unique
 
 B2024, B2020, B2019 = "undesa-ims-2024-bilateral", "undesa-ims-2020-bilateral", "undesa-ims-2019-bilateral"
 

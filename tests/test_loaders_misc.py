@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from wmr.errors import ConfigError, ValidationError
-from wmr.sources import free_movement, naturalearth
-from wmr.validate import check_codes, check_unique
+from wmr.core.errors import ConfigError, ValidationError
+from wmr.kernel.sources import free_movement, naturalearth
+from wmr.kernel.validate import check_codes, check_unique
 
 
 @pytest.fixture(scope="module")

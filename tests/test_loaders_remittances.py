@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from wmr import pins
-from wmr.errors import ConfigError, LoaderError, ValidationError
-from wmr.sources import remittances
+from wmr.core.errors import ConfigError, LoaderError, ValidationError
+from wmr.kernel import pins
+from wmr.kernel.sources import remittances
 
 
 @pytest.fixture(scope="module")

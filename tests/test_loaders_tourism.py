@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from wmr.errors import ConfigError, LoaderError
-from wmr.sources import tourism
+from wmr.core.errors import ConfigError, LoaderError
+from wmr.kernel.sources import tourism
 
 
 @pytest.fixture(scope="module")

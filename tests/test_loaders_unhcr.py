@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from wmr.errors import ValidationError
-from wmr.sources import unhcr
-from wmr.validate import check_unique
+from wmr.core.errors import ValidationError
+from wmr.kernel.sources import unhcr
+from wmr.kernel.validate import check_unique
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from wmr import pins
-from wmr.errors import PinError
+from wmr.core.errors import PinError
+from wmr.kernel import pins
 
 from .conftest import REAL_MIRROR, replace_with_copy
 
@@ -100,6 +100,7 @@ def test_missing_file_without_network_names_file(mirror_copy, monkeypatch):
 
 def test_missing_mirror_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("WMR_DATA_MIRROR", str(tmp_path / "nowhere"))
+    monkeypatch.setattr(pins.paths, "cache_dir", lambda: tmp_path / "cache")  # no file fetched earlier may answer
     monkeypatch.setattr(pins, "_download", lambda pin, target: (_ for _ in ()).throw(
         PinError(f"Pinned file {pin.source}/{pin.name} is not in the mirror and could not be downloaded.",
                  fix="set WMR_DATA_MIRROR")))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from wmr import style
-from wmr.analysis import profiles as P
-from wmr.plots import profile_charts
+from wmr.kernel import style
+from wmr.kernel.analysis import profiles as P
+from wmr.kernel.plots import profile_charts
 
 from .test_analysis_profiles import P2026
 

@@ -113,7 +113,7 @@ def test_profiles_pdf_gives_each_profile_one_or_two_pages(built, edition):
     import pikepdf
     import pypdfium2 as pdfium
 
-    from wmr.book import page_count
+    from wmr.build.book import page_count
 
     from .test_book import _struct_elements
 

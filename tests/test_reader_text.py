@@ -95,8 +95,8 @@ NOT_YET_CONVERTED: dict[str, str] = {}   # fact-id pattern -> why it is still an
 
 
 def _names() -> set[str]:
-    from wmr import countries
-    from wmr.sources import countrynames
+    from wmr.kernel import countries
+    from wmr.kernel.sources import countrynames
 
     codes = set(countrynames.load_m49_names()["iso3"]) | set(countrynames.load_iom_names()["iso3"])
     return {countries.name(c) for c in codes}
@@ -161,7 +161,7 @@ def test_names_in_running_text_take_their_articles(built, edition):
     a list; only a profile's title (its 'name' fact) is the bare name."""
     import json
 
-    from wmr.sources import countrynames
+    from wmr.kernel.sources import countrynames
 
     iom = countrynames.load_iom_names()
     with_the = set(iom.loc[iom["with_the"], "name"])

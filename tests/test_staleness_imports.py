@@ -20,16 +20,16 @@ def test_a_kernel_logs_the_wmr_modules_it_imports_with_their_source_digest(tmp_p
     log = tmp_path / "reads"
     log.touch()
     env = {**os.environ, "WMR_READ_LOG": str(log), "PYTHONPATH": str(SRC)}
-    subprocess.run([sys.executable, "-c", "import wmr.analysis.regions"], env=env, check=True)
+    subprocess.run([sys.executable, "-c", "import wmr.kernel.analysis.regions"], env=env, check=True)
     lines = dict(line.split("\t") for line in log.read_text().splitlines())
-    regions = SRC / "wmr" / "analysis" / "regions.py"
-    assert lines["module wmr.analysis.regions"] == hashlib.sha256(regions.read_bytes()).hexdigest()
-    assert "module wmr" in lines and "module wmr.analysis" in lines
-    assert not any(name.startswith(("module wmr.site", "module wmr.book", "module wmr.assemble")) for name in lines)
+    regions = SRC / "wmr" / "kernel" / "analysis" / "regions.py"
+    assert lines["module wmr.kernel.analysis.regions"] == hashlib.sha256(regions.read_bytes()).hexdigest()
+    assert "module wmr" in lines and "module wmr.kernel.analysis" in lines
+    assert not any(name.startswith("module wmr.build") for name in lines)  # the kernel side never imports the build
 
 
 def test_without_a_read_log_nothing_is_logged_or_hooked():
-    code = ("import sys, wmr.fmt; print(any(type(f).__name__ == '_Finder' for f in sys.meta_path))")
+    code = ("import sys, wmr.kernel.fmt; print(any(type(f).__name__ == '_Finder' for f in sys.meta_path))")
     env = {k: v for k, v in os.environ.items() if k != "WMR_READ_LOG"} | {"PYTHONPATH": str(SRC)}
     out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout
     assert out.strip() == "False"
@@ -47,19 +47,19 @@ def test_a_site_edit_reassembles_without_executing_and_a_module_edit_reexecutes_
     pkg = _own_source(project)
     assert set(status(project).values()) == {"fresh"}
 
-    site = pkg / "site.py"
+    site = pkg / "build" / "site.py"
     site.write_text(site.read_text() + "\n# an edit to the HTML renderer\n")
     assert set(status(project).values()) == {"fresh"}
     proc = run_build(project, "--edition", EDITION, "--html-only")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert executed_runs(proc.stdout) == set(), proc.stdout
 
-    regions = pkg / "analysis" / "regions.py"
+    regions = pkg / "kernel" / "analysis" / "regions.py"
     regions.write_text(regions.read_text() + "\n# an edit to the regional analysis\n")
     after = status(project)
     stale = {run for run, state in after.items() if state != "fresh"}
     assert stale == set(REGION_RUNS), after
-    assert all(after[run] == "stale: wmr module(s) it imported changed: wmr.analysis.regions" for run in stale)
+    assert all(after[run] == "stale: wmr module(s) it imported changed: wmr.kernel.analysis.regions" for run in stale)
     proc = run_build(project, "--edition", EDITION, "--html-only")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert executed_runs(proc.stdout) == set(REGION_RUNS), proc.stdout

@@ -21,8 +21,16 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import (REAL_MIRROR, leftovers, make_project, page_elements, project_processes, run_build,
-                       tree_digest, wait_for)
+from .conftest import (
+    REAL_MIRROR,
+    leftovers,
+    make_project,
+    page_elements,
+    project_processes,
+    run_build,
+    tree_digest,
+    wait_for,
+)
 from .test_failures import EDITION, assert_nothing_lost, set_config
 
 LOCK = f"chapters/.build-{EDITION}.lock"   # where the README says the edition's build lock lives
@@ -259,8 +267,8 @@ def test_a_mirror_path_that_loops_or_is_a_file_gets_a_clear_message(tmp_path, ki
 
 def test_an_unreadable_mirror_folder_gets_a_clear_message(tmp_path, monkeypatch):
     """As root every folder is readable, so the refusal of the operating system is simulated."""
-    from wmr import paths
-    from wmr.errors import PinError
+    from wmr.core import paths
+    from wmr.core.errors import PinError
 
     mirror = tmp_path / "mirror"
     mirror.mkdir()
@@ -453,7 +461,7 @@ def test_html_only_keeps_every_published_pdf_and_marks_the_stale_ones(built_copy
 
 def test_a_kill_between_the_two_renames_of_a_swap_is_undone(tmp_path, monkeypatch):
     """The published edition is moved aside, then the new one moved in: a kill in between is healed."""
-    from wmr import recovery
+    from wmr.build import recovery
 
     project = make_project(tmp_path / "project")
     monkeypatch.setenv("WMR_PROJECT_ROOT", str(project))

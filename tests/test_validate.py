@@ -1,15 +1,16 @@
 import pandas as pd
 import pytest
 
-from wmr.errors import ValidationError
-from wmr.validate import check_codes, check_columns, check_unique, require_documented_codes
+from wmr.core.errors import ValidationError
+from wmr.kernel.sources import m49
+from wmr.kernel.validate import check_codes, check_columns, check_unique, require_documented_codes
 
 
 def test_undocumented_codes_stop_the_load_and_documented_ones_are_kept():
-    require_documented_codes(["FRA", "TWN"], "t", frozenset({"TWN"}), "wmr/sources/x.py")
+    require_documented_codes(["FRA", "TWN"], "t", m49.known_iso3(), frozenset({"TWN"}), "wmr/kernel/sources/x.py")
     with pytest.raises(ValidationError) as exc:
-        require_documented_codes(["FRA", "QQQ"], "t", frozenset({"TWN"}), "wmr/sources/x.py")
-    assert exc.value.got == ["QQQ"] and "wmr/sources/x.py" in exc.value.fix
+        require_documented_codes(["FRA", "QQQ"], "t", m49.known_iso3(), frozenset({"TWN"}), "wmr/kernel/sources/x.py")
+    assert exc.value.got == ["QQQ"] and "wmr/kernel/sources/x.py" in exc.value.fix
 
 
 def test_malformed_codes_are_rejected():

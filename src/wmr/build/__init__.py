@@ -1,0 +1,1 @@
+"""The build side: command line, configs, execution on Dask, staleness, assembly of HTML and PDF."""

@@ -1,0 +1,173 @@
+"""Assemble an edition from its executed chapters: facts.json, HTML site and PDF book, swapped in atomically.
+
+Everything is written into a staging folder first; the published report/<edition>/ is replaced only when
+all of it succeeded, so a failure never leaves a half-written or half-old edition behind.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wmr.core import paths
+from wmr.core.errors import AssemblyError
+from wmr.core.paths import chapters_dir, report_dir
+
+from . import freshness, pdfkeys, recovery
+from .editions import Edition
+
+if TYPE_CHECKING:
+    from .document import ChapterDoc
+
+
+@dataclass
+class Assembled:
+    report: Path
+    chapters: int
+    figures: int
+    tables: int
+    facts: int
+    pages: int
+    reused: bool = False
+    profiles: int = 0
+
+
+KEY_FILE = ".assembly-key"
+
+
+def assembly_key(edition: Edition, configs: list, release_date: dt.date, with_pdf: bool,
+                 incomplete: list[str], profile_runs: list | None = None) -> str:
+    """Hash of everything the assembled edition is made from; equal keys mean the published edition is current."""
+    h = hashlib.sha256(freshness.package_fingerprint().encode())  # code, templates and assets
+    root = paths.project_root()
+    for f in [root / "editions" / f"{edition.id}.toml", root / "data" / "manifest.json"]:
+        h.update(f.read_bytes())
+    h.update(json.dumps([str(release_date), with_pdf, incomplete, [c.slug for c in configs]]).encode())
+    for cfg in configs:
+        for run in cfg.runs:
+            h.update((chapters_dir(edition.id) / f"{run.name}.ipynb").read_bytes())
+    for run in profile_runs or []:
+        h.update((chapters_dir(edition.id) / f"{run.name}.ipynb").read_bytes())
+    return h.hexdigest()
+
+
+def collect_facts(docs: list[ChapterDoc]) -> dict[str, dict]:
+    facts: dict[str, dict] = {}
+    for doc in docs:
+        facts.update(doc.facts_json())
+    return dict(sorted(facts.items()))
+
+
+def _check_sources(edition: Edition, docs: list[ChapterDoc]) -> None:
+    used = set().union(*(d.sources_used() for d in docs)) if docs else set()
+    unpinned = sorted(used - set(edition.sources))
+    if unpinned:
+        raise AssemblyError(f"Chapters of edition '{edition.id}' cite sources the edition does not pin: {unpinned}.",
+                            expected="every cited source listed in 'sources' of editions/" + edition.id + ".toml",
+                            got=sorted(edition.sources), fix="add the source ids to the edition's 'sources' list")
+
+
+def assemble(edition: Edition, release_date: dt.date, with_pdf: bool = True,
+             chapter_slugs: list[str] | None = None, incomplete: list[str] | None = None,
+             profile_runs: list | None = None) -> Assembled:
+    """Build facts.json, the HTML site and the PDF for the edition's chapters (all, or `chapter_slugs`).
+
+    Skipped when the published edition was assembled from exactly the same inputs (see `assembly_key`).
+    `incomplete` names failed chapters: the edition is then published marked as incomplete.
+    `profile_runs`: the executed profile runs to publish (the "Countries and areas" part and its PDF).
+    """
+    incomplete = incomplete or []
+    configs = [c for c in edition.chapters if chapter_slugs is None or c.slug in chapter_slugs]
+    final = report_dir(edition.id)
+    profile_runs = list(profile_runs or [])
+    key = assembly_key(edition, configs, release_date, with_pdf, incomplete, profile_runs)
+    try:
+        current = (final / KEY_FILE).read_text(encoding="utf-8").strip() == key
+    except OSError:
+        current = False
+    if current and (not with_pdf or (final / f"{edition.id}.pdf").is_file()):
+        return Assembled(final, len(configs), 0, 0, 0, 0, reused=True)
+    return _assemble(edition, configs, release_date, with_pdf, incomplete, key, profile_runs)
+
+
+def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: bool, incomplete: list[str],
+              key: str, profile_runs: list) -> Assembled:
+    # Imported here: they load pandas and matplotlib, which a build with nothing to assemble never needs.
+    from .book import build_pdf
+    from .document import chapter_pdf_name, load_chapter
+    from .profiledoc import load_profiles
+    from .site import build_site
+
+    docs = [load_chapter(edition, c) for c in configs]
+    profiles = load_profiles(edition, profile_runs) if profile_runs else []
+    _check_sources(edition, docs + profiles)
+    facts = collect_facts(docs + profiles)
+    final = report_dir(edition.id)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=recovery.staging_prefix(edition.id), dir=final.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the published edition is for readers
+    try:
+        (staging / "facts.json").write_text(json.dumps(facts, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        pdf_name = f"{edition.id}.pdf"
+        pages = 0
+        keys = _pdf_keys(edition, configs, docs, release_date, incomplete, profile_runs if profiles else [])
+        if with_pdf:
+            work = staging / "pdf-build"
+            work.mkdir()
+            pages = build_pdf(edition, docs, work, staging / pdf_name, release_date, incomplete)
+            shutil.rmtree(work)
+            if profiles:  # the profiles PDF: <edition>-profiles.pdf
+                from .profilebook import build_profiles_pdf, profiles_pdf_name
+
+                work.mkdir()
+                build_profiles_pdf(edition, profiles, work, staging / profiles_pdf_name(edition), release_date)
+                shutil.rmtree(work)
+            pdfkeys.write(staging, keys)
+            pdfs = {name: False for name in keys}   # each PDF current
+        else:  # every published PDF stays; those made from older inputs are marked stale on the site
+            pdfs = pdfkeys.keep(final, staging, keys, pdf_name)
+        chapter_pdfs = {d.slug: pdfs[f"chapters/{chapter_pdf_name(edition, d)}"] for d in docs
+                        if f"chapters/{chapter_pdf_name(edition, d)}" in pdfs}
+        build_site(edition, docs, staging / "html", facts, pdf_name=f"../{pdf_name}" if pdf_name in pdfs else None,
+                   incomplete=incomplete, pdf_stale=pdfs.get(pdf_name, False), chapter_pdfs=chapter_pdfs,
+                   release_date=release_date, profiles=profiles)
+        (staging / KEY_FILE).write_text(key + "\n", encoding="utf-8")
+        _swap(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Assembled(final, len(docs), sum(len(d.figures) for d in docs + profiles),
+                     sum(len(d.tables) for d in docs + profiles), len(facts), pages, profiles=len(profiles))
+
+
+def _pdf_keys(edition: Edition, configs: list, docs: list, release_date: dt.date, incomplete: list[str],
+              profile_runs: list) -> dict[str, str]:
+    """The key of the inputs of each PDF a full build writes (relative path -> key): the book, each chapter's
+    PDF (its own runs) and the profiles PDF (the profile runs)."""
+    from .document import chapter_pdf_name
+
+    keys = {f"{edition.id}.pdf": assembly_key(edition, configs, release_date, True, incomplete)}
+    by_slug = {c.slug: c for c in configs}
+    for doc in docs:
+        keys[f"chapters/{chapter_pdf_name(edition, doc)}"] = assembly_key(edition, [by_slug[doc.slug]], release_date,
+                                                                          True, incomplete)
+    if profile_runs:
+        from .profilebook import profiles_pdf_name
+
+        keys[profiles_pdf_name(edition)] = assembly_key(edition, [], release_date, True, incomplete, profile_runs)
+    return keys
+
+
+def _swap(staging: Path, final: Path) -> None:
+    """Replace `final` with `staging` (two renames; the old edition is removed only afterwards)."""
+    old = final.with_name(f".old-{final.name}")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)

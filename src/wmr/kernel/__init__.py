@@ -1,0 +1,1 @@
+"""The kernel side: what chapter notebooks import (loaders, analysis, charts, the chapter API, formatting)."""

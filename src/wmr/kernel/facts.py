@@ -1,0 +1,110 @@
+"""The fact ledger: every number the prose uses, recorded by code with value, unit, year and sources."""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from wmr.core.errors import AssemblyError, ChapterError, shown
+
+from .fmt import FORMATS
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One recorded number (or short string) and exactly how the report prints it."""
+
+    name: str
+    value: float | int | str
+    display: str
+    unit: str
+    year: int | str | None
+    sources: list[str] = field(default_factory=list)
+    note: str = ""
+    reads: list[str] = field(default_factory=list)   # 'source/file' pins the code read (see Chapter.read_refs)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def make_fact(name: str, value, *, unit: str, year, sources: list[str], fmt: str = "count",
+              display: str | None = None, note: str = "", reads: list[str] | None = None) -> Fact:
+    """Build a Fact, formatting `value` with the named format unless `display` is given."""
+    if not NAME_RE.match(name):
+        raise ChapterError(f"Fact name '{name}' is not a valid name.", expected="lower_snake_case, starting with a letter",
+                           got=name, fix="rename the fact")
+    if fmt not in FORMATS:
+        raise ChapterError(f"Unknown number format '{fmt}' for fact '{name}'.", expected=sorted(FORMATS), got=fmt,
+                           fix="use one of the listed formats or pass display=")
+    if not sources:
+        raise ChapterError(f"Fact '{name}' has no sources.", expected="at least one source id", got=sources,
+                           fix="pass sources=[...] with the pinned source ids the value was computed from")
+    if hasattr(value, "item"):
+        value = value.item()  # numpy scalar -> Python
+    if isinstance(year, float) or hasattr(year, "item"):
+        year = int(year)
+    shown = display if display is not None else FORMATS[fmt](value)
+    if not str(shown).strip():   # the prose would show nothing where the fact stands (and an empty, nameless link)
+        raise ChapterError(f"Fact '{name}' has an empty display.", expected="a value or words to show in the prose",
+                           got=repr(shown), fix="say what an empty value means, e.g. display='none' "
+                                                "or a word such as 'no area'")
+    return Fact(name=name, value=value, display=shown, unit=unit, year=year, sources=list(sources), note=note,
+                reads=list(reads or []))
+
+
+class FactSpecs(list):
+    """Facts to record (each the keyword arguments of Chapter.fact) sharing a default year and sources.
+
+    What the analysis functions return, so a notebook records a section's facts in one `ch.record(...)` call
+    and no fact repeats the year and sources it shares with its neighbours.
+    """
+
+    def __init__(self, *, year: int | None, sources: list[str]):
+        super().__init__()
+        self.year, self.sources = year, list(sources)
+
+    def add(self, name: str, value, unit: str, fmt: str = "count", *, year=None, sources: list[str] | None = None,
+            display: str | None = None, note: str = "") -> dict:
+        """Append one spec (year and sources default to the shared ones); returns it."""
+        spec = {"name": name, "value": value, "unit": unit, "year": self.year if year is None else year,
+                "sources": list(self.sources if sources is None else sources), "fmt": fmt, "display": display,
+                "note": note}
+        self.append(spec)
+        return spec
+
+    def year_of(self, name: str, year, *, sources: list[str] | None = None) -> dict:
+        """A year as a fact (unit and format 'year', dated that year)."""
+        return self.add(name, int(year), "year", "year", year=int(year), sources=sources)
+
+    def displays(self) -> dict[str, str]:
+        """How the report prints each fact, by name: for captions and alt text that cite the same numbers."""
+        return {spec["name"]: make_fact(**spec).display for spec in self}
+
+
+class Ledger:
+    """Facts of one chapter, looked up by name when the prose is rendered."""
+
+    def __init__(self, chapter: str, facts: dict[str, Fact] | None = None):
+        self.chapter = chapter
+        self.facts: dict[str, Fact] = dict(facts or {})
+
+    def add(self, fact: Fact) -> None:
+        """Add a recorded fact; a second fact of the same name is refused (the prose could cite either)."""
+        if fact.name in self.facts:
+            raise AssemblyError(f"Fact '{fact.name}' is recorded twice in chapter '{self.chapter}': first as "
+                                f"{shown(self.facts[fact.name].display)}, again as {shown(fact.display)}.",
+                                expected="one recording per fact name", got=fact.name,
+                                fix="give each fact its own name in the chapter notebook and rebuild it")
+        self.facts[fact.name] = fact
+
+    def get(self, name: str, where: str = "") -> Fact:
+        if name not in self.facts:
+            close = [n for n in self.facts if n.split("_")[0] == name.split("_")[0]][:8]
+            raise AssemblyError(f"The prose of chapter '{self.chapter}'{where} refers to an unknown fact '{name}'.",
+                                expected="a fact recorded by the chapter's code" + (f", e.g. {close}" if close else ""),
+                                got=name, fix="record the fact with ch.fact(...) or correct its name in the prose")
+        return self.facts[name]
+
+    def to_json(self) -> dict[str, dict]:
+        return {f"{self.chapter}.{n}": f.to_json() for n, f in sorted(self.facts.items())}

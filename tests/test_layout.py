@@ -1,0 +1,104 @@
+"""The folder tree shows the architecture: a kernel side, a build side and a small core (issue 14)."""
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import ROOT
+
+PKG = ROOT / "src" / "wmr"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PKG.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """Absolute names of the wmr modules `path` imports (at module level or inside functions)."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "wmr"}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.split(".")[0] != "wmr":
+                continue
+            modules = {f"{target}.{a.name}" for a in node.names}
+            found |= {m for m in modules if _exists(m)} or {target}
+            if not any(_exists(m) for m in modules):
+                found.add(target)
+    return found
+
+
+def _exists(module: str) -> bool:
+    rel = Path(*module.split(".")[1:])
+    return (PKG / rel).with_suffix(".py").is_file() or (PKG / rel / "__init__.py").is_file()
+
+
+def _graph() -> dict[str, set[str]]:
+    return {_module_name(p): _imports(p) for p in sorted(PKG.rglob("*.py"))}
+
+
+def test_the_package_has_a_kernel_side_a_build_side_and_a_core_and_nothing_else():
+    top = sorted(p.name for p in PKG.iterdir() if p.name != "__pycache__")
+    assert top == ["__init__.py", "build", "core", "kernel"]
+
+
+def test_the_kernel_side_and_the_core_never_import_the_build():
+    offenders = {mod: sorted(i for i in deps if i.startswith("wmr.build"))
+                 for mod, deps in _graph().items() if mod.startswith(("wmr.kernel", "wmr.core"))}
+    assert {m: d for m, d in offenders.items() if d} == {}
+
+
+def test_the_core_imports_only_the_core():
+    offenders = {mod: sorted(i for i in deps if not i.startswith("wmr.core"))
+                 for mod, deps in _graph().items() if mod.startswith("wmr.core")}
+    assert {m: d for m, d in offenders.items() if d} == {}
+
+
+def test_there_are_no_import_cycles_between_modules():
+    graph = _graph()
+    for mod in graph:  # a package's __init__ importing its own submodules is not a cycle between modules
+        graph[mod] = {d for d in graph[mod] if d in graph and not (d.startswith(mod + "."))}
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for dep in sorted(graph[node]):
+            if state.get(dep) == 1:
+                cycles.append(stack[stack.index(dep):] + [dep] if dep in stack else [node, dep])
+            elif dep not in state:
+                visit(dep, stack + [dep])
+        state[node] = 2
+
+    for mod in sorted(graph):
+        if mod not in state:
+            visit(mod, [mod])
+    assert cycles == []
+
+
+def test_assembly_does_not_import_matplotlib():
+    code = ("import sys\nimport wmr.build.assemble, wmr.build.site, wmr.build.book, wmr.build.cli\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'pandas')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}).stdout
+    assert "matplotlib" not in out, out
+
+
+def test_output_folders_are_named_in_one_place():
+    pattern = re.compile(r"""["'](chapters|figures|report)["']""")
+    places = [f"{p.relative_to(PKG)}:{n}" for p in sorted(PKG.rglob("*.py")) if p.name != "paths.py"
+              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+              if pattern.search(line) and "project_root()" in line]
+    assert places == []
