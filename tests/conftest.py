@@ -214,6 +214,9 @@ KNOWN_FAILURES = {
     "tests/test_book.py::test_no_page_ends_more_than_40_percent_empty_except_at_a_chapters_end[wmr-2024]":
         "page 52 ends 55% empty: the Oceania figures and Table 3.6 float past the end of chapter 3's text and "
         "Figure 3.46 and Table 3.6 do not fit one page (splitting the regional tables left them in three pieces)",
+    "tests/test_book.py::test_no_page_ends_more_than_40_percent_empty_except_at_a_chapters_end[wmr-2026]":
+        "fixed on the book branch, failed again in the full run after the merge with the rewritten chapter prose "
+        "and the taller profile charts (2026-11-29)",
     "tests/test_cluster.py::test_an_edition_built_on_a_cluster_is_byte_identical_to_the_embedded_build":
         "the --scheduler build and the embedded build differ after the merge",
     "tests/test_html_site.py::test_every_internal_link_and_anchor_resolves[wmr-2026]":
