@@ -79,7 +79,7 @@ def test_chapter_record_records_each_spec_once(monkeypatch, tmp_path):
     monkeypatch.setenv(chapter.FIGURES_ENV, str(tmp_path))
     shown = []
     monkeypatch.setattr(chapter, "_display", lambda payload, mime, text: shown.append(payload))
-    ch = chapter.Chapter("demo", "wmr-2026")
+    ch = chapter.Chapter()
     specs = FactSpecs(year=2020, sources=["s"])
     specs.add("a", 1.25, "percent", "percent")
     specs.add("b", 3, "countries")
