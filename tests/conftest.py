@@ -225,12 +225,6 @@ KNOWN_FAILURES = {
         "(the chapters' data-driven paragraphs are checked here too)",
     "tests/test_cluster.py::test_an_edition_built_on_a_cluster_is_byte_identical_to_the_embedded_build":
         "the --scheduler build and the embedded build differ after the merge",
-    "tests/test_html_site.py::test_every_internal_link_and_anchor_resolves[wmr-2026]":
-        "links to the chapter PDFs do not resolve in wmr-2026",
-    "tests/test_profiles_built.py::test_profiles_pdf_gives_each_profile_one_or_two_pages[wmr-2026]":
-        "wmr-2026-profiles.pdf is not written in the test build",
-    "tests/test_profiles_built.py::test_profile_rebuild_in_a_kept_kernel_is_byte_identical":
-        "wmr-2026-profiles.pdf is not written in the test build",
 }
 
 
