@@ -223,8 +223,6 @@ KNOWN_FAILURES = {
     "tests/test_editions_built.py::test_prose_types_no_numbers[wmr-2026]":
         "failed in the full run of 2026-11-29: chapter 1 typed 'Table 2'; reworded after the run, not re-run "
         "(the chapters' data-driven paragraphs are checked here too)",
-    "tests/test_cluster.py::test_an_edition_built_on_a_cluster_is_byte_identical_to_the_embedded_build":
-        "the --scheduler build and the embedded build differ after the merge",
 }
 
 

@@ -126,6 +126,12 @@ def test_an_edition_built_on_a_cluster_is_byte_identical_to_the_embedded_build(b
     dask_cluster.add_worker("worker-b")
     dask_cluster.wait_workers({"worker-a", "worker-b"})
     project = make_project(tmp_path / "on-cluster" / "project")
+    shared = (project / "data" / "cache").resolve()   # the client's own download cache (the tidy tables shared)
+    (project / "data" / "cache").unlink()
+    for item in shared.iterdir():
+        if item.name != "downloads":
+            (project / "data" / "cache" / item.name).parent.mkdir(parents=True, exist_ok=True)
+            (project / "data" / "cache" / item.name).symlink_to(item)
     t0 = time.monotonic()
     proc = run_build(project, "--edition", edition, "--scheduler", dask_cluster.address,
                      mirror=tmp_path / "the-client-has-no-mirror")
@@ -138,6 +144,9 @@ def test_an_edition_built_on_a_cluster_is_byte_identical_to_the_embedded_build(b
         mine, embedded = tree_digest(project / folder / edition), tree_digest(built / folder / edition)
         assert mine.keys() == embedded.keys(), folder
         assert [k for k in mine if mine[k] != embedded[k]] == [], folder
+    fetched = project / "data" / "cache" / "downloads"   # the pins the assembly reads came from a worker's mirror
+    assert sorted(str(p.relative_to(fetched)) for p in fetched.rglob("*") if p.is_file()) == [
+        "naturalearth-110m/ne_110m_admin_0_countries.json", "unsd-m49/m49-overview.csv"]
     for name in ("worker-a", "worker-b"):  # workers never wrote into a project, theirs or the client's
         home = dask_cluster.base / name
         assert not any((home / d).exists() for d in ("chapters", "figures", "report"))

@@ -142,9 +142,14 @@ def check_workers(client, identity: dict) -> None:
             raise runtask.refusal(f"{name} ({worker})" if str(name) != worker else worker, diffs)
 
 
+def stop_kernels(client, keys: list[str]) -> None:
+    """Kill the kernels the tasks `keys` started and still keep on the workers (a profile run's kept kernel)."""
+    with contextlib.suppress(Exception):
+        client.run(_kill_kernels, keys)
+
+
 def stop_runs(client, futures: list, keys: list[str]) -> None:
     """Cancel the futures and kill their kernels on every worker (a cancelled running task is not interrupted)."""
     with contextlib.suppress(Exception):
         client.cancel(futures, force=True)
-    with contextlib.suppress(Exception):
-        client.run(_kill_kernels, keys)
+    stop_kernels(client, keys)

@@ -254,6 +254,7 @@ def execute_runs(edition: Edition, chapters: list[ChapterConfig], workers: int |
         (root / "figures").mkdir(exist_ok=True)
         staging_root = Path(tempfile.mkdtemp(prefix=recovery.staging_prefix(edition.id), dir=root / "figures"))
         running: dict = {}
+        submitted: list[str] = []
         try:
             while queue or running:
                 while queue and len(running) < cl.slots:
@@ -266,6 +267,7 @@ def execute_runs(edition: Edition, chapters: list[ChapterConfig], workers: int |
                     key = f"wmr-{edition.id}-{run.name}-{uuid.uuid4().hex[:12]}"
                     task = _task(edition, run, source, key, timeout, identity, cl.embedded, ch.warm_kernel)
                     fut = cl.client.submit(runtask.run_notebook, task, key=key, pure=False)
+                    submitted.append(key)
                     running[fut] = (ch, run, inputs, staging, read_log, raw_out)
                     emit(RunResult(run, "running", out_dir / f"{run.name}.ipynb"))
                 try:
@@ -293,6 +295,7 @@ def execute_runs(edition: Edition, chapters: list[ChapterConfig], workers: int |
             shutil.rmtree(staging_root, ignore_errors=True)
         if not cl.embedded:
             _fetch_client_pins(cl.client, client_pins)
+            cluster.stop_kernels(cl.client, submitted)  # kept kernels of this build do not outlive it on the workers
     paths.atomic_write_text(_timings_path(), json.dumps(timings, indent=1, sort_keys=True))
     return results
 

@@ -65,6 +65,15 @@ def discard(state: dict | None = None) -> None:
             pass
 
 
+def _alive(km: IpcKernelManager) -> bool:
+    from jupyter_core.utils import run_sync
+
+    try:
+        return bool(run_sync(km.is_alive)())
+    except Exception:  # noqa: BLE001  (a kernel whose process is gone)
+        return False
+
+
 def execute(nb: nbformat.NotebookNode, out_path: str, cwd: str, env: dict[str, str], timeout: int) -> None:
     """Execute `nb` in the worker's kept kernel and write it to `out_path` (also when a cell fails).
 
@@ -74,6 +83,8 @@ def execute(nb: nbformat.NotebookNode, out_path: str, cwd: str, env: dict[str, s
     setup.id = "wmr-warm-setup"
     nb.cells.insert(0, setup)
     state = _state()
+    if state["km"] is not None and not _alive(state["km"]):
+        discard(state)   # killed since the last run (a build on a shared cluster stops its kernels at its end)
     if state["km"] is None:
         state["km"] = IpcKernelManager(kernel_name="python3")
         atexit.register(discard, state)
