@@ -152,17 +152,26 @@ def test_each_chapter_meets_its_size_standard(built, edition, monkeypatch):
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_prose_types_no_numbers(built, edition, monkeypatch):
-    """Numbers in prose come from the fact ledger: no digits typed by hand outside roles."""
-    from wmr.build.document import ROLE_RE, Prose
+    """Numbers in prose, captions and alt text come from the fact ledger: no digits typed outside roles."""
+    from wmr.build.document import ROLE_RE, Figure, Prose, Table
 
-    typed = []
+    def typed_in(text: str) -> list[str]:
+        text = ROLE_RE.sub("", text)
+        for allowed in ALLOWED_DIGITS:
+            text = text.replace(allowed, "")
+        return [m.group(0) for m in re.finditer(r"\S*\d\S*", text)]
+
+    typed, captions = [], 0
     for doc in chapter_docs(built, edition, monkeypatch):
         for block in doc.blocks:
             if isinstance(block, Prose):
-                text = ROLE_RE.sub("", block.markdown)
-                for allowed in ALLOWED_DIGITS:
-                    text = text.replace(allowed, "")
-                typed += [(doc.slug, m.group(0)) for m in re.finditer(r"\S*\d\S*", text)]
+                typed += [(doc.slug, t) for t in typed_in(block.markdown)]
+            elif isinstance(block, (Figure, Table)):
+                assert block.written, f"{doc.slug} {block.id}: the payload lacks the texts as written"
+                for part in ("caption", "alt"):   # captions and alt text state numbers through facts too
+                    captions += part in block.written
+                    typed += [(doc.slug, block.id, part, t) for t in typed_in(block.written.get(part, ""))]
+    assert captions > 100   # every figure's caption and alt text and every table's caption was looked at
     assert typed == []
 
 

@@ -88,3 +88,35 @@ def test_chapter_record_records_each_spec_once(monkeypatch, tmp_path):
     assert [p["name"] for p in shown] == ["a", "b"] and set(ch.facts) == {"a", "b"}
     with pytest.raises(ChapterError, match="recorded twice"):
         ch.record(specs[:1])
+
+
+def test_captions_and_alt_text_state_numbers_through_facts(monkeypatch, tmp_path):
+    """A figure's caption and alt text cite recorded facts by role: the payload shows their displays and keeps
+    the texts as written (what the no-typed-numbers check reads); an unrecorded fact or another role is refused."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from wmr.kernel import chapter
+
+    monkeypatch.setenv(chapter.FIGURES_ENV, str(tmp_path))
+    monkeypatch.setattr(chapter, "source_record", lambda s: {"id": s})
+    shown = []
+    monkeypatch.setattr(chapter, "_display", lambda payload, mime, text: shown.append(payload))
+    ch = chapter.Chapter()
+    ch.fact("first_year", 2008, unit="year", year=2008, sources=["s"], fmt="year")
+    ch.fact("total", 1_234_567, unit="persons", year=2020, sources=["s"], fmt="millions")
+    caption = "Figures start in {fact}`first_year`."
+    alt = "Bar chart: {fact}`total` people in all."
+    ch.figure("fig-x", plt.figure(), title="A title", caption=caption, alt=alt,
+              data=pd.DataFrame({"a": [1]}), sources=["s"])
+    payload = shown[-1]
+    assert (payload["caption"], payload["alt"]) == ("Figures start in 2008.", "Bar chart: 1.2 million people in all.")
+    assert payload["written"] == {"title": "A title", "caption": caption, "alt": alt}
+    with pytest.raises(ChapterError, match="has not recorded"):
+        ch.figure("fig-y", plt.figure(), title="t", caption="{fact}`nope`", alt="a", data=pd.DataFrame({"a": [1]}),
+                  sources=["s"])
+    with pytest.raises(ChapterError, match="only \\{fact\\} roles"):
+        ch.table("tab-z", pd.DataFrame({"a": [1]}), title="t", caption="See {numref}`fig-x`.", sources=["s"])

@@ -12,14 +12,13 @@ import nbformat
 
 from wmr.core.errors import AssemblyError
 from wmr.core.paths import chapters_dir, figures_dir
-from wmr.core.protocol import FACT_MIME, FIGURE_MIME, INJECTED_ID, PROSE_MIME, TABLE_MIME
+from wmr.core.protocol import FACT_MIME, FIGURE_MIME, INJECTED_ID, PROSE_MIME, ROLE_RE, TABLE_MIME
 from wmr.kernel.facts import Fact, Ledger
 
 from . import citations, cutoff, freshness
 from .editions import Edition
 from .runs import ChapterConfig
 
-ROLE_RE = re.compile(r"\{(?P<role>[a-z]+)\}`(?P<arg>[^`]+)`")
 H1_RE = re.compile(r"^#\s+(.+?)\s*$", re.M)
 
 
@@ -38,6 +37,7 @@ class Figure:
     run: str | None = None
     kind: str = "figure"
     reads: list[str] = field(default_factory=list)   # 'source/file' pins read (the source line names them)
+    written: dict[str, str] = field(default_factory=dict)   # title, caption, alt as the notebook wrote them (roles)
 
 
 @dataclass
@@ -56,6 +56,7 @@ class Table:
     run: str | None = None
     kind: str = "table"
     reads: list[str] = field(default_factory=list)
+    written: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -182,7 +183,7 @@ def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
                     fig = Figure(id=p["id"], anchor=_anchor(run.key, p["id"]), number=f"{cfg.number}.{n_fig}",
                                  title=p["title"], caption=p["caption"], alt=p["alt"], sources=p["sources"],
                                  files=p["files"], units=p.get("units", ""), note=p.get("note", ""), run=run.key,
-                                 reads=p.get("reads", []))
+                                 reads=p.get("reads", []), written=p.get("written", {}))
                     if not fig.alt.strip():
                         raise AssemblyError(f"Figure '{fig.id}' of chapter '{cfg.slug}' has no alt text.",
                                             expected="non-empty alt text", got=repr(fig.alt),
@@ -200,8 +201,7 @@ def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
                     tab = Table(id=p["id"], anchor=_anchor(run.key, p["id"]), number=f"{cfg.number}.{n_tab}",
                                 title=p["title"], caption=p["caption"], columns=p["columns"], numeric=p["numeric"],
                                 rows=p["rows"], sources=p["sources"], files=p["files"], note=p.get("note", ""),
-                                reads=p.get("reads", []),
-                                run=run.key)
+                                reads=p.get("reads", []), written=p.get("written", {}), run=run.key)
                     _claim_ref(doc, run.key, tab)
                     _check_data_years(edition, cfg, doc, "table", tab.id, tab.files)
                     doc.blocks.append(tab)

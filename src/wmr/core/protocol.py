@@ -1,4 +1,6 @@
 """What a chapter kernel and the build agree on: payload MIME types and the environment the build sets."""
+import re
+
 
 FACT_MIME = "application/vnd.wmr.fact+json"
 FIGURE_MIME = "application/vnd.wmr.figure+json"
@@ -12,3 +14,6 @@ READ_LOG_ENV = "WMR_READ_LOG"     # where every pinned file read is logged (its 
 EDITION_ENV = "WMR_EDITION"       # the edition id, e.g. wmr-2026
 CHAPTER_ENV = "WMR_CHAPTER"       # the chapter slug, e.g. regions
 RUN_ENV = "WMR_RUN"               # the run key, e.g. africa (empty for a chapter run once)
+
+# A MyST role in prose, captions and alt text: {fact}`name`, {param}`name`, {numref}`fig-x`, {cite}`key`.
+ROLE_RE = re.compile(r"\{(?P<role>[a-z]+)\}`(?P<arg>[^`]+)`")

@@ -23,6 +23,7 @@ from wmr.core.protocol import (  # noqa: F401; (the MIME types are re-exported)
     FIGURE_MIME,
     FIGURES_ENV,
     PROSE_MIME,
+    ROLE_RE,
     RUN_ENV,
     TABLE_MIME,
 )
@@ -134,6 +135,29 @@ class Chapter:
         _display({"markdown": markdown, "opening": opening}, PROSE_MIME, markdown)
 
     # -- figures and tables ----------------------------------------------------------------------
+    def words(self, text: str, what: str = "text") -> str:
+        """`text` with each {fact}`name` role replaced by the display of the fact this run recorded.
+
+        Why: a caption, title or alt text states numbers through facts, as the prose does, so no number is typed
+        or formatted twice and a translator sees one sentence with its roles intact.
+        """
+        def sub(m) -> str:
+            role, name = m.group("role"), m.group("arg")
+            if role != "fact":
+                raise ChapterError(f"The {what} uses the role {m.group(0)}.", expected="only {fact} roles",
+                                   got=m.group(0), fix="state the value through a recorded fact")
+            if name not in self.facts:
+                raise ChapterError(f"The {what} cites the fact '{name}', which this run has not recorded (yet).",
+                                   expected=f"one of {sorted(self.facts)[:20]}" if self.facts else "a recorded fact",
+                                   got=name, fix="record the fact before the figure or table that cites it")
+            return self.facts[name].display
+        return ROLE_RE.sub(sub, text)
+
+    def _resolve(self, ident: str, **texts: str) -> tuple[list[str], dict[str, str]]:
+        """(the texts with roles resolved, the texts as written): the payload keeps both; the build's checks read
+        the written ones (no number typed outside a role)."""
+        return [self.words(v, f"{k} of '{ident}'") for k, v in texts.items()], dict(texts)
+
     def _claim(self, ident: str, what: str = "") -> str:
         if not ID_RE.match(ident):
             raise ChapterError(f"Figure/table id '{ident}' is not valid.", expected="'fig-...' or 'tab-...' in lower-case-with-dashes",
@@ -154,6 +178,7 @@ class Chapter:
                sources: list[str], units: str = "", note: str = "") -> None:
         """Save a matplotlib figure (PNG, SVG), its plotted data (CSV) and metadata (JSON); emit its payload."""
         stem = self._claim(ident, f"figure {quoted(title)}")
+        (title, caption, alt), written = self._resolve(ident, title=title, caption=caption, alt=alt)
         if not alt or not alt.strip():
             raise ChapterError(f"Figure '{ident}' has no alt text.", expected="a sentence describing what the figure shows",
                                got=repr(alt), fix="pass alt='...' describing the figure for readers who cannot see it")
@@ -171,7 +196,8 @@ class Chapter:
                 "note": note, "edition": self.edition, "chapter": self.slug, "run": self.run,
                 "sources": [source_record(s) for s in sources]}
         files["json"] = self._write(f"{stem}.json", (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode())
-        payload = {**meta, "sources": list(sources), "reads": self.read_refs(sources), "files": files}
+        payload = {**meta, "sources": list(sources), "reads": self.read_refs(sources), "files": files,
+                   "written": written}
         _display(payload, FIGURE_MIME, f"Figure {ident}: {title}")
 
     def table(self, ident: str, df: pd.DataFrame, *, title: str, caption: str, sources: list[str],
@@ -180,6 +206,7 @@ class Chapter:
         from .fmt import FORMATS
 
         stem = self._claim(ident, f"table {quoted(title)}")
+        (title, caption), written = self._resolve(ident, title=title, caption=caption)
         formats = formats or {}
         shown = df.copy()
         for col in shown.columns:
@@ -194,5 +221,6 @@ class Chapter:
                    "edition": self.edition, "chapter": self.slug, "run": self.run, "sources": list(sources),
                    "reads": self.read_refs(sources),
                    "columns": [str(c) for c in shown.columns], "numeric": numeric,
-                   "rows": [[str(v) for v in row] for row in shown.itertuples(index=False)], "files": files}
+                   "rows": [[str(v) for v in row] for row in shown.itertuples(index=False)], "files": files,
+                   "written": written}
         _display(payload, TABLE_MIME, f"Table {ident}: {title}")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-ROLE_RE = re.compile(r"\{(?P<role>fact|param|numref|cite)\}`(?P<arg>[^`]+)`")
+from wmr.core.protocol import ROLE_RE
+
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z{])")
 
 
