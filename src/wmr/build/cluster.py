@@ -11,7 +11,9 @@ import contextlib
 import importlib.util
 import logging
 import signal
+import socket
 import threading
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -95,6 +97,9 @@ def connect(scheduler: str | None, workers: int, identity: dict,
     cluster = None
     if scheduler:
         try:
+            # a refused connection is known at once; Dask's client would retry it until its timeout
+            address = urlsplit(scheduler)
+            socket.create_connection((address.hostname, address.port), timeout=CONNECT_TIMEOUT).close()
             client = Client(scheduler, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as exc:
             raise SchedulerError(f"Cannot reach the Dask scheduler at {scheduler}; no run was started.",
