@@ -10,6 +10,8 @@ import pytest
 from wmr.kernel.analysis import security
 from wmr.kernel.sources import missing_migrants, unhcr
 
+from .figure_texts import cited
+
 
 @pytest.fixture(scope="module")
 def incidents() -> pd.DataFrame:
@@ -167,21 +169,6 @@ def test_record_phrases():
 
 # ------------------------------------------------------------------------------ the chapter's facts and figures
 
-ROLE = re.compile(r"\{fact\}`([a-z0-9_]+)`")
-
-
-def _cited(spec: dict, facts: set[str]) -> list[str]:
-    """The fact roles of a figure's caption and alt text (checked to be recorded, with no digit typed outside)."""
-    from wmr.kernel import style
-
-    style.close(spec["fig"])
-    texts = spec["caption"] + " " + spec["alt"]
-    assert not re.search(r"\d", ROLE.sub("", texts)), texts
-    names = ROLE.findall(texts)
-    assert set(names) <= facts, set(names) - facts
-    return names
-
-
 def test_mmp_facts_and_figures_cite_the_raw_incidents(incidents):
     raw = incidents[incidents["year"].between(2014, 2024)].groupby("year")["dead_and_missing"].agg(["sum", "size"])
     facts = {s["name"]: s for s in security.mmp_facts(2024)}
@@ -193,7 +180,7 @@ def test_mmp_facts_and_figures_cite_the_raw_incidents(incidents):
     assert all(s["sources"] == [security.MMP] for s in facts.values())
     names = set(facts) | {s["name"] for s in security.sex_age_facts(2024)}
     for spec in (security.mmp_trend_figure(2024), security.women_children_figure(2024)):
-        assert _cited(spec, names)
+        assert cited(spec, names)
     assert spec["title"].endswith("2014–2024")
     table = security.mmp_years_table(2024)["df"]
     assert table["Dead and missing"].tolist() == raw["sum"].tolist()
@@ -213,7 +200,7 @@ def test_region_route_and_cause_facts(incidents):
     assert facts["no_route_share_pct"]["value"] == pytest.approx(100 * unnamed / df["dead_and_missing"].sum())
     assert facts["cause_1"]["value"] == "drowning" and facts["top_n"]["value"] == 10
     for spec in (security.regions_figure(2024, 6), security.routes_figure(2024, 10), security.causes_figure(2024)):
-        assert _cited(spec, set(facts))
+        assert cited(spec, set(facts))
     assert len(spec["data"]) == 7
 
 
@@ -227,10 +214,10 @@ def test_displacement_and_country_facts(population):
     assert facts["refugees_last_year"]["value"] == 2025 and facts["oip_first_year"]["value"] == 2018
     assert facts["origin_1"]["value"] == "the Syrian Arab Republic" and facts["origin_1_people"]["value"] == 6_559_736
     assert facts["asylum_1"]["value"] == "Türkiye"
-    assert _cited(security.displacement_figure(2000, 2025, 2023), set(facts))
+    assert cited(security.displacement_figure(2000, 2025, 2023), set(facts))
     for side in ("origin", "asylum"):
         spec = security.top_countries_figure(2022, side, 10)
-        assert set(_cited(spec, set(facts))) >= {f"{side}_{i}_people" for i in (1, 2, 3)}
+        assert set(cited(spec, set(facts))) >= {f"{side}_{i}_people" for i in (1, 2, 3)}
 
 
 def test_solution_facts_match_the_raw_solutions():
@@ -243,4 +230,4 @@ def test_solution_facts_match_the_raw_solutions():
     assert facts["solutions_years"]["value"] == 26
     assert facts["idp_returns_above_years"]["value"] == (s["returned_idps"] > s["returned_refugees"]).sum()
     for spec in (security.returns_figure(2000, 2025), security.resettlement_figure(2000, 2025)):
-        assert _cited(spec, set(facts))
+        assert cited(spec, set(facts))
