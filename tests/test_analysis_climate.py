@@ -9,6 +9,8 @@ from wmr.core.errors import CoverageError
 from wmr.kernel.analysis import climate
 from wmr.kernel.sources import hdi, idmc, ims
 
+from .figure_texts import cited
+
 S24 = "undesa-ims-2024-bilateral"
 
 # source.toml (idmc-gidd, events file): disaster displacements per year; GRID 2025: storms 25.8 M, floods 18.5 M in 2024
@@ -91,3 +93,39 @@ def test_unassigned_areas_and_files_note():
     note = climate.files_note(climate.disaster_vs_conflict(2024))
     assert note.startswith("Figures for 2008–2022 from the country-year file; 2023 from")
     assert climate.files_note(climate.disaster_vs_conflict(2022)) == "Figures for 2008–2022 from the country-year file."
+
+
+# ------------------------------------------------------------------------------ the chapter's facts and figures
+
+def test_disaster_and_hazard_facts_and_their_figures():
+    ev = idmc.load_disaster_events()
+    per_year = ev[ev["year"] <= 2024].groupby("year")["displacements"].sum()
+    facts = {s["name"]: s for part in (climate.disaster_facts(2024), climate.hazard_facts(2024)) for s in part}
+    assert facts["disaster_last"]["value"] == SPOT[2024] and facts["disaster_period"]["value"] == per_year.sum()
+    assert facts["disaster_peak_year"]["value"] == per_year.idxmax() and facts["n_years"]["value"] == 17
+    assert facts["displacement_last_year"]["value"] == 2024 and facts["hazard_types_shown"]["value"] == 5
+    weather = ev[(ev["year"] <= 2024) & (ev["hazard_category"] == "Weather related")].groupby("year")["displacements"].sum()
+    assert facts["weather_share_max"]["value"] == pytest.approx((100 * weather / per_year).max())
+    by_type = ev[ev["year"] <= 2024].groupby("hazard_type")["displacements"].sum().sort_values(ascending=False)
+    assert facts["hazard_1"]["value"] == by_type.index[0].lower() and facts["hazard_top_last"]["value"] == "storm"
+    assert facts["hazard_2_share"]["value"] == pytest.approx(100 * by_type.iloc[1] / per_year.sum())
+    for spec in (climate.hazard_types_figure(2024), climate.weather_share_figure(2024)):
+        assert cited(spec, set(facts))
+
+
+def test_country_conflict_and_region_facts_and_their_figures():
+    facts = {s["name"]: s for part in (climate.disaster_facts(2024), climate.country_facts(2024, S24, 10),
+                                       climate.conflict_facts(2024, 2023), climate.region_facts(2024)) for s in part}
+    c = climate.by_country(2024, S24)
+    assert facts["top_1"]["value"] == "the United States of America" and facts["top_1_value"]["value"] == c.iloc[0]["displacements"]
+    assert facts["map_big_n"]["value"] == (c["displacements"] >= 1e6).sum()
+    assert facts["map_big_asia"]["value"] == ((c["displacements"] >= 1e6) & (c["region"] == "Asia")).sum()
+    assert facts["rel_1"]["value"] == "Mayotte" and facts["population_year"]["value"] == 2024
+    assert facts["dc_files"]["value"].startswith("2008–2022 from the country-year file; 2023 from")
+    assert facts["dc_no_conflict_years"]["value"] == "2008 and 2024" and facts["dc_last_year"]["value"] == 2023
+    assert facts["no_region_areas"]["value"] == "Abyei Area, Kosovo (SCR 1244)"
+    assert facts["region_top"]["value"] == "Asia" and facts["region_top"]["sources"] == [climate.IDMC, "unsd-m49"]
+    for spec in (climate.top_countries_figure(2024, S24, 10), climate.relative_figure(2024, S24, 10),
+                 climate.top_countries_table(2024, S24, 10), climate.disaster_conflict_figure(2024),
+                 climate.regions_figure(2024), climate.map_figure(2024, S24)):
+        assert cited(spec, set(facts))

@@ -8,6 +8,8 @@ from wmr.core.errors import CoverageError
 from wmr.kernel.analysis import gender
 from wmr.kernel.sources import idmc, ims, missing_migrants, unhcr
 
+from .figure_texts import cited
+
 B2020, B2024 = "undesa-ims-2020-bilateral", "undesa-ims-2024-bilateral"
 
 
@@ -122,3 +124,46 @@ def test_idp_sex_age_partition_matches_idmc_totals():
     summ = gender.idp_sex_summary(2022).set_index("cause")
     assert summ.loc["All", "idps"] == pytest.approx(summ.loc["Conflict", "idps"] + summ.loc["Disaster", "idps"])
     assert 45 < summ.loc["All", "female_share_pct"] < 55
+
+
+# ------------------------------------------------------------------------------ the chapter's facts and figures
+
+def _names(*specs) -> dict:
+    return {s["name"]: s for part in specs for s in part}
+
+
+def test_stock_and_country_facts_and_their_figures():
+    facts = _names(gender.stock_facts(B2024, 2024), gender.country_facts(B2024, 2024, 100_000, 10))
+    totals = ims.world_totals(B2024).set_index("year")
+    assert facts["first_year"]["value"] == 1990 and facts["last_year"]["value"] == 2024
+    assert facts["female_migrants"]["value"] == totals.loc[2024, "female"]
+    assert facts["male_migrants_more"]["value"] == totals.loc[2024, "total"] - 2 * totals.loc[2024, "female"]
+    assert facts["female_share_first"]["year"] == 1990 and facts["regions_n"]["sources"] == [B2024, "unsd-m49"]
+    assert facts["country_highest"]["value"] == "Nepal" and facts["country_lowest"]["value"] == "Oman"
+    assert facts["low_share"]["display"] == "30%" and facts["majority_share"]["display"] == "50%"
+    every = gender.country_female_shares(B2024, 2024)
+    assert facts["map_countries"]["value"] == len(every) > facts["countries_ranked"]["value"]
+    assert facts["map_below_low"]["value"] == sum(every["female_share_pct"] < 30)
+    assert facts["map_lowest"]["value"].count(", ") == 2
+    for spec in (gender.regions_figure(B2024, 2024), gender.extremes_figure(B2024, 2024, 100_000, 10),
+                 gender.map_figure(B2024, 2024), gender.regions_table(B2024, 2024)):
+        assert cited(spec, set(facts))
+    assert gender.regions_table(B2024, 2024)["df"]["Change (percentage points)"].str.match(r"^[+-]\d+\.\d$").all()
+
+
+def test_refugee_mmp_and_idp_facts_and_their_figures():
+    d = unhcr.load_demographics()
+    d = d[(d["year"] == 2025) & d["pop_type"].isin(["REF", "ASY"])]
+    facts = _names(gender.refugee_facts(2025), gender.mmp_facts(2024), gender.idp_facts(2023))
+    assert facts["demog_year"]["value"] == 2025 and facts["older_women"]["value"] == d["f_60"].sum()
+    assert facts["ref_asy_adults"]["value"] == d["f_18_59"].sum() + d["m_18_59"].sum()
+    assert facts["ref_asy_disaggregated_pct"]["value"] == pytest.approx(
+        100 * (d["f_total"].sum() + d["m_total"].sum()) / d["total"].sum())
+    assert list(gender.refugee_facts(2022)) == []                  # no breakdown up to 2022: nothing to record
+    inc = missing_migrants.load_incidents()
+    y = inc[inc["year"] == 2024]
+    assert facts["mmp_not_recorded"]["value"] == 9_002 - y["females"].sum() - y["males"].sum()
+    assert facts["mmp_first_year"]["value"] == 2014 and facts["mmp_recorded_pct_first"]["year"] == 2014
+    assert facts["sadd_year"]["value"] == 2022 and facts["idp_older_women"]["year"] == 2022
+    for spec in (gender.refugees_figure(2025), gender.mmp_figure(2024), gender.idp_figure(2023)):
+        assert cited(spec, set(facts))

@@ -15,6 +15,8 @@ from wmr.kernel import countries, pins, style
 from wmr.kernel.analysis import governance
 from wmr.kernel.sources import milestones
 
+from .figure_texts import cited
+
 GOOD = ("id,date,event,citation\n"
         "a,2005-10-05,First,Somewhere (2005)\n"
         "b,2006-09-14,Second,A/RES/58/208\n")
@@ -188,7 +190,10 @@ def test_milestone_facts_and_timeline_text_come_from_the_table():
     spec = governance.milestones_figure()
     style.close(spec["fig"])
     busiest_month = csv["date"].dt.to_period("M").value_counts().idxmax()      # December 2018: three events
-    assert f"the events cluster in 2016 and in {busiest_month.strftime('%B %Y')}," in spec["alt"]
+    assert facts["milestones_cluster_month"]["value"] == busiest_month.strftime("%B %Y")
+    assert facts["milestones_cluster_year"]["value"] == 2016 and facts["milestones_first_year"]["value"] == 2005
+    assert "the events cluster in {fact}`milestones_cluster_year` and in {fact}`milestones_cluster_month`," in spec["alt"]
+    assert cited(spec, set(facts))
     assert spec["title"].endswith(f"{csv['date'].min().year}–{csv['date'].max().year}")
     table = governance.milestones_table(spec["data"])["df"]
     assert list(table.columns) == ["Date", "Event", "Documented in"] and len(table) == len(csv)
@@ -203,8 +208,11 @@ def test_decision_facts_match_the_raw_decisions(last):
     assert facts["trr_peak_year"]["value"] == g["trr"].idxmax() and facts["trr_low_year"]["value"] == g["trr"].idxmin()
     assert facts["closed_last"]["value"] == g["dec_closed"].iloc[-1]
     assert all(s["sources"] == [governance.SOURCE] for s in facts.values())
+    assert facts["decisions_last_year"]["value"] == last
     spec = governance.recognition_rate_figure(last)
-    assert f"rose from {g['trr'].iloc[0]:.0f}% in 2000 to a peak of {g['trr'].max():.0f}% in {int(g['trr'].idxmax())}" in spec["alt"]
+    assert cited(spec, set(facts)) == ["trr_first", "decisions_first_year", "trr_peak", "trr_peak_year", "trr_last",
+                                       "decisions_last_year"]
+    assert cited(governance.decisions_figure(last), set(facts))
     assert spec["fig"].axes[0].get_ylim() == pytest.approx((0, 1.3 * g["trr"].max()))   # room for the legend
     style.close(spec["fig"])
 
@@ -226,7 +234,10 @@ def test_origin_facts_and_trend_with_gaps():
     for line, code in zip(ax.lines, rates.columns[1:]):       # a year left out is a gap, not a bridged line
         assert np.isnan(np.asarray(line.get_ydata(), dtype=float)).sum() == rates[code].isna().sum()
     assert list(ax.get_yticks()) == [0, 20, 40, 60, 80, 100]
-    assert "fewer than 1,000 substantive decisions" in spec["caption"]
+    assert "fewer than {fact}`min_decisions` substantive decisions" in spec["caption"]
+    others = governance.top_origins(2022, 5)["trr_pct"].iloc[1:]     # the other origins drawn
+    assert (facts["origins_shown_low_trr"]["value"], facts["origins_shown_high_trr"]["value"]) == (others.min(), others.max())
+    assert cited(spec, set(facts) | {"decisions_last_year"})
     style.close(spec["fig"])
     table = governance.origins_table(2022, 10)["df"]
     assert len(table) == 10 and table["Substantive decisions"].tolist() == sub.iloc[:10].tolist()
@@ -244,6 +255,10 @@ def test_solution_and_resettlement_facts_match_the_raw_solutions():
     assert res["resettled_since_compact"]["value"] == s.loc[2019:2025, "resettlement"].sum()
     by = raw[raw["year"].between(2019, 2025)].groupby("coa_iso")["resettlement"].sum().sort_values(ascending=False)
     assert res["resettlement_top_share"]["value"] == pytest.approx(100 * by.iloc[0] / by.sum())
+    assert facts["solutions_last_year"]["value"] == 2025
+    assert res["resettlement_top_resettled"]["value"] == by.iloc[0]
+    names = set(facts) | set(res)
     spec = governance.resettlement_figure(2025)
-    assert f"peaked at {s['resettlement'].max() / 1e3:.0f} thousand in {int(s['resettlement'].idxmax())}" in spec["alt"]
-    style.close(spec["fig"])
+    assert "peaked at {fact}`resettlement_peak` in {fact}`resettlement_peak_year`" in spec["alt"]
+    for spec in (spec, governance.returns_figure(2025), governance.resettlement_countries_figure(2025, 10)):
+        assert cited(spec, names)

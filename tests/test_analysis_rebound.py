@@ -9,6 +9,8 @@ from wmr.kernel import pins
 from wmr.kernel.analysis import rebound
 from wmr.kernel.sources import m49, tourism
 
+from .figure_texts import cited
+
 # --------------------------------------------------------------------------------------------- tourism
 
 def test_tourism_panel_is_balanced_with_one_series_per_country():
@@ -137,16 +139,20 @@ def test_tourism_facts_and_alt_text_from_the_panel():
     assert all(s["sources"] == [rebound.TOURISM] for s in facts.values())
     by_region = p[p["year"] == 2022].groupby("region")["arrivals"].sum() / p[p["year"] == 2019].groupby("region")["arrivals"].sum()
     assert facts["tourism_best_region"]["value"] == by_region.idxmax()
+    assert facts["tourism_best_pct"]["display"] == f"{100 * by_region.max():.0f}%"
+    assert (facts["tourism_base_year"]["value"], facts["tourism_last_year"]["value"]) == (2019, 2022)
+    assert rebound.tourism_facts(2019, 2022).displays()["index_base"] == "100" and facts["index_base"]["year"] == 2019
     spec = rebound.tourism_figure(2019, 2022)
-    assert (f"fell to {index.min():.0f}% of their 2019 level in 2020 and recovered to {index[2022]:.0f}% in 2022; "
-            f"{by_region.idxmax()} recovered most ({100 * by_region.max():.0f}%)") in spec["alt"]
+    assert "fell to {fact}`tourism_trough_pct` of their {fact}`tourism_base_year` level" in spec["alt"]
     ax = spec["fig"].axes[0]                  # the index frame: base line at 100, room above for the legend
     assert ax.get_ylim() == (0, 145) and list(ax.get_yticks()) == [0, 20, 40, 60, 80, 100]
     assert any(list(line.get_ydata()) == [100, 100] and line.get_linestyle() == "--" for line in ax.lines)
     assert ax.get_legend() is not None
     from wmr.kernel import style
 
-    style.close(spec["fig"])
+    assert cited(spec, set(facts))
+    transport = {s["name"] for s in rebound.transport_facts(2019, 2022)}
+    assert cited(rebound.transport_figure(2019, 2022), set(facts) | transport)
 
 
 def test_remittance_and_recipient_facts():
@@ -164,6 +170,9 @@ def test_remittance_and_recipient_facts():
     change = 100 * (top.set_index("iso3")["usd"] / series.loc[2019] - 1)
     assert rec["rec_top"]["value"] == "India" and rec["rec_up_count"]["value"] == int((change > 0).sum())
     assert rec["rec_fastest_pct"]["value"] == pytest.approx(change.max())
+    assert (facts["rem_base_year"]["value"], facts["rem_last_year"]["value"]) == (2019, 2023)
+    assert cited(rebound.remittances_figure(2019, 2023), set(facts))
+    assert "rec_slowest_pct" in cited(rebound.recipients_figure(2019, 2023, 10), set(facts) | set(rec))
 
 
 def test_stock_facts_from_the_bilateral_tables():
@@ -180,11 +189,10 @@ def test_stock_facts_from_the_bilateral_tables():
     assert facts["revision_pct"]["sources"] == ["undesa-ims-2024-bilateral", "undesa-ims-2020-bilateral"]
     assert facts["prev_last_total"]["sources"] == ["undesa-ims-2020-bilateral"]
     spec = rebound.stock_figure("undesa-ims-2024-bilateral", "undesa-ims-2020-bilateral", 2024)
-    assert f"at {cur[2024] / 1e6:.1f} million in 2024; for 2020 it estimates {cur[2020] / 1e6:.1f} million" in spec["alt"]
+    assert facts["stock_last_year"]["value"] == 2024 and facts["common_year"]["value"] == 2020
     assert spec["fig"].axes[0].lines[1].get_linestyle() == "--"
-    from wmr.kernel import style
-
-    style.close(spec["fig"])
+    assert cited(spec, set(facts)) == ["ims_edition", "stock_total", "stock_last_year", "common_year", "common_current",
+                                       "common_previous", "ims_prev_edition"]
 
 
 def test_displacement_facts_and_summary_table():
@@ -196,12 +204,16 @@ def test_displacement_facts_and_summary_table():
     assert facts["disaster_peak_year"]["value"] == d["disaster"].idxmax()
     assert facts["conflict_last_year"]["value"] == d["conflict"].dropna().index.max()
     spec = rebound.displacement_figure(2019, 2024)
-    missing = [int(y) for y in d.index[d["conflict"].isna()]]
-    assert spec["caption"].endswith(f" Conflict figures for {', '.join(map(str, missing))} are not in the pinned files."
-                                    if missing else "more than once.")
+    missing = [str(int(y)) for y in d.index[d["conflict"].isna()]]
+    assert missing == ["2024"] and facts["conflict_missing_years"]["value"] == "2024"
+    assert spec["caption"].endswith(" Conflict figures for {fact}`conflict_missing_years` are not in the pinned files.")
+    assert cited(spec, set(facts))
+    complete = rebound.displacement_figure(2019, 2023)           # no year without conflict figures: no such sentence
+    assert complete["caption"].endswith("more than once.") and "conflict_missing_years" not in {
+        s["name"] for s in rebound.displacement_facts(2019, 2023)}
     from wmr.kernel import style
 
-    style.close(spec["fig"])
+    style.close(complete["fig"])
     table = rebound.summary_table("undesa-ims-2024-bilateral", "undesa-ims-2020-bilateral", 2024, 2019, 2022, 2023, 2024)["df"]
     assert len(table) == 6
     assert table["Change (%)"].tolist() == pytest.approx((100 * (table["Latest value"] / table["Base value"] - 1)).tolist())

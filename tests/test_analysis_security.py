@@ -10,6 +10,8 @@ import pytest
 from wmr.kernel.analysis import security
 from wmr.kernel.sources import missing_migrants, unhcr
 
+from .figure_texts import cited
+
 
 @pytest.fixture(scope="module")
 def incidents() -> pd.DataFrame:
@@ -163,3 +165,69 @@ def test_record_phrases():
     text = security.solutions_text(2025)
     assert "Resettlement was lower than in {fact}`resettlement_ref_year`." in text
     assert "{" + "resettlement}" not in text and not re.search(r"\d", re.sub(r"\{[a-z]+\}`[^`]*`", "", text))
+
+
+# ------------------------------------------------------------------------------ the chapter's facts and figures
+
+def test_mmp_facts_and_figures_cite_the_raw_incidents(incidents):
+    raw = incidents[incidents["year"].between(2014, 2024)].groupby("year")["dead_and_missing"].agg(["sum", "size"])
+    facts = {s["name"]: s for s in security.mmp_facts(2024)}
+    assert facts["mmp_first_year"]["value"] == 2014 and facts["mmp_total_period"]["value"] == raw["sum"].sum()
+    assert (facts["mmp_last"]["value"], facts["mmp_prev"]["value"], facts["mmp_prev"]["year"]) == (9_002, 8_747, 2023)
+    assert facts["mmp_incidents_last"]["value"] == raw.loc[2024, "size"]
+    assert facts["mmp_peak_year"]["value"] == raw["sum"].idxmax() and facts["mmp_low_year"]["value"] == 2020
+    assert facts["mmp_daily_last"]["display"] == "25"                      # 9,002 / 365 = 24.7
+    assert all(s["sources"] == [security.MMP] for s in facts.values())
+    names = set(facts) | {s["name"] for s in security.sex_age_facts(2024)}
+    for spec in (security.mmp_trend_figure(2024), security.women_children_figure(2024)):
+        assert cited(spec, names)
+    assert spec["title"].endswith("2014–2024")
+    table = security.mmp_years_table(2024)["df"]
+    assert table["Dead and missing"].tolist() == raw["sum"].tolist()
+
+
+def test_region_route_and_cause_facts(incidents):
+    df = incidents[incidents["year"].between(2014, 2024)]
+    routes = df[df["route"] != ""].groupby("route")["dead_and_missing"].sum().sort_values(ascending=False)
+    in_2024 = incidents[incidents["year"] == 2024].groupby("region")["dead_and_missing"].sum().sort_values()
+    facts = {s["name"]: s for s in [*security.mmp_facts(2024), *security.region_facts(2024, 6),
+                                    *security.route_facts(2024, 10), *security.cause_facts(2024)]}
+    assert facts["region_1"]["value"] == "Mediterranean" and facts["top_regions"]["value"] == 6
+    assert (facts["region_last_1"]["value"], facts["region_last_1_dead"]["value"]) == (in_2024.index[-1], in_2024.iloc[-1])
+    assert [facts[f"route_{i}"]["value"] for i in (1, 2, 3)] == list(routes.index[:3])
+    assert facts["route_1_dead"]["value"] == routes.iloc[0]
+    unnamed = df.loc[df["route"] == "", "dead_and_missing"].sum()
+    assert facts["no_route_share_pct"]["value"] == pytest.approx(100 * unnamed / df["dead_and_missing"].sum())
+    assert facts["cause_1"]["value"] == "drowning" and facts["top_n"]["value"] == 10
+    for spec in (security.regions_figure(2024, 6), security.routes_figure(2024, 10), security.causes_figure(2024)):
+        assert cited(spec, set(facts))
+    assert len(spec["data"]) == 7
+
+
+def test_displacement_and_country_facts(population):
+    facts = {s["name"]: s for s in [*security.displacement_facts(2000, 2025, 2023),
+                                    *security.top_country_facts(2022, 10)]}
+    disp = security.displacement_series(2000, 2025, 2023).set_index("year")
+    assert facts["idps_first_year"]["value"] == 2009 and facts["idps_last_year"]["value"] == 2023
+    assert facts["idps_to_refugees"]["value"] == pytest.approx(disp.loc[2023, "conflict_idps"] / disp.loc[2023, "refugees"])
+    assert facts["refugees_multiple"]["display"] == f"{disp.loc[2025, 'refugees'] / disp.loc[2000, 'refugees']:.1f}"
+    assert facts["refugees_last_year"]["value"] == 2025 and facts["oip_first_year"]["value"] == 2018
+    assert facts["origin_1"]["value"] == "the Syrian Arab Republic" and facts["origin_1_people"]["value"] == 6_559_736
+    assert facts["asylum_1"]["value"] == "Türkiye"
+    assert cited(security.displacement_figure(2000, 2025, 2023), set(facts))
+    for side in ("origin", "asylum"):
+        spec = security.top_countries_figure(2022, side, 10)
+        assert set(cited(spec, set(facts))) >= {f"{side}_{i}_people" for i in (1, 2, 3)}
+
+
+def test_solution_facts_match_the_raw_solutions():
+    raw = unhcr.load_solutions()
+    s = raw[raw["year"].between(2000, 2025)].groupby("year")[security.SOLUTIONS].sum(min_count=1)
+    facts = {x["name"]: x for x in [*security.displacement_facts(2000, 2025, 2023), *security.solution_facts(2000, 2025)]}
+    assert facts["resettlement_last"]["value"] == s.loc[2025, "resettlement"]
+    assert facts["resettlement_peak_year"]["value"] == s["resettlement"].idxmax()
+    assert facts["resettlement_ref_year"]["value"] == 2024                  # lower than in 2024 (test_record_phrases)
+    assert facts["solutions_years"]["value"] == 26
+    assert facts["idp_returns_above_years"]["value"] == (s["returned_idps"] > s["returned_refugees"]).sum()
+    for spec in (security.returns_figure(2000, 2025), security.resettlement_figure(2000, 2025)):
+        assert cited(spec, set(facts))

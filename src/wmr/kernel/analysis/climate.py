@@ -12,8 +12,10 @@ import pandas as pd
 
 from wmr.core.errors import LoaderError, not_covered
 
-from ..countries import with_names
-from ..sources import hdi, idmc, ims, m49
+from .. import plots
+from ..countries import in_text, with_names
+from ..facts import FactSpecs
+from ..sources import hdi, idmc, ims, m49, naturalearth
 from . import displacement
 
 IDMC = "idmc-gidd"
@@ -148,12 +150,287 @@ def unassigned_areas(last: int) -> list[str]:
     return sorted({name(c) if name(c) != c else idmc_names[c] for c in df["iso3"].unique()})
 
 
-def files_note(series: pd.DataFrame) -> str:
-    """Which IDMC file each run of years of a `disaster_vs_conflict` table comes from, as one sentence."""
+def file_runs(series: pd.DataFrame) -> str:
+    """Which IDMC file each run of years of a `disaster_vs_conflict` table comes from: '2008–2022 from ...; ...'."""
     names = {idmc.FILE_COUNTRY_YEAR: "the country-year file", idmc.FILE_DISAGGREGATED: "the figure-level file of 2023",
              idmc.FILE_EVENTS: "the disaster events file (no conflict figures)"}
     parts = []
     for file, rows in series.groupby("file", sort=False):
         lo, hi = int(rows["year"].min()), int(rows["year"].max())
         parts.append(f"{lo}–{hi} from {names.get(file, file)}" if lo != hi else f"{lo} from {names.get(file, file)}")
-    return "Figures for " + "; ".join(parts) + "."
+    return "; ".join(parts)
+
+
+def files_note(series: pd.DataFrame) -> str:
+    """`file_runs` as one sentence."""
+    return "Figures for " + file_runs(series) + "."
+
+
+# ---------------------------------------------------------------------------------------------- the chapter
+# Facts (FactSpecs: keyword arguments of Chapter.fact) and figures/tables (keyword arguments of Chapter.figure
+# and Chapter.table, chart included) of chapter 7, so the notebook reads as the chapter's prose and short calls.
+# Captions and alt text cite the section's facts by {fact} role: record the facts before the figure.
+
+M49 = "unsd-m49"
+MAP_BINS = [0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8]   # class boundaries of the map (displacements)
+BIG = 1e6                                      # 'a million or more' displacements in a country
+
+
+def _and(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
+
+
+def disaster_facts(year: int) -> FactSpecs:
+    """Disaster displacements over 2008..year: total, mean, highest and lowest year, the weather-related share."""
+    cat = by_hazard_category(year)
+    first, last, peak = int(cat["year"].min()), cat[cat["year"] == year].iloc[0], cat.loc[cat["total"].idxmax()]
+    period = cat[["weather", "geophysical", "mixed", "total"]].sum()
+    geo = cat.loc[cat["weather_share_pct"].idxmin()]  # the year geophysical hazards weighed most
+    out = FactSpecs(year=year, sources=[IDMC])
+    out.year_of("first_year", first)
+    out.year_of("displacement_last_year", year)
+    out.add("n_years", len(cat), "years")
+    out.add("disaster_last", last["total"], "displacements", "millions")
+    out.add("disaster_period", period["total"], "displacements", "millions")
+    out.add("disaster_mean", period["total"] / len(cat), "displacements per year", "millions")
+    out.year_of("disaster_peak_year", peak["year"])
+    out.add("disaster_peak", peak["total"], "displacements", "millions", year=int(peak["year"]))
+    out.add("disaster_low_year", int(cat.loc[cat["total"].idxmin(), "year"]), "year", "year")
+    out.add("disaster_low", cat["total"].min(), "displacements", "millions")
+    out.add("weather_share_last", last["weather_share_pct"], "percent", "percent")
+    out.add("weather_share_period", 100 * period["weather"] / period["total"], "percent", "percent")
+    out.year_of("geo_peak_year", geo["year"])
+    out.add("geo_peak", geo["geophysical"], "displacements", "millions", year=int(geo["year"]))
+    out.add("geo_peak_share", 100 - geo["weather_share_pct"], "percent", "percent", year=int(geo["year"]))
+    out.add("weather_share_min", cat["weather_share_pct"].min(), "percent", "percent")
+    out.add("weather_share_max", cat["weather_share_pct"].max(), "percent", "percent")
+    return out
+
+
+def hazard_facts(year: int) -> FactSpecs:
+    """The two hazard types behind most disaster displacements over the period, and the leading one of `year`."""
+    types = by_hazard_type(year)
+    main = [c for c in types.columns if c not in ("year", "total")]
+    total, tsum = by_hazard_category(year)["total"].sum(), types[main].sum()
+    t_last = types[types["year"] == year].iloc[0]
+    top_last = t_last[main].astype(float).idxmax()
+    out = FactSpecs(year=year, sources=[IDMC])
+    for i in (1, 2):
+        out.add(f"hazard_{i}", main[i - 1].lower(), "hazard type", "text")
+        out.add(f"hazard_{i}_share", 100 * tsum[main[i - 1]] / total, "percent", "percent")
+    out.add("hazard_12_share", 100 * (tsum[main[0]] + tsum[main[1]]) / total, "percent", "percent")
+    out.add("hazard_top_last", top_last.lower(), "hazard type", "text")
+    out.add("hazard_top_last_value", t_last[top_last], "displacements", "millions")
+    out.add("hazard_types_shown", len(main) - 1, "hazard types")
+    return out
+
+
+def hazard_types_figure(year: int) -> dict:
+    """Disaster displacements by year, stacked by the main hazard types; cites disaster_facts and hazard_facts."""
+    types = by_hazard_type(year)
+    main = [c for c in types.columns if c not in ("year", "total")]
+    fig, data = plots.stacked_bars(types, "year", main, ylabel="Internal displacements (millions)", scale=1e6,
+                                   colors=[*plots.style.PALETTE[: len(main) - 1], "#c8c8c8"])
+    return dict(fig=fig, data=data, sources=[IDMC], units="displacements",
+                title=f"Disaster displacements by type of hazard, {int(types['year'].min())}–{year}",
+                caption="Internal displacements (movements) triggered by disasters during each year, by hazard type; "
+                        "the {fact}`hazard_types_shown` types with most displacements over the period are shown, the "
+                        "others grouped.",
+                alt="Stacked bar chart: {fact}`hazard_1`s and {fact}`hazard_2`s caused most disaster displacements in "
+                    "almost every year; the total ranged from {fact}`disaster_low` to {fact}`disaster_peak`, with "
+                    "{fact}`disaster_last` in {fact}`displacement_last_year`.")
+
+
+def weather_share_figure(year: int) -> dict:
+    """The weather-related share of disaster displacements by year (line); cites disaster_facts."""
+    cat = by_hazard_category(year)
+    fig, _ = plots.line_chart(cat, "year", ["weather_share_pct"], ylabel="% of disaster displacements", percent=True,
+                              labels={"weather_share_pct": "Weather-related hazards"})
+    fig.axes[0].set_ylim(0, 100)
+    kinds = {c: ", ".join(h.lower() for h in hazard_types_of(c, year)) for c in ("Weather related", "Geophysical")}
+    return dict(fig=fig, data=cat[["year", "weather", "geophysical", "mixed", "total", "weather_share_pct"]],
+                sources=[IDMC], units="percent",
+                title=f"Share of weather-related hazards in disaster displacements, {int(cat['year'].min())}–{year}",
+                caption=f"Weather-related hazards ({kinds['Weather related']}) as a percentage of all disaster "
+                        f"displacements; the rest are geophysical ({kinds['Geophysical']}) or mixed. The data file also "
+                        "gives the counts by category.",
+                alt="Line chart: weather-related hazards caused between {fact}`weather_share_min` and "
+                    "{fact}`weather_share_max` of disaster displacements each year, {fact}`weather_share_last` in "
+                    "{fact}`displacement_last_year`; the share was lowest in {fact}`geo_peak_year`, a year of large "
+                    "geophysical disasters.")
+
+
+def country_facts(year: int, ims_source: str, top_n: int) -> FactSpecs:
+    """Countries by disaster displacements in `year`: the top ones in numbers and per inhabitant, the map's counts."""
+    from .migrants import population_source
+
+    countries = by_country(year, ims_source)
+    top, rel = top_countries(year, ims_source, top_n), top_countries(year, ims_source, top_n, relative=True)
+    no_pop, big = countries[countries["population"].isna()], countries[countries["displacements"] >= BIG]
+    pop_year = int(countries["population_year"].max())
+    total = by_hazard_category(year).set_index("year").loc[year, "total"]
+    idmc_pop, idmc_m49 = [IDMC, population_source(ims_source)], [IDMC, M49]
+    out = FactSpecs(year=year, sources=[IDMC])
+    out.add("countries_affected", len(countries), "countries and territories")
+    out.add("top_n", top_n, "countries")
+    for i in (1, 2, 3):
+        out.add(f"top_{i}", in_text(top.iloc[i - 1]["iso3"]), "country", "text")
+        out.add(f"top_{i}_value", top.iloc[i - 1]["displacements"], "displacements", "millions")
+    out.add("top_n_share", 100 * top["displacements"].sum() / total, "percent", "percent")
+    out.add("top_asia", int((top["region"] == "Asia").sum()), "countries", sources=idmc_m49)
+    for i in (1, 2, 3):
+        out.add(f"rel_{i}", in_text(rel.iloc[i - 1]["iso3"]), "country", "text", sources=idmc_pop)
+        out.add(f"rel_{i}_value", rel.iloc[i - 1]["per_1000"],
+                "per 1,000 inhabitants" if i == 1 else "displacements per 1,000 inhabitants", sources=idmc_pop,
+                display=f"{rel.iloc[i - 1]['per_1000']:.0f}")
+    out.add("rel_in_abs", int(rel["iso3"].isin(top["iso3"]).sum()), "countries", sources=idmc_pop)
+    out.add("rel_small", int((rel["population"] < 1e6).sum()), "countries", sources=idmc_pop)
+    out.year_of("population_year", pop_year, sources=[population_source(ims_source)])
+    out.add("no_pop_n", len(no_pop), "countries and territories", sources=idmc_pop)
+    out.add("no_pop_displacements", no_pop["displacements"].sum(), "displacements", "count", sources=idmc_pop)
+    out.add("map_big_n", len(big), "countries and territories")
+    out.add("map_big_asia", int((big["region"] == "Asia").sum()), "countries and territories", sources=idmc_m49)
+    return out
+
+
+def top_countries_figure(year: int, ims_source: str, top_n: int) -> dict:
+    """The top_n countries by disaster displacements (bars); cites disaster_facts and country_facts."""
+    top = top_countries(year, ims_source, top_n)
+    fig, _ = plots.bar_chart(top, "country", "displacements", xlabel="Internal displacements (millions)", scale=1e6,
+                             size="full")
+    return dict(fig=fig, data=top[["rank", "iso3", "country", "displacements", "main_hazard"]], sources=[IDMC],
+                units="displacements", title=f"Top {top_n} countries by disaster displacements, {year}",
+                caption="Internal displacements triggered by disasters in {fact}`displacement_last_year`, summed over "
+                        "all events in each country.",
+                alt="Horizontal bar chart: {fact}`top_1` recorded the most disaster displacements in "
+                    "{fact}`displacement_last_year` ({fact}`top_1_value`), followed by {fact}`top_2` and "
+                    "{fact}`top_3`; {fact}`top_asia` of the top {fact}`top_n` are in Asia.")
+
+
+def relative_figure(year: int, ims_source: str, top_n: int) -> dict:
+    """The top_n countries by disaster displacements per 1,000 inhabitants (bars); cites country_facts."""
+    from .migrants import population_source
+
+    rel = top_countries(year, ims_source, top_n, relative=True)
+    fig, _ = plots.bar_chart(rel, "country", "per_1000", xlabel="Internal displacements per 1,000 inhabitants",
+                             size="full", value_format="{:,.0f}")
+    cols = ["rank", "iso3", "country", "displacements", "population", "population_year", "per_1000"]
+    return dict(fig=fig, data=rel[cols], sources=[IDMC, population_source(ims_source)],
+                units="displacements per 1,000 inhabitants",
+                title=f"Top {top_n} countries by disaster displacements relative to population, {year}",
+                caption="Disaster displacements in {fact}`displacement_last_year` per thousand inhabitants, using the "
+                        "population of {fact}`population_year` that UN DESA published with the migrant stock "
+                        "estimates. {fact}`no_pop_n` territories and other areas without such a population figure are "
+                        "left out.",
+                alt="Horizontal bar chart: relative to population, {fact}`rel_1` was hit hardest ({fact}`rel_1_value` "
+                    "displacements per thousand inhabitants), followed by {fact}`rel_2` and {fact}`rel_3`; "
+                    "{fact}`rel_small` of the top {fact}`top_n` have fewer than one million inhabitants.")
+
+
+def top_countries_table(year: int, ims_source: str, top_n: int) -> dict:
+    """The top_n countries with their region, main hazard, displacements and rate per 1,000 inhabitants."""
+    from .migrants import population_source
+
+    table = top_countries(year, ims_source, top_n)[["rank", "country", "region", "main_hazard", "displacements",
+                                                    "per_1000"]].copy()
+    table["per_1000"] = table["per_1000"].round(1)
+    table.columns = ["Rank", "Country", "Region", "Main hazard", "Displacements", "Per 1,000 inhabitants"]
+    return dict(df=table, sources=[IDMC, population_source(ims_source), M49], formats={"Rank": "count"},
+                title=f"Top {top_n} countries by disaster displacements, {year}",
+                caption="Internal displacements triggered by disasters, the hazard type behind most of them, and "
+                        "displacements per thousand inhabitants (population of {fact}`population_year`, rounded to "
+                        "whole numbers in the table).")
+
+
+def conflict_facts(year: int, idp_year: int) -> FactSpecs:
+    """Disaster against conflict displacements (years with both, the latest, the conflict peak), IDP stocks."""
+    dc = disaster_vs_conflict(year)
+    both = dc.dropna(subset=["conflict"])
+    lb, cpeak = both.iloc[-1], both.loc[both["conflict"].idxmax()]
+    last_both = int(lb["year"])
+    stocks, idp = displacement.idp_totals(idp_year), displacement.idp_sources(idp_year)
+    gaps = [str(int(y)) for y in dc.loc[dc["conflict"].isna(), "year"]]
+    out = FactSpecs(year=last_both, sources=[IDMC])
+    out.add("dc_years", len(both), "years")
+    out.add("dc_disaster_more", len(both[both["disaster"] > both["conflict"]]), "years")
+    out.year_of("dc_last_year", last_both)
+    out.add("dc_last_conflict", lb["conflict"], "displacements", "millions")
+    out.add("dc_last_disaster", lb["disaster"], "displacements", "millions")
+    out.year_of("dc_first_year", both.iloc[0]["year"])
+    for cause in ("conflict", "disaster"):
+        out.add(f"idps_{cause}", stocks[f"{cause}_idps"], "persons", "millions", year=idp_year, sources=idp,
+                note=stocks["file"])
+    out.year_of("conflict_peak_year", cpeak["year"])
+    out.add("conflict_peak", cpeak["conflict"], "displacements", "millions", year=int(cpeak["year"]))
+    out.add("dc_files", file_runs(dc), "years and files", "text", year=year)
+    out.add("dc_no_conflict_years", _and(gaps), "years", "text", year=year)
+    return out
+
+
+def disaster_conflict_figure(year: int) -> dict:
+    """New displacements by disasters and by conflict, by year (bars); cites conflict_facts."""
+    dc = disaster_vs_conflict(year)
+    fig, _ = plots.grouped_bars(dc, "year", ["disaster", "conflict"], ylabel="Internal displacements (millions)",
+                                scale=1e6, labels={"disaster": "Disasters", "conflict": "Conflict and violence"})
+    fig.axes[0].set_ylim(0, dc[["disaster", "conflict"]].max().max() * 1.15)
+    return dict(fig=fig, data=dc[["year", "disaster", "conflict", "file"]], sources=[IDMC], units="displacements",
+                title=f"Internal displacements by disasters and by conflict, {int(dc['year'].min())}–{year}",
+                caption="New internal displacements (movements) during each year. Figures for {fact}`dc_files`. These "
+                        "are IDMC files of different vintages, so disaster totals differ slightly from the other "
+                        "figures of this chapter. No conflict figure is pinned for {fact}`dc_no_conflict_years`.",
+                alt="Bar chart: disasters triggered more internal displacements than conflict and violence in "
+                    "{fact}`dc_disaster_more` of the {fact}`dc_years` years with both figures; conflict "
+                    "displacements peaked in {fact}`conflict_peak_year` at {fact}`conflict_peak`.")
+
+
+def _regions(year: int) -> tuple[pd.DataFrame, list[str]]:
+    reg = by_region(year)
+    return reg, [r for r in reg.columns if r not in ("year", "total", NO_REGION)]
+
+
+def region_facts(year: int) -> FactSpecs:
+    """Disaster displacements by region: the largest over the period and in `year`, Europe, areas without a region."""
+    reg, regions = _regions(year)
+    rsum, rl, total = reg[regions].sum(), reg[reg["year"] == year].iloc[0], reg["total"].sum()
+    top, (top_last, second_last) = rsum.idxmax(), rl[regions].astype(float).sort_values(ascending=False).index[:2]
+    out = FactSpecs(year=year, sources=[IDMC, M49])
+    out.add("region_top", top, "region", "text")
+    out.add("region_top_share", 100 * rsum[top] / total, "percent", "percent")
+    for key, region in (("top_last", top_last), ("second_last", second_last)):
+        out.add(f"region_{key}", region, "region", "text")
+        out.add(f"region_{key}_share", 100 * rl[region] / rl["total"], "percent", "percent")
+    out.add("europe_share", 100 * rsum["Europe"] / total, "percent", "percent")
+    out.add("no_region", reg[NO_REGION].sum(), "displacements", "count")
+    out.add("no_region_areas", ", ".join(unassigned_areas(year)), "areas", "text")
+    return out
+
+
+def regions_figure(year: int) -> dict:
+    """Disaster displacements by year, stacked by region; cites disaster_facts and region_facts."""
+    reg, regions = _regions(year)
+    fig, _ = plots.stacked_bars(reg, "year", regions, ylabel="Internal displacements (millions)", scale=1e6)
+    return dict(fig=fig, data=reg, sources=[IDMC, M49], units="displacements",
+                title=f"Disaster displacements by region, {int(reg['year'].min())}–{year}",
+                caption="Internal displacements triggered by disasters, by region of the country where they occurred "
+                        "(UN M49 regions, the Americas split in two). {fact}`no_region` displacements in areas without "
+                        "an M49 region ({fact}`no_region_areas`) are in the data file but not drawn.",
+                alt="Stacked bar chart: {fact}`region_top` accounts for most disaster displacements in every year "
+                    "({fact}`region_top_share` over the period); in {fact}`displacement_last_year` "
+                    "{fact}`region_top_last` had {fact}`region_top_last_share` and {fact}`region_second_last` "
+                    "{fact}`region_second_last_share`.")
+
+
+def map_figure(year: int, ims_source: str) -> dict:
+    """World map of disaster displacements by country in `year`; cites disaster_facts and country_facts."""
+    shown = by_country(year, ims_source)[["iso3", "displacements"]]
+    fig, data = plots.world_map(naturalearth.load_countries(), shown, iso3="iso3", value="displacements",
+                                bins=MAP_BINS, legend_title="Disaster displacements", tick_format=bin_label)
+    return dict(fig=fig, data=data, sources=[IDMC, naturalearth.SOURCE], units="displacements",
+                title=f"Disaster displacements by country, {year}",
+                caption="Internal displacements triggered by disasters in {fact}`displacement_last_year`; hatched: none "
+                        "recorded. Small states are not visible at this scale. Boundaries are illustrative and imply no "
+                        "official endorsement.",
+                alt="World map: disaster displacements were recorded in {fact}`countries_affected` countries and "
+                    "territories in {fact}`displacement_last_year`; {fact}`map_big_n` of them had a million or more, "
+                    "{fact}`map_big_asia` of these in Asia.")

@@ -13,8 +13,10 @@ import pandas as pd
 
 from wmr.core.errors import not_covered
 
-from ..countries import with_names
-from ..sources import idmc, ims, m49, missing_migrants, unhcr
+from .. import plots
+from ..countries import in_text, with_names
+from ..facts import FactSpecs
+from ..sources import idmc, ims, m49, missing_migrants, naturalearth, unhcr
 
 UNHCR = "unhcr-population"
 IDMC = "idmc-gidd"
@@ -272,3 +274,253 @@ def mmp_missing_share(year: int) -> float:
     df = missing_migrants.load_incidents()
     df = df[df["year"] == year]
     return float(100 * df["missing"].sum() / df["dead_and_missing"].sum())
+
+
+# ---------------------------------------------------------------------------------------------- the chapter
+# Facts (FactSpecs: keyword arguments of Chapter.fact) and figures/tables (keyword arguments of Chapter.figure
+# and Chapter.table, chart included) of chapter 6, so the notebook reads as the chapter's prose and short calls.
+# Captions and alt text cite the section's facts by {fact} role: record the facts before the figure.
+
+M49 = "unsd-m49"
+LOW_SHARE = 30     # percent: a 'low' female share of migrants, a class boundary of the map too
+MAJORITY = 50      # percent: women and girls are the majority of migrants at or above it
+AXIS_FLOOR = 30    # percent: where the vertical axis of the regional trend starts (the shares lie well above it)
+
+
+def _pct(value: float) -> str:
+    """A whole percentage as it is typed in captions ('30%')."""
+    return f"{value}%"
+
+
+def stock_facts(ims_source: str, year: int) -> FactSpecs:
+    """Female migrants worldwide and by region of destination: the first and the given year, extremes and changes."""
+    by_region = female_share_by_region(ims_source)
+    first = int(by_region["year"].min())
+    regional = by_region[by_region["region"] != WORLD]
+    now = regional[regional["year"] == year].set_index("region")
+    then = regional[regional["year"] == first].set_index("region")
+    world = by_region[by_region["region"] == WORLD].set_index("year")
+    change = (now["female_share_pct"] - then["female_share_pct"]).sort_values()
+    hi, lo = now["female_share_pct"].idxmax(), now["female_share_pct"].idxmin()
+    ims_m49 = [ims_source, M49]
+    out = FactSpecs(year=year, sources=[ims_source])
+    out.year_of("first_year", first)
+    out.year_of("last_year", year)
+    out.add("female_share_first", world.loc[first, "female_share_pct"], "percent", "percent", year=first)
+    out.add("female_share_world", world.loc[year, "female_share_pct"], "percent", "percent")
+    out.add("female_migrants", world.loc[year, "female"], "persons", "millions")
+    out.add("migrants_total", world.loc[year, "total"], "persons", "millions")
+    out.add("male_migrants_more", world.loc[year, "total"] - 2 * world.loc[year, "female"], "persons", "millions")
+    for key, region in (("highest", hi), ("lowest", lo)):
+        out.add(f"region_{key}", region, "region", "text")
+        out.add(f"region_{key}_pct", now.loc[region, "female_share_pct"], "percent", "percent")
+    out.add("region_lowest_first_pct", then.loc[lo, "female_share_pct"], "percent", "percent", year=first)
+    for key, region, points in (("fall", change.index[0], -change.iloc[0]), ("rise", change.index[-1], change.iloc[-1])):
+        out.add(f"region_biggest_{key}", region, "region", "text")
+        out.add(f"region_biggest_{key}_pp", points, "percentage points", display=f"{points:.1f}")
+    out.add("regions_n", len(now), "regions", sources=ims_m49)
+    out.add("regions_majority_female", int((now["female_share_pct"] >= MAJORITY).sum()), "regions")
+    out.add("unassigned_migrants", unassigned_migrants(ims_source, year), "persons", "count", sources=ims_m49)
+    out.add("axis_floor_pct", AXIS_FLOOR, "percent", "percent", display=_pct(AXIS_FLOOR))
+    return out
+
+
+def regions_figure(ims_source: str, year: int) -> dict:
+    """The female share of migrants by year, worldwide and by region (lines); cites stock_facts."""
+    wide = female_share_wide(ims_source)
+    regions = [WORLD, *[c for c in wide.columns if c not in ("year", WORLD)]]
+    fig, data = plots.line_chart(wide, "year", regions, ylabel="Female share of migrants (%)", percent=True)
+    fig.axes[0].set_ylim(AXIS_FLOOR, 60)
+    fig.axes[0].legend(loc="lower left", ncols=3, fontsize=7.5)
+    return dict(fig=fig, data=data, sources=[ims_source, M49], units="percent",
+                title=f"Female share of international migrants by region of destination, {int(wide['year'].min())}–{year}",
+                caption="Female migrants as a percentage of all international migrants at mid-year, worldwide and in "
+                        "each region of destination (UN M49 regions, the Americas split in two). The vertical axis "
+                        "starts at {fact}`axis_floor_pct`.",
+                alt="Line chart: the world's female share of migrants moved from {fact}`female_share_first` in "
+                    "{fact}`first_year` to {fact}`female_share_world` in {fact}`last_year`; {fact}`region_highest` "
+                    "had the highest share in {fact}`last_year` ({fact}`region_highest_pct`) and {fact}`region_lowest` "
+                    "the lowest ({fact}`region_lowest_pct`, against {fact}`region_lowest_first_pct` in "
+                    "{fact}`first_year`).")
+
+
+def regions_table(ims_source: str, year: int) -> dict:
+    """Migrants by sex and region in `year`, the female share then and in the first year, the change (signed)."""
+    first = int(female_share_by_region(ims_source)["year"].min())
+    table = region_table(ims_source, first, year)
+    table["Change (percentage points)"] = [f"{v:+.1f}" for v in table["Change (percentage points)"]]
+    return dict(df=table, sources=[ims_source, M49], formats={c: "percent" for c in table.columns if "%" in c},
+                title=f"International migrants by sex and region of destination, {first} and {year}",
+                caption="Migrants and female migrants in {fact}`last_year` (persons) and the female share of migrants "
+                        "in {fact}`first_year` and {fact}`last_year`; change in percentage points. Regions exclude "
+                        "areas without an M49 region.")
+
+
+def country_facts(ims_source: str, year: int, min_migrants: int, top_n: int) -> FactSpecs:
+    """The ranking of countries by female share (with at least `min_migrants`) and the map of all countries."""
+    shares = country_female_shares(ims_source, year, min_migrants)
+    every = country_female_shares(ims_source, year)
+    top, bottom = shares.iloc[0], shares.iloc[-1]
+    low_regions = extremes(shares, top_n).query("group == 'lowest'")["subregion"].value_counts()
+    out = FactSpecs(year=year, sources=[ims_source])
+    out.add("countries_ranked", len(shares), "countries")
+    out.add("min_migrants", min_migrants, "persons")
+    out.add("top_n", top_n, "countries")
+    for key, row in (("highest", top), ("lowest", bottom)):
+        out.add(f"country_{key}", in_text(row["iso3"]), "country", "text")
+        out.add(f"country_{key}_pct", row["female_share_pct"], "percent", "percent")
+    out.add("low_share", LOW_SHARE, "percent", "percent", display=_pct(LOW_SHARE))
+    out.add("majority_share", MAJORITY, "percent", "percent", display=_pct(MAJORITY))
+    out.add("countries_below_low", int((shares["female_share_pct"] < LOW_SHARE).sum()), "countries")
+    out.add("countries_majority_female", int((shares["female_share_pct"] >= MAJORITY).sum()), "countries")
+    out.add("lowest_main_region", low_regions.index[0], "region", "text", sources=[ims_source, M49])
+    out.add("lowest_main_region_n", int(low_regions.iloc[0]), "countries", sources=[ims_source, M49])
+    out.add("map_countries", len(every), "countries")
+    out.add("map_below_low", int((every["female_share_pct"] < LOW_SHARE).sum()), "countries")
+    out.add("map_majority_female", int((every["female_share_pct"] >= MAJORITY).sum()), "countries")
+    out.add("map_lowest", ", ".join(every.tail(3)["country"]), "countries", "text")
+    return out
+
+
+def extremes_figure(ims_source: str, year: int, min_migrants: int, top_n: int) -> dict:
+    """The top_n highest and lowest female shares (bars, the lowest highlighted); cites country_facts."""
+    ext = extremes(country_female_shares(ims_source, year, min_migrants), top_n)
+    fig, _ = plots.bar_chart(ext, "country", "female_share_pct", xlabel="Female share of migrants (%)",
+                             highlight=list(ext.loc[ext["group"] == "lowest", "country"]), size="tall")
+    fig.axes[0].axvline(MAJORITY, color=plots.style.MUTED, linestyle="--", linewidth=1)
+    cols = ["iso3", "country", "region", "subregion", "migrants", "female", "female_share_pct", "group"]
+    return dict(fig=fig, data=ext[cols], sources=[ims_source, M49], units="percent",
+                title=f"Countries with the highest and lowest female shares of migrants, {year}",
+                caption="The {fact}`top_n` highest (blue) and {fact}`top_n` lowest (orange) female shares among the "
+                        "{fact}`countries_ranked` countries and areas hosting at least {fact}`min_migrants` "
+                        "international migrants; dashed line: {fact}`majority_share`.",
+                alt="Horizontal bar chart: {fact}`country_highest` has the highest female share of migrants "
+                    "({fact}`country_highest_pct`) and {fact}`country_lowest` the lowest ({fact}`country_lowest_pct`); "
+                    "{fact}`lowest_main_region_n` of the {fact}`top_n` lowest shares are in {fact}`lowest_main_region`.")
+
+
+def map_figure(ims_source: str, year: int) -> dict:
+    """World map of the female share of migrants in every country with an estimate; cites country_facts."""
+    fig, data = plots.world_map(naturalearth.load_countries(), country_female_shares(ims_source, year), iso3="iso3",
+                                value="female_share_pct", bins=[0, LOW_SHARE, 40, 45, MAJORITY, 55, 100],
+                                legend_title="Female share of international migrants (%)")
+    return dict(fig=fig, data=data, sources=[ims_source, naturalearth.SOURCE], units="percent",
+                title=f"Female share of international migrants by country of destination, {year}",
+                caption="Female migrants as a percentage of all migrants in each country or area, whatever the number "
+                        "of migrants; hatched: no estimate. Boundaries are illustrative and imply no official "
+                        "endorsement.",
+                alt="World map: {fact}`map_below_low` countries or areas have female shares of migrants below "
+                    "{fact}`low_share`, the lowest in {fact}`map_lowest`; in {fact}`map_majority_female` of the "
+                    "{fact}`map_countries` with an estimate women and girls are the majority of migrants.")
+
+
+def refugee_facts(refugee_year: int) -> FactSpecs:
+    """Refugees and asylum-seekers by sex and age in the latest year of UNHCR's breakdown (none: no facts)."""
+    year = demographics_year(refugee_year)
+    out = FactSpecs(year=year, sources=[UNHCR])
+    if year is None:
+        return out
+    summ = refugee_sex_summary(year).set_index("population")
+    ref, asy, both = summ.loc["Refugees"], summ.loc["Asylum-seekers"], summ.loc["Refugees and asylum-seekers"]
+    ages = refugee_sex_age(year).set_index("age")
+    out.year_of("demog_year", year)
+    for key, row in (("ref", ref), ("asy", asy)):
+        out.add(f"{key}_female_pct", row["female_share_pct"], "percent", "percent")
+        out.add(f"{key}_disaggregated_pct", row["disaggregated_pct"], "percent", "percent")
+        out.add(f"{key}_children_pct", row["children_pct"], "percent", "percent")
+    out.add("ref_asy_total", both["total"], "persons", "millions")
+    out.add("ref_asy_disaggregated_pct", both["disaggregated_pct"], "percent", "percent")
+    out.add("ref_asy_adults", ages.loc[UNHCR_AGES["18_59"]].sum(), "persons", "millions")
+    out.add("older_women", ages.loc[UNHCR_AGES["60"], "female"], "persons", "count")
+    out.add("older_men", ages.loc[UNHCR_AGES["60"], "male"], "persons", "count")
+    return out
+
+
+def refugees_figure(refugee_year: int) -> dict:
+    """Refugees and asylum-seekers by sex and age band (bars); cites refugee_facts."""
+    year = demographics_year(refugee_year)
+    fig, data = plots.grouped_bars(refugee_sex_age(year), "age", ["female", "male"], ylabel="People (millions)",
+                                   scale=1e6, labels={"female": "Women and girls", "male": "Men and boys"})
+    return dict(fig=fig, data=data.assign(year=year), sources=[UNHCR], units="persons",
+                title=f"Refugees and asylum-seekers by sex and age, end of {year}",
+                caption="Refugees under UNHCR's mandate and asylum-seekers whose sex is reported "
+                        "({fact}`ref_asy_disaggregated_pct` of the {fact}`ref_asy_total`), by age band.",
+                alt="Bar chart: among refugees and asylum-seekers reported by sex at the end of {fact}`demog_year`, "
+                    "women and men are nearly equal in number in most age bands; adults under sixty are the largest "
+                    "group ({fact}`ref_asy_adults`); at ages sixty and over there are {fact}`older_women` women and "
+                    "{fact}`older_men` men.")
+
+
+def mmp_facts(year: int) -> FactSpecs:
+    """Dead and missing migrants of `year` by recorded sex, with the coverage then and in the first year."""
+    mmp = mmp_by_sex(year)
+    m0, m1 = mmp.iloc[0], mmp[mmp["year"] == year].iloc[0]
+    first = int(m0["year"])
+    out = FactSpecs(year=year, sources=[MMP])
+    out.year_of("mmp_first_year", first)
+    out.year_of("mmp_last_year", year)
+    out.add("mmp_dead_missing", m1["dead_and_missing"], "persons")
+    out.add("mmp_recorded_pct", m1["recorded_pct"], "percent", "percent")
+    out.add("mmp_women", m1["female"], "persons")
+    out.add("mmp_men", m1["male"], "persons")
+    out.add("mmp_not_recorded", m1["not_recorded"], "persons")
+    out.add("mmp_children", m1["children"], "persons")
+    out.add("mmp_female_share_known", m1["female_share_known_pct"], "percent", "percent")
+    out.add("mmp_women_all", mmp["female"].sum(), "persons")
+    out.add("mmp_missing_pct", mmp_missing_share(year), "percent", "percent")
+    out.add("mmp_recorded_pct_first", m0["recorded_pct"], "percent", "percent", year=first)
+    return out
+
+
+def mmp_figure(year: int) -> dict:
+    """Dead and missing by year, stacked by recorded sex and 'not recorded'; cites mmp_facts."""
+    mmp = mmp_by_sex(year)
+    fig, data = plots.stacked_bars(mmp[["year", "female", "male", "not_recorded"]], "year",
+                                   ["female", "male", "not_recorded"], ylabel="Dead and missing (thousands)", scale=1e3,
+                                   labels={"female": "Women and girls", "male": "Men and boys",
+                                           "not_recorded": "Sex not recorded"},
+                                   colors=[plots.style.ACCENT, plots.style.PALETTE[1], "#c8c8c8"])
+    return dict(fig=fig, data=data, sources=[MMP], units="persons",
+                title=f"Migrants recorded dead or missing by sex, {int(mmp['year'].min())}–{year}",
+                caption="Deaths and disappearances recorded by the IOM Missing Migrants Project by year of the "
+                        "incident, split into those recorded as female or male and those whose sex was not recorded. "
+                        "Minimum estimates.",
+                alt="Stacked bar chart: in {fact}`mmp_last_year`, {fact}`mmp_dead_missing` migrants were recorded dead "
+                    "or missing; {fact}`mmp_women` were recorded as women or girls and {fact}`mmp_men` as men or "
+                    "boys, while the sex of the other {fact}`mmp_not_recorded` was not recorded.")
+
+
+def idp_facts(idp_year: int) -> FactSpecs:
+    """IDPs by sex and age in the latest year of IDMC's estimates: totals, female shares, children, the oldest."""
+    year = sadd_year(idp_year)
+    isum = idp_sex_summary(year).set_index("cause")
+    oldest = idp_sex_age(year).groupby("age")[["female", "male"]].sum().loc["65+"]
+    out = FactSpecs(year=year, sources=[IDMC])
+    out.year_of("sadd_year", year)
+    out.add("idp_sadd_total", isum.loc["All", "idps"], "persons", "millions")
+    out.add("idp_sadd_countries", isum.loc["All", "countries"], "countries")
+    out.add("idp_female_pct", isum.loc["All", "female_share_pct"], "percent", "percent")
+    out.add("idp_female", isum.loc["All", "female"], "persons", "millions")
+    out.add("idp_conflict_female_pct", isum.loc["Conflict", "female_share_pct"], "percent", "percent")
+    out.add("idp_disaster_female_pct", isum.loc["Disaster", "female_share_pct"], "percent", "percent")
+    out.add("idp_children_pct", isum.loc["All", "children_pct"], "percent", "percent")
+    out.add("idp_older_women", oldest["female"], "persons", "millions")
+    out.add("idp_older_men", oldest["male"], "persons", "millions")
+    return out
+
+
+def idp_figure(idp_year: int) -> dict:
+    """IDPs by sex and age band, both causes together (bars); cites idp_facts."""
+    year = sadd_year(idp_year)
+    both = idp_sex_age(year).groupby("age", sort=False, as_index=False)[["female", "male"]].sum()
+    fig, data = plots.grouped_bars(both, "age", ["female", "male"], ylabel="IDPs (millions)", scale=1e6,
+                                   labels={"female": "Women and girls", "male": "Men and boys"})
+    return dict(fig=fig, data=data, sources=[IDMC], units="persons",
+                title=f"Internally displaced persons by sex and age, end of {year}",
+                caption="IDMC's modelled estimates of people displaced by conflict, violence and disasters at the end "
+                        "of {fact}`sadd_year` in the {fact}`idp_sadd_countries` countries and areas it estimates, by "
+                        "sex and age band (bands differ in width); the bands from twelve to seventeen and from "
+                        "eighteen to twenty-four years are derived from IDMC's overlapping bands.",
+                alt="Bar chart: internally displaced women and girls ({fact}`idp_female`) and men and boys are about "
+                    "equal in number in most age bands, the largest being ages twenty-five to sixty-four; at ages "
+                    "sixty-five and over there are {fact}`idp_older_women` women and {fact}`idp_older_men` men.")

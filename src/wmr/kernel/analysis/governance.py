@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import fmt, plots
+from .. import plots
 from ..countries import in_text, with_names
 from ..facts import FactSpecs
 from ..sources import milestones, unhcr
@@ -137,6 +137,12 @@ def milestone_facts() -> FactSpecs:
         out.add(name, _date(row["date"]), "date", "text", year=int(row["date"].year), note=row["event"])
     out.add("milestones_n", len(ms), "milestones")
     out.add("milestones_span", int(last.year - first.year), "years")
+    out.year_of("milestones_first_year", first.year)
+    out.year_of("milestones_last_year", last.year)
+    declaration = milestones.milestone(ms, "new-york-declaration")["date"]
+    compact = milestones.milestone(ms, "gcm-marrakech")["date"]
+    out.year_of("milestones_cluster_year", declaration.year)
+    out.add("milestones_cluster_month", compact.strftime("%B %Y"), "month", "text", year=int(compact.year))
     return out
 
 
@@ -144,17 +150,15 @@ def milestones_figure() -> dict:
     """Timeline of the milestones; the alt text names the years in which they cluster (from the table)."""
     ms = milestones.load_milestones()
     first, last = ms["date"].iloc[0], ms["date"].iloc[-1]
-    declaration = milestones.milestone(ms, "new-york-declaration")["date"]
-    compact = milestones.milestone(ms, "gcm-marrakech")["date"]
     fig, data = plots.timeline(ms, "date", "event")
     return dict(fig=fig, data=data, sources=[MILESTONES], units="dates",
                 title=f"Milestones of global migration governance, {first.year}–{last.year}",
                 caption="Dates of the reports, dialogues, declarations and compacts that shaped cooperation on "
                         "migration and refugees; each event's documentary source is listed in the table of milestones.",
-                alt=f"Timeline of {len(ms)} events from the Global Commission on International Migration report in "
-                    f"{first.year} to the first International Migration Review Forum in {last.year}; "
-                    f"the events cluster in {declaration.year} and in {compact.strftime('%B %Y')}, when the two "
-                    "global compacts were adopted.")
+                alt="Timeline of {fact}`milestones_n` events from the Global Commission on International Migration "
+                    "report in {fact}`milestones_first_year` to the first International Migration Review Forum in "
+                    "{fact}`milestones_last_year`; the events cluster in {fact}`milestones_cluster_year` and in "
+                    "{fact}`milestones_cluster_month`, when the two global compacts were adopted.")
 
 
 def milestones_table(rows: pd.DataFrame) -> dict:
@@ -173,6 +177,7 @@ def decision_facts(last: int) -> FactSpecs:
     first = int(d0["year"])
     out = FactSpecs(year=last, sources=[SOURCE])
     out.year_of("decisions_first_year", first)
+    out.year_of("decisions_last_year", last)
     out.add("substantive_first", d0["substantive"], "persons", "compact", year=first)
     out.add("substantive_last", d1["substantive"], "persons", "compact")
     out.add("closed_last", d1["closed"], "persons", "compact")
@@ -191,7 +196,7 @@ def decision_facts(last: int) -> FactSpecs:
 def recognition_rate_figure(last: int) -> dict:
     """Total and refugee-status recognition rates by year."""
     dec = decisions_by_year(FIRST_YEAR, last)
-    d0, d1, peak = dec.iloc[0], dec.iloc[-1], dec.loc[dec["trr_pct"].idxmax()]
+    d0 = dec.iloc[0]
     fig, data = plots.line_chart(dec, "year", ["trr_pct", "refugee_status_pct"], ylabel="% of substantive decisions",
                                  percent=True, labels={"trr_pct": "Total recognition rate",
                                                        "refugee_status_pct": "Refugee status only"})
@@ -201,16 +206,15 @@ def recognition_rate_figure(last: int) -> dict:
                 caption="Total recognition rate: refugee status plus complementary protection as a share of substantive "
                         "decisions (recognised, complementary protection, rejected); otherwise closed claims are "
                         "excluded. Decisions counted in persons, all instances and procedures.",
-                alt=f"Line chart: the total recognition rate rose from {fmt.percent(d0['trr_pct'], 0)} in "
-                    f"{int(d0['year'])} to a peak of {fmt.percent(peak['trr_pct'], 0)} in {int(peak['year'])} and "
-                    f"stood at {fmt.percent(d1['trr_pct'], 0)} in {last}; refugee status alone accounts for a smaller "
-                    "share throughout.")
+                alt="Line chart: the total recognition rate rose from {fact}`trr_first` in {fact}`decisions_first_year` "
+                    "to a peak of {fact}`trr_peak` in {fact}`trr_peak_year` and stood at {fact}`trr_last` in "
+                    "{fact}`decisions_last_year`; refugee status alone accounts for a smaller share throughout.")
 
 
 def decisions_figure(last: int) -> dict:
     """Decisions by outcome, stacked, by year."""
     dec = decisions_by_year(FIRST_YEAR, last)
-    d0, d1 = dec.iloc[0], dec.iloc[-1]
+    d0 = dec.iloc[0]
     fig, data = plots.stacked_area(dec, "year", OUTCOMES, ylabel="Decisions (thousands of persons)", scale=1e3,
                                    labels={"recognized": "Refugee status", "complementary": "Complementary protection",
                                            "rejected": "Rejected", "closed": "Otherwise closed"})
@@ -218,9 +222,10 @@ def decisions_figure(last: int) -> dict:
     return dict(fig=fig, data=data, sources=[SOURCE], units="persons",
                 title=f"Asylum decisions by outcome, {int(d0['year'])}–{last}",
                 caption="Decisions on asylum claims taken by States and UNHCR during each year, in persons, all instances.",
-                alt=f"Stacked area chart: substantive decisions grew from {fmt.millions(d0['substantive'])} in "
-                    f"{int(d0['year'])} to {fmt.millions(d1['substantive'])} in {last}, while a further "
-                    f"{fmt.millions(d1['closed'])} claims were closed without a decision on the merits in {last}.")
+                alt="Stacked area chart: substantive decisions grew from {fact}`substantive_first` in "
+                    "{fact}`decisions_first_year` to {fact}`substantive_last` in {fact}`decisions_last_year`, while a "
+                    "further {fact}`closed_last` claims were closed without a decision on the merits in "
+                    "{fact}`decisions_last_year`.")
 
 
 def origin_facts(last: int, top_n: int, shown: int) -> FactSpecs:
@@ -239,6 +244,9 @@ def origin_facts(last: int, top_n: int, shown: int) -> FactSpecs:
         out.add(f"origin_{key}_trr", row["trr_pct"], "percent", "percent")
     out.add("origins_shown", shown, "countries")
     out.add("min_decisions", MIN_DECISIONS, "persons")
+    others = top["trr_pct"].iloc[1:shown]   # the other origins drawn in origins_figure
+    out.add("origins_shown_low_trr", others.min(), "percent", "percent")
+    out.add("origins_shown_high_trr", others.max(), "percent", "percent")
     return out
 
 
@@ -252,14 +260,13 @@ def origins_figure(last: int, top_n: int, shown: int) -> dict:
     plots.break_at_gaps(fig, rates, "year", codes)
     plots.headroom(fig, rates[codes].max().max())
     fig.axes[0].set_yticks(range(0, 101, 20))
-    others = top["trr_pct"].iloc[1:]
     return dict(fig=fig, data=data.rename(columns=names), sources=[SOURCE], units="percent",
                 title=f"Total recognition rate for the {shown} main countries of origin of {last}, {FIRST_YEAR}–{last}",
-                caption=f"Countries of origin with most substantive decisions in {last}. Years with fewer than "
-                        f"{fmt.count(MIN_DECISIONS)} substantive decisions for a country are left out.",
-                alt=f"Line chart: in {last} the recognition rate was {fmt.percent(top.iloc[0]['trr_pct'], 0)} for "
-                    f"{top.iloc[0]['country']}, the largest origin, while rates for the other main origins ranged from "
-                    f"{fmt.percent(others.min(), 0)} to {fmt.percent(others.max(), 0)}; rates for each origin swing "
+                caption="Countries of origin with most substantive decisions in {fact}`decisions_last_year`. Years "
+                        "with fewer than {fact}`min_decisions` substantive decisions for a country are left out.",
+                alt="Line chart: in {fact}`decisions_last_year` the recognition rate was {fact}`origin_first_trr` for "
+                    "{fact}`origin_first`, the largest origin, while rates for the other main origins ranged from "
+                    "{fact}`origins_shown_low_trr` to {fact}`origins_shown_high_trr`; rates for each origin swing "
                     "widely over time.")
 
 
@@ -284,6 +291,7 @@ def solution_facts(last: int) -> FactSpecs:
     s0, s1 = sol.iloc[0], sol.iloc[-1]
     out = FactSpecs(year=last, sources=[SOURCE])
     out.year_of("solutions_first_year", s0["year"])
+    out.year_of("solutions_last_year", last)
     out.add("returns_last", s1["returned_refugees"], "persons", "compact")
     out.add("resettlement_first", s0["resettlement"], "persons", "compact", year=int(s0["year"]))
     out.add("resettlement_last", s1["resettlement"], "persons", "compact")
@@ -298,27 +306,21 @@ def solution_facts(last: int) -> FactSpecs:
 def returns_figure(last: int) -> dict:
     """Refugee returns by year."""
     sol = solutions_by_year(FIRST_YEAR, last)
-    s0, s1, peak = sol.iloc[0], sol.iloc[-1], sol.loc[sol["returned_refugees"].idxmax()]
+    s0 = sol.iloc[0]
     fig, data = plots.line_chart(sol, "year", ["returned_refugees"], ylabel="Refugees returned (millions)", scale=1e6,
                                  labels={"returned_refugees": "Refugees returned to their country of origin"})
     return dict(fig=fig, data=data, sources=[SOURCE], units="persons",
                 title=f"Refugee returns, {int(s0['year'])}–{last}",
                 caption="Refugees who returned to their country of origin during each year, as reported to UNHCR.",
-                alt=f"Line chart: refugee returns fluctuate widely; the largest number in the period, "
-                    f"{fmt.millions(peak['returned_refugees'])}, was recorded in {int(peak['year'])}, and "
-                    f"{fmt.millions(s1['returned_refugees'])} refugees returned in {last}.")
-
-
-def _thousand(value: float) -> str:
-    """'114 thousand' (alt text of charts drawn in thousands)."""
-    return f"{value / 1e3:.0f} thousand"
+                alt="Line chart: refugee returns fluctuate widely; the largest number in the period, "
+                    "{fact}`returns_peak`, was recorded in {fact}`returns_peak_year`, and {fact}`returns_last` refugees "
+                    "returned in {fact}`solutions_last_year`.")
 
 
 def resettlement_figure(last: int) -> dict:
     """Resettlement and naturalisation by year."""
     sol = solutions_by_year(FIRST_YEAR, last)
-    s0, s1 = sol.iloc[0], sol.iloc[-1]
-    peak, low = sol.loc[sol["resettlement"].idxmax()], sol.loc[sol["resettlement"].idxmin()]
+    s0 = sol.iloc[0]
     cols = ["resettlement", "naturalisation"]
     fig, data = plots.line_chart(sol, "year", cols, ylabel="Refugees (thousands)", scale=1e3,
                                  labels={"resettlement": "Resettled to a third country",
@@ -328,9 +330,9 @@ def resettlement_figure(last: int) -> dict:
                 title=f"Refugee resettlement and naturalisation, {int(s0['year'])}–{last}",
                 caption="Refugees admitted for resettlement (counted by the receiving country) and refugees naturalised "
                         "during each year; naturalisation is reported by few countries.",
-                alt=f"Line chart: resettlement peaked at {_thousand(peak['resettlement'])} in {int(peak['year'])}, "
-                    f"fell to {_thousand(low['resettlement'])} in {int(low['year'])} and stood at "
-                    f"{_thousand(s1['resettlement'])} in {last}.")
+                alt="Line chart: resettlement peaked at {fact}`resettlement_peak` in {fact}`resettlement_peak_year`, "
+                    "fell to {fact}`resettlement_low` in {fact}`resettlement_low_year` and stood at "
+                    "{fact}`resettlement_last` in {fact}`solutions_last_year`.")
 
 
 def compact_first_year() -> int:
@@ -347,6 +349,7 @@ def resettlement_country_facts(last: int, top_n: int) -> FactSpecs:
     out.add("resettled_since_compact", solutions_by_year(since, last)["resettlement"].sum(), "persons", "compact")
     out.add("resettlement_top", in_text(res["iso3"].iloc[0]), "country", "text")
     out.add("resettlement_top_share", res["share_pct"].iloc[0], "percent", "percent")
+    out.add("resettlement_top_resettled", res["resettled"].iloc[0], "persons", "compact")
     out.add("resettlement_top3", ", ".join(in_text(c) for c in res["iso3"].iloc[:3]), "countries", "text")
     out.add("resettlement_top3_share", res["share_pct"].iloc[:3].sum(), "percent", "percent")
     return out
@@ -356,14 +359,14 @@ def resettlement_countries_figure(last: int, top_n: int) -> dict:
     """Bars of the top_n resettlement countries since the refugee compact."""
     since = compact_first_year()
     res = resettlement_countries(since, last, top_n)
-    r1 = res.iloc[0]
     fig, _ = plots.bar_chart(res, "country", "resettled", xlabel="Refugees resettled (thousands)", scale=1e3,
                              value_format="{:,.0f}")
     plots.wrap_tick_labels(fig, 30)
     return dict(fig=fig, data=res, sources=[SOURCE, MILESTONES], units="persons",
                 title=f"Top {top_n} resettlement countries, {since}–{last}",
-                caption=f"Refugees admitted for resettlement from {since}, the first full year after the Global Compact "
-                        f"on Refugees was affirmed, to {last}.",
-                alt=f"Horizontal bar chart: {r1['country']} resettled {_thousand(r1['resettled'])} refugees, "
-                    f"{fmt.percent(r1['share_pct'], 0)} of all resettlement in {since}–{last}; the top three countries "
-                    f"together received {fmt.percent(res['share_pct'].iloc[:3].sum(), 0)}.")
+                caption="Refugees admitted for resettlement from {fact}`compact_first_year`, the first full year after "
+                        "the Global Compact on Refugees was affirmed, to {fact}`solutions_last_year`.",
+                alt="Horizontal bar chart: {fact}`resettlement_top` resettled {fact}`resettlement_top_resettled` "
+                    "refugees, {fact}`resettlement_top_share` of all resettlement in "
+                    "{fact}`compact_first_year`–{fact}`solutions_last_year`; the top three countries together received "
+                    "{fact}`resettlement_top3_share`.")

@@ -162,6 +162,9 @@ def displacement_series(first: int, last: int) -> pd.DataFrame:
 # Facts (FactSpecs: keyword arguments of Chapter.fact) and figures/tables (keyword arguments of Chapter.figure
 # and Chapter.table, chart included) of chapter 9, so the notebook reads as the chapter's prose and short calls.
 
+INDEX_BASE = 100   # the value of an index in its base year
+
+
 def _index_pct(value: float) -> str:
     """An index (base year = 100) as the percentage of the base year it is: '72%'."""
     return fmt.percent(value, 0)
@@ -176,6 +179,9 @@ def tourism_facts(base: int, last: int) -> FactSpecs:
     best, worst = regions.loc[regions["index_last"].idxmax()], regions.loc[regions["index_last"].idxmin()]
     low = int(trough["year"])
     out = FactSpecs(year=last, sources=[TOURISM])
+    out.year_of("tourism_base_year", base)
+    out.year_of("tourism_last_year", last)
+    out.add("index_base", INDEX_BASE, "index points", year=base)
     out.add("tourism_countries", int(world["countries"]), "countries")
     out.add("tourism_reporting_base", int(world["reporting_first"]), "countries", year=base)
     out.add("tourism_base_arrivals", world["arrivals_first"], "arrivals", "compact", year=base)
@@ -196,19 +202,18 @@ def tourism_facts(base: int, last: int) -> FactSpecs:
 def tourism_figure(base: int, last: int) -> dict:
     """Tourist arrivals by region as an index (base = 100); the alt text cites the facts of tourism_facts."""
     tidx = as_index(tourism_by_region(base, last))
-    f = tourism_facts(base, last).displays()
-    countries = int(tourism_coverage(base, last).iloc[0]["countries"])
     fig, data = plots.line_chart(tidx, "year", list(tidx.columns[1:]), ylabel=f"Index ({base} = 100)")
     plots.index_axes(fig)
     return dict(fig=fig, data=data, sources=[TOURISM], units=f"index, {base} = 100",
                 title=f"International tourist arrivals by region, {base}–{last}",
-                caption=f"Arrivals of overnight visitors (tourists), summed over the {countries} countries that "
-                        f"report them in every year from {base} to {last} with the same statistical series, "
-                        f"indexed to {base} = 100. UN Tourism publishes no world total in the pinned data.",
-                alt=f"Line chart: worldwide, tourist arrivals fell to {f['tourism_trough_pct']} of their {base} level in "
-                    f"{f['tourism_trough_year']} and recovered to {f['tourism_last_pct']} in {last}; "
-                    f"{f['tourism_best_region']} recovered most ({f['tourism_best_pct']}) and "
-                    f"{f['tourism_worst_region']} least ({f['tourism_worst_pct']}).")
+                caption="Arrivals of overnight visitors (tourists), summed over the {fact}`tourism_countries` countries "
+                        "that report them in every year from {fact}`tourism_base_year` to {fact}`tourism_last_year` "
+                        "with the same statistical series, indexed to {fact}`tourism_base_year` = {fact}`index_base`. "
+                        "UN Tourism publishes no world total in the pinned data.",
+                alt="Line chart: worldwide, tourist arrivals fell to {fact}`tourism_trough_pct` of their "
+                    "{fact}`tourism_base_year` level in {fact}`tourism_trough_year` and recovered to "
+                    "{fact}`tourism_last_pct` in {fact}`tourism_last_year`; {fact}`tourism_best_region` recovered most "
+                    "({fact}`tourism_best_pct`) and {fact}`tourism_worst_region` least ({fact}`tourism_worst_pct`).")
 
 
 def tourism_table(base: int, last: int) -> dict:
@@ -249,19 +254,19 @@ def transport_facts(base: int, last: int) -> FactSpecs:
 def transport_figure(base: int, last: int) -> dict:
     """Arrivals by air, land and water as an index (base = 100); the alt text cites transport_facts."""
     modes = transport_by_mode(base, last)
-    f = transport_facts(base, last).displays()
     fig, data = plots.line_chart(as_index(modes), "year", list(TRANSPORT), ylabel=f"Index ({base} = 100)",
                                  labels={"air": "Air", "land": "Land", "water": "Water"})
     plots.index_axes(fig)
     return dict(fig=fig, data=data, sources=[TOURISM], units=f"index, {base} = 100",
                 title=f"International arrivals by mode of transport, {base}–{last}",
-                caption=f"Arrivals by air, land and water in the {modes.attrs['countries']} countries that report the "
-                        f"split in every year from {base} to {last}, indexed to {base} = 100. Countries count "
-                        "visitors or tourists depending on their statistical series.",
-                alt=f"Line chart: in {f['transport_first_year']} air arrivals fell to {f['air_trough_pct']} of their "
-                    f"{base} level and land arrivals to {f['land_trough_pct']}; by {last} air arrivals were back to "
-                    f"{f['air_last_pct']}, land arrivals to {f['land_last_pct']} and arrivals by water to "
-                    f"{f['water_last_pct']}.")
+                caption="Arrivals by air, land and water in the {fact}`transport_countries` countries that report the "
+                        "split in every year from {fact}`tourism_base_year` to {fact}`tourism_last_year`, indexed to "
+                        "{fact}`tourism_base_year` = {fact}`index_base`. Countries count visitors or tourists depending "
+                        "on their statistical series.",
+                alt="Line chart: in {fact}`transport_first_year` air arrivals fell to {fact}`air_trough_pct` of their "
+                    "{fact}`tourism_base_year` level and land arrivals to {fact}`land_trough_pct`; by "
+                    "{fact}`tourism_last_year` air arrivals were back to {fact}`air_last_pct`, land arrivals to "
+                    "{fact}`land_last_pct` and arrivals by water to {fact}`water_last_pct`.")
 
 
 def _change_pct(new: float, old: float) -> float:
@@ -274,6 +279,8 @@ def remittance_facts(base: int, last: int) -> FactSpecs:
     r0, dip, r1 = rem.iloc[0], rem.iloc[1], rem.iloc[-1]
     d = int(dip["year"])
     out = FactSpecs(year=last, sources=remittance_sources(last))
+    out.year_of("rem_base_year", base)
+    out.year_of("rem_last_year", last)
     out.add("rem_world_base", r0["world_usd"], "US$ (current)", "usd_billions", year=base)
     out.add("rem_world_dip", dip["world_usd"], "US$ (current)", "usd_billions", year=d)
     out.year_of("rem_dip_year", d)
@@ -287,15 +294,9 @@ def remittance_facts(base: int, last: int) -> FactSpecs:
     return out
 
 
-def _usd_billions(value: float) -> str:
-    """'US$831 billion' (alt text: whole billions)."""
-    return f"US${value / 1e9:.0f} billion"
-
-
 def remittances_figure(base: int, last: int) -> dict:
     """Remittances worldwide and to low- and middle-income countries by year."""
     rem = remittance_series(base, last)
-    r0, dip, r1 = rem.iloc[0], rem.iloc[1], rem.iloc[-1]
     fig, data = plots.line_chart(rem, "year", ["world_usd", "lmic_usd"], ylabel="US$ billion (current)", scale=1e9,
                                  labels={"world_usd": "World", "lmic_usd": "Low- and middle-income countries"})
     plots.headroom(fig, rem["world_usd"].max(), 1.15)
@@ -303,9 +304,9 @@ def remittances_figure(base: int, last: int) -> dict:
                 title=f"International remittances, {base}–{last}",
                 caption="Remittance inflows in current US dollars, worldwide and to low- and middle-income countries "
                         "(World Bank-KNOMAD estimates).",
-                alt=f"Line chart: remittances worldwide dipped from {_usd_billions(r0['world_usd'])} in {base} to "
-                    f"{_usd_billions(dip['world_usd'])} in {int(dip['year'])} and reached "
-                    f"{_usd_billions(r1['world_usd'])} in {last}.")
+                alt="Line chart: remittances worldwide dipped from {fact}`rem_world_base` in {fact}`rem_base_year` to "
+                    "{fact}`rem_world_dip` in {fact}`rem_dip_year` and reached {fact}`rem_world_last` in "
+                    "{fact}`rem_last_year`.")
 
 
 def recipient_facts(base: int, last: int, top_n: int) -> FactSpecs:
@@ -328,17 +329,17 @@ def recipient_facts(base: int, last: int, top_n: int) -> FactSpecs:
 def recipients_figure(base: int, last: int, top_n: int) -> dict:
     """Bars of the top_n recipients' remittances in `base` and `last`."""
     rec = recipients_change(base, last, top_n)
-    g1, slowest = rec.iloc[0], rec.loc[rec["change_pct"].idxmin()]
     fig, _ = plots.grouped_bars(rec[["country", "usd_first", "usd_last"]], "country", ["usd_first", "usd_last"],
                                 ylabel="US$ billion (current)", scale=1e9,
                                 labels={"usd_first": str(base), "usd_last": str(last)})
     return dict(fig=fig, data=rec, sources=remittance_sources(last), units="US$ (current)",
                 title=f"Top {top_n} remittance recipients in {last}, compared with {base}",
-                caption=f"Remittance inflows in current US dollars to the {top_n} largest recipients of {last}.",
-                alt=f"Bar chart: {g1['country']} received {_usd_billions(g1['usd_last'])} in {last}, "
-                    f"{fmt.percent(g1['change_pct'], 0)} more than in {base}; {int((rec['change_pct'] > 0).sum())} of "
-                    f"the {top_n} largest recipients received more than before the pandemic, {slowest['country']} "
-                    f"{fmt.percent(abs(slowest['change_pct']), 0)} {'less' if slowest['change_pct'] < 0 else 'more'}.")
+                caption="Remittance inflows in current US dollars to the {fact}`rec_top_n` largest recipients of "
+                        "{fact}`rem_last_year`.",
+                alt="Bar chart: {fact}`rec_top` received {fact}`rec_top_last` in {fact}`rem_last_year`, a change of "
+                    "{fact}`rec_top_growth_pct` from {fact}`rem_base_year`; {fact}`rec_up_count` of the "
+                    "{fact}`rec_top_n` largest recipients received more than before the pandemic, and the smallest "
+                    "change, {fact}`rec_slowest_pct`, was for {fact}`rec_slowest`.")
 
 
 def stock_facts(current: str, previous: str, year: int) -> FactSpecs:
@@ -349,6 +350,7 @@ def stock_facts(current: str, previous: str, year: int) -> FactSpecs:
     out.add("ims_edition", edition_label(current), "edition", "text")
     out.add("ims_prev_edition", edition_label(previous), "edition", "text", year=s["previous_last_year"], sources=prev)
     out.add("stock_total", s["total"], "persons", "millions")
+    out.year_of("stock_last_year", year)
     out.year_of("stock_before_year", s["before_year"])
     out.add("stock_before", s["before"], "persons", "millions", year=s["before_year"])
     out.add("stock_growth_pct", _change_pct(s["total"], s["before"]), "percent", "percent")
@@ -368,7 +370,6 @@ def stock_facts(current: str, previous: str, year: int) -> FactSpecs:
 
 def stock_figure(current: str, previous: str, year: int) -> dict:
     """World migrant stock in two editions, one line each (the older dashed); the alt text cites stock_facts."""
-    f = stock_facts(current, previous, year).displays()
     cur, prev = edition_label(current), edition_label(previous)
     fig, data = plots.line_chart(stock_editions(current, previous), "year", ["current", "previous"],
                                  ylabel="Migrants (millions)", scale=1e6, labels={"current": cur, "previous": prev})
@@ -379,9 +380,9 @@ def stock_figure(current: str, previous: str, year: int) -> dict:
                 title=f"International migrants worldwide in two editions of the UN DESA estimates, to {year}",
                 caption="World migrant stock at mid-year as estimated in each edition; each line is one edition. Newer "
                         "editions revise earlier years, so the two are not joined into one series.",
-                alt=f"Line chart: the {cur} edition puts the number of international migrants at "
-                    f"{f['stock_total']} in {year}; for {f['common_year']} it estimates {f['common_current']}, "
-                    f"against {f['common_previous']} in the {prev} edition.")
+                alt="Line chart: the {fact}`ims_edition` edition puts the number of international migrants at "
+                    "{fact}`stock_total` in {fact}`stock_last_year`; for {fact}`common_year` it estimates "
+                    "{fact}`common_current`, against {fact}`common_previous` in the {fact}`ims_prev_edition` edition.")
 
 
 def displacement_facts(base: int, last: int) -> FactSpecs:
@@ -390,7 +391,12 @@ def displacement_facts(base: int, last: int) -> FactSpecs:
     conf = dis.dropna(subset=["conflict"])
     dz0, dz1 = dis.iloc[0], dis.iloc[-1]
     cpeak, c_last = conf.loc[conf["conflict"].idxmax()], int(conf["year"].iloc[-1])
+    missing = [str(int(y)) for y in dis.loc[dis["conflict"].isna(), "year"]]
     out = FactSpecs(year=last, sources=[IDMC])
+    out.year_of("displacement_base_year", base)
+    out.year_of("displacement_last_year", last)
+    if missing:   # the caption of displacement_figure names them
+        out.add("conflict_missing_years", ", ".join(missing), "years", "text")
     out.add("disaster_base", dz0["disaster"], "displacements", "millions", year=base)
     out.add("disaster_last", dz1["disaster"], "displacements", "millions")
     for key, row in (("peak", dis.loc[dis["disaster"].idxmax()]), ("low", dis.loc[dis["disaster"].idxmin()])):
@@ -407,18 +413,17 @@ def displacement_facts(base: int, last: int) -> FactSpecs:
 def displacement_figure(base: int, last: int) -> dict:
     """New displacements by cause and year; the caption names the years without conflict figures."""
     dis = displacement_series(base, last)
-    f = displacement_facts(base, last).displays()
-    missing = [int(y) for y in dis.loc[dis["conflict"].isna(), "year"]]
+    missing = dis["conflict"].isna().any()
     fig, data = plots.grouped_bars(dis, "year", ["conflict", "disaster"], ylabel="Internal displacements (millions)",
                                    scale=1e6, labels={"conflict": "Conflict and violence", "disaster": "Disasters"})
     return dict(fig=fig, data=data, sources=[IDMC], units="movements",
                 title=f"New internal displacements by cause, {base}–{last}",
                 caption="Internal displacements (movements) recorded during each year by IDMC; a person can be displaced "
-                        "more than once." + (f" Conflict figures for {', '.join(map(str, missing))} are not in the "
+                        "more than once." + (" Conflict figures for {fact}`conflict_missing_years` are not in the "
                                              "pinned files." if missing else ""),
-                alt=f"Bar chart: disaster displacements numbered {f['disaster_base']} in {base} and "
-                    f"{f['disaster_last']} in {last}; conflict displacements peaked at {f['conflict_peak']} in "
-                    f"{f['conflict_peak_year']}.")
+                alt="Bar chart: disaster displacements numbered {fact}`disaster_base` in {fact}`displacement_base_year` "
+                    "and {fact}`disaster_last` in {fact}`displacement_last_year`; conflict displacements peaked at "
+                    "{fact}`conflict_peak` in {fact}`conflict_peak_year`.")
 
 
 def summary_table(ims_source: str, previous_ims_source: str, stock_year: int, base_year: int, tourism_year: int,
