@@ -41,6 +41,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
                    help="per-cell time limit (default: cell_timeout of the edition config)")
     p.add_argument("--force", action="store_true", help="re-execute even when the cached chapter is still valid")
+    p.add_argument("--release", action="store_true",
+                   help="refuse the edition when a translation of one of its languages is missing or outdated")
     p.add_argument("--html-only", action="store_true", help="skip the PDF (faster while editing)")
     p.add_argument("--publish-partial", action="store_true",
                    help="when chapters fail, still publish the others, marked as an incomplete edition")
@@ -217,7 +219,8 @@ def _build_locked(edition: editions.Edition, args: argparse.Namespace) -> int:
     profile_runs = [run for run in (edition.profiles.runs if edition.profiles else ())  # every profile executed
                     if run.name not in failed_runs and (execute.chapters_dir(edition_id) / f"{run.name}.ipynb").is_file()]
     done = assemble.assemble(edition, release_date=edition.release_date, with_pdf=not args.html_only,
-                             chapter_slugs=slugs, incomplete=missing, profile_runs=profile_runs)
+                             chapter_slugs=slugs, incomplete=missing, profile_runs=profile_runs,
+                             release=args.release)
     what = "unchanged (inputs as for the published edition)" if done.reused else \
         (f"assembled {done.chapters} chapters, {done.profiles} profiles, {done.figures} figures, {done.tables} tables, "
          f"{done.facts} facts"

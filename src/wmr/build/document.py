@@ -175,7 +175,7 @@ def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
                 if FACT_MIME in data:
                     f = data[FACT_MIME]
                     ledger.add(Fact(**{k: f[k] for k in ("name", "value", "display", "unit", "year", "sources", "note")},
-                                    reads=f.get("reads", [])))
+                                    reads=f.get("reads", []), fmt=f.get("fmt")))
                     cutoff.check(edition.id, edition.data_through, cfg.slug, "fact", f["name"], cutoff.years_in(f["year"]))
                 elif FIGURE_MIME in data:
                     p = data[FIGURE_MIME]

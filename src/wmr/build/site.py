@@ -19,7 +19,7 @@ from markupsafe import Markup
 from wmr.kernel import pins
 from wmr.kernel.provenance import summary
 
-from . import citations, editions, frontmatter
+from . import citations, editions, frontmatter, locales
 from .document import ChapterDoc, Figure, Table, chapter_pdf_name, label, source_uses
 from .editions import Edition
 from .pagebody import (
@@ -132,11 +132,12 @@ def _toc(docs: list[ChapterDoc], pages_by_doc: dict[str, list[Page]]) -> list[di
 def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: dict, pdf_name: str | None,
                incomplete: list[str] | None = None, pdf_stale: bool = False,
                release_date: dt.date | None = None, profiles: list | None = None,
-               chapter_pdfs: dict[str, bool] | None = None) -> None:
+               chapter_pdfs: dict[str, bool] | None = None, lang: str = locales.SOURCE) -> None:
     """Write the whole site into `target` (a fresh staging folder); `incomplete` names chapters left out;
     `pdf_stale`: an HTML-only build kept a PDF made from older inputs; `profiles` (ProfileDoc) make the
     "Countries and areas" part (see profilesite); `chapter_pdfs`: slug -> stale for the chapters whose own PDF
-    is published (default: every chapter's, current, when there is a book)."""
+    is published (default: every chapter's, current, when there is a book); `lang`: the language of this site
+    (its pages link to the same page in the edition's other languages)."""
     env = _env()
     if chapter_pdfs is None:
         chapter_pdfs = {d.slug: False for d in docs} if pdf_name else {}
@@ -147,7 +148,9 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
     block_pages = {id(b): p.file for p in pages for b in p.blocks if isinstance(b, (Figure, Table))}
     toc = _toc(docs, pages_by_doc)
     common = {"edition": edition, "toc": toc, "pdf_name": pdf_name, "incomplete": incomplete or [],
-              "pdf_stale": pdf_stale, "profiles_index": "profiles.html" if profiles else None}
+              "pdf_stale": pdf_stale, "profiles_index": "profiles.html" if profiles else None,
+              "page_lang": edition.language if lang == locales.SOURCE else lang, "page_dir": locales.direction(lang),
+              "lang_links": lambda page: locales.switcher(edition.languages, lang, page)}
     searchable: list[dict] = []
     glossary_clusters = [t.cite for t in edition.front.glossary if t.cite]
     cites = citations.format_citations([c for d in docs for c in d.cite_clusters()] + glossary_clusters, "html")
