@@ -22,9 +22,9 @@ from . import editions, execute
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="build.py", description="Build World Migration Report editions from pinned data.")
-    p.add_argument("command", nargs="?", default="build", choices=["build", "status", "verify", "pin"],
+    p.add_argument("command", nargs="?", default="build", choices=["build", "status", "verify", "pin", "translate"],
                    help="build (default): execute chapters and assemble HTML + PDF; status: which chapters are "
-                        "fresh or stale and why; verify: check every pin; pin: regenerate data/manifest.json")
+                        "fresh or stale and why; verify: check every pin; pin: regenerate data/manifest.json; translate: update the catalogs locales/<lang>/*.po")
     which = p.add_mutually_exclusive_group()
     which.add_argument("--edition", default=None, help=f"edition to build (default {editions.DEFAULT_EDITION})")
     which.add_argument("--all", action="store_true", help="build every edition in editions/")
@@ -282,6 +282,12 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
             _with_profiles(edition, _selected(edition, args.chapters, args.profiles), args.chapters, args.profiles)
         if args.command == "status":
             return max(cmd_status(e, args.chapters, args.profiles) for e in loaded)
+        if args.command == "translate":
+            from .translate import translate
+
+            for edition in loaded:
+                translate(edition, say=_say)
+            return 0
         failed = []
         for edition in loaded:  # with --all, one failing edition does not stop the others
             try:
