@@ -97,7 +97,7 @@ def update(lang: str, name: str, messages: list[tuple[str, str]]) -> bool:
     new msgids are added, a changed one keeps its old translation marked fuzzy with the old msgid as
     previous, msgids no longer extracted stay as obsolete entries. Returns True when the file changed."""
     path = catalog_path(lang, name)
-    old = polib.pofile(str(path)) if path.is_file() else polib.POFile()
+    old = polib.pofile(str(path), wrapwidth=100) if path.is_file() else polib.POFile()
     by_id = {e.msgid: e for e in old}
     po = polib.POFile(wrapwidth=100)
     po.metadata = _header(lang, name)
@@ -126,9 +126,9 @@ def update(lang: str, name: str, messages: list[tuple[str, str]]) -> bool:
         if msgid and msgid not in wanted and msgid not in consumed:
             e.obsolete = True
             po.append(e)
-    text = str(po)   # as polib saves it, so a catalog saved by a PO editor reads the same
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
+    text = str(po)
+    if path.is_file() and str(polib.pofile(str(path), wrapwidth=100)) == text:
+        return False   # the same messages (a PO editor may have wrapped them otherwise): the file stays as it is
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
