@@ -74,7 +74,7 @@ def test_every_page_links_the_same_page_in_the_other_languages(built_langs):
         site = report / ("html" if lang == "en" else f"{lang}/html")
         for page in pages(site):
             html = page.read_text(encoding="utf-8")
-            nav = re.search(r'<nav class="langs" aria-label="Languages">(.*?)</nav>', html, re.S)
+            nav = re.search(r'<nav class="langs" aria-label="[^"]+">(.*?)</nav>', html, re.S)
             assert nav, f"{lang}/{page.name}: no language switcher"
             links = re.findall(r'<a href="([^"]+)" hreflang="([a-z]+)" lang="([a-z]+)"', nav.group(1))
             assert sorted(h for _, h, _ in links) == sorted(set(LANGS) - {lang}), (lang, page.name, links)
@@ -122,3 +122,56 @@ def test_english_output_is_unchanged_but_for_the_switcher(built_langs, tmp_path)
         only_en = (alone / "html" / page.name).read_text(encoding="utf-8")
         assert "langs" not in only_en
         assert stripped == only_en, page.name
+
+
+def test_chapter_one_reads_in_french_with_french_numbers_and_names(built_langs):
+    report = built_langs / "report" / EDITION
+    html = (report / "fr/html/overview.html").read_text(encoding="utf-8")
+    assert "<h1 id=\"top\">Vue d’ensemble du rapport : faits et chiffres clés</h1>" in html
+    assert "Chapitre 1" in html and "Sommaire" in html and "Tableau 1.1" in html
+    assert 'class="untranslated' not in html, "chapter 1 and the site strings it uses are translated"
+    assert re.search(r'data-fact="overview\.migrants_total">\d{3},\d millions</a>', html)
+    assert re.search("data-fact=\"overview\\.migrants_share_pct\">\\d+,\\d\u00a0%</a>", html)
+    # the UN M49 French name of India (ocha-country-taxonomy, column 'M49 French')
+    assert 'data-fact="overview.top_origin_1_country">Inde</a>' in html
+    english = __import__("json").loads((report / "facts.json").read_text(encoding="utf-8"))
+    french = __import__("json").loads((report / "fr/facts.json").read_text(encoding="utf-8"))
+    assert french.keys() == english.keys()
+    assert all(french[k]["value"] == english[k]["value"] for k in english)
+
+
+def test_a_missing_translation_shows_english_marked_and_release_refuses_it(built_langs, tmp_path):
+    import shutil
+
+    report = built_langs / "report" / EDITION
+    html = (report / "ar/html/overview.html").read_text(encoding="utf-8")
+    assert '<div class="untranslated" lang="en"><span class="untranslated-mark" lang="ar">' in html
+    assert "Report overview: key facts and figures" in html   # the English title, no Arabic catalog yet
+    project = tmp_path / "project"
+    shutil.copytree(built_langs, project, symlinks=True)
+    before = (project / "report" / EDITION / "html/overview.html").read_bytes()
+    proc = build(project, "--release")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "has missing or outdated translations in 'ar'" in proc.stderr
+    assert re.search(r"locales/ar/overview\.po: \d+ missing, e\.g\. 'Report overview", proc.stderr), proc.stderr
+    assert (project / "report" / EDITION / "html/overview.html").read_bytes() == before, "a refused release published"
+    set_config(project, r"^languages = .*$", 'languages = ["en", "fr"]')
+    proc = build(project, "--release")   # French is complete for chapter 1 and its pages
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_translate_updates_catalogs_and_changes_nothing_on_unchanged_input(built_langs, tmp_path):
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(built_langs, project, symlinks=True)
+    french = {p.name: p.read_bytes() for p in (project / "locales/fr").glob("*.po")}
+    proc = run_build(project, "translate", "--edition", EDITION)
+    assert proc.returncode == 0, proc.stderr
+    assert "updated locales/ar/overview.po" in proc.stdout and "updated locales/ar/site.po" in proc.stdout
+    assert {p.name: p.read_bytes() for p in (project / "locales/fr").glob("*.po")} == french, \
+        "the French catalogs in git are not up to date with the English text"
+    arabic = {p.name: p.read_bytes() for p in (project / "locales/ar").glob("*.po")}
+    proc = run_build(project, "translate", "--edition", EDITION)
+    assert "catalogs up to date" in proc.stdout
+    assert {p.name: p.read_bytes() for p in (project / "locales/ar").glob("*.po")} == arabic

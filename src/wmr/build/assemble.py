@@ -157,15 +157,19 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
 def _build_language(edition: Edition, lang: str, docs: list, profiles: list, staging: Path, release_date: dt.date,
                     incomplete: list[str], release: bool) -> None:
     """One translated site in staging/<lang>/html/ (and its facts.json), from the same executed runs as English."""
-    from .localize import localize
+    from .catalogs import SITE, Catalog
+    from .localize import check_release, localize
     from .site import build_site
 
-    ldocs, lprofiles, lfacts = localize(edition, lang, docs, profiles, release=release)
+    site = Catalog.load(lang, SITE)
+    ldocs, lprofiles, lfacts, catalogs = localize(edition, lang, docs, profiles, site)
     (staging / lang).mkdir()
     (staging / lang / "facts.json").write_text(json.dumps(lfacts, indent=1, ensure_ascii=False) + "\n",
                                                encoding="utf-8")
     build_site(edition, ldocs, staging / site_dir(lang), lfacts, pdf_name=None, incomplete=incomplete,
-               chapter_pdfs={}, release_date=release_date, profiles=lprofiles, lang=lang)
+               chapter_pdfs={}, release_date=release_date, profiles=lprofiles, lang=lang, catalog=site)
+    if release:
+        check_release(edition, lang, catalogs + [site])
 
 
 def _pdf_keys(edition: Edition, configs: list, docs: list, release_date: dt.date, incomplete: list[str],

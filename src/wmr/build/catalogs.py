@@ -9,6 +9,7 @@ at assembly and records those missing or outdated (fuzzy).
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,9 +29,12 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+PLACEHOLDER_RE = re.compile(r"%\(\w+\)s")   # a template string's values: 'Chapter %(number)s'
+
+
 def roles(text: str) -> Counter:
-    """The roles of a text ('{fact}`x`', ...), counted: what a translation must keep."""
-    return Counter(m.group(0) for m in ROLE_RE.finditer(text))
+    """The roles ('{fact}`x`', ...) and template placeholders of a text, counted: what a translation must keep."""
+    return Counter([m.group(0) for m in ROLE_RE.finditer(text)] + PLACEHOLDER_RE.findall(text))
 
 
 def catalog_path(lang: str, name: str) -> Path:

@@ -113,7 +113,7 @@ class Translator:
                            if m.group("role") == "fact" else m.group(0), done)
 
 
-def _chapter(doc: ChapterDoc, lang: str) -> tuple[ChapterDoc, Catalog]:
+def _chapter(doc: ChapterDoc, lang: str, site: Catalog) -> tuple[ChapterDoc, Catalog]:
     catalog = Catalog.load(lang, doc.slug)
     tr = Translator(catalog, lang)
     ledgers = {run: type(ledger)(ledger.chapter, {n: _fact(f, lang) for n, f in ledger.facts.items()})
@@ -129,25 +129,30 @@ def _chapter(doc: ChapterDoc, lang: str) -> tuple[ChapterDoc, Catalog]:
                    "caption": tr.plain(block.caption, w.get("caption", ""), new, block.run)}
         if isinstance(block, Figure):
             changes["alt"] = tr.plain(block.alt, w.get("alt", ""), new, block.run)
+        word = "Figure" if isinstance(block, Figure) else "Table"
+        changes["label_word"] = site.get(word) or word
         moved[id(block)] = replace(block, **changes)
         new.blocks.append(moved[id(block)])
     new.refs = {key: moved.get(id(b), b) for key, b in doc.refs.items()}
     return new, catalog
 
 
-def localize(edition: Edition, lang: str, docs: list, profiles: list, *, release: bool = False
-             ) -> tuple[list, list, dict[str, dict]]:
-    """The chapters, profiles and facts.json of language `lang` (same ids and values as English); with
-    `release`, refuse when a translation is missing or outdated."""
+def localize(edition: Edition, lang: str, docs: list, profiles: list, site: Catalog
+             ) -> tuple[list, list, dict[str, dict], list[Catalog]]:
+    """The chapters, profiles and facts.json of language `lang` (same ids and values as English), and the
+    chapters' catalogs (with what they missed); `site`: the language's site.po."""
     from .assemble import collect_facts
 
-    pairs = [_chapter(d, lang) for d in docs]
+    pairs = [_chapter(d, lang, site) for d in docs]
     ldocs = [d for d, _ in pairs]
-    catalogs = [c for _, c in pairs]
-    if release and (problems := release_problems(catalogs)):
+    return ldocs, profiles, collect_facts(ldocs + profiles), [c for _, c in pairs]
+
+
+def check_release(edition: Edition, lang: str, catalogs: list[Catalog]) -> None:
+    """Refuse to release an edition with a missing or outdated translation, listing them per catalog."""
+    if problems := release_problems(catalogs):
         raise AssemblyError(f"Edition '{edition.id}' has missing or outdated translations in '{lang}'; a release "
                             "publishes none.", expected="every msgid of the catalogs translated, none fuzzy",
                             got="\n  " + "\n  ".join(problems),
                             fix="translate them (python3 build.py translate adds new texts to the catalogs), "
                                 "or build without --release for a draft")
-    return ldocs, profiles, collect_facts(ldocs + profiles)

@@ -38,15 +38,38 @@ def chapter_messages(edition: Edition, cfg) -> list[tuple[str, str]]:
     return out
 
 
+# Texts the site code (not a template) puts on pages: figure and table labels, sidebar sections.
+CODE_MESSAGES = ["Figure", "Table", "References", "Numbers on this page", "Numbers in this chapter"]
+
+
+def site_messages() -> list[tuple[str, str]]:
+    """(msgid, where) of the site templates' `_()` strings (Jinja's Babel extractor) and of the site code."""
+    from babel.messages.extract import extract_from_file
+    from jinja2.ext import babel_extract
+
+    from .site import TEMPLATES
+
+    out: list[tuple[str, str]] = []
+    for path in sorted(TEMPLATES.glob("*.j2")):
+        for _line, message, _comments, _context in extract_from_file(babel_extract, str(path)):
+            if isinstance(message, str):
+                out.append((message, f"templates/{path.name}"))
+    return out + [(m, "wmr/build/site.py") for m in CODE_MESSAGES]
+
+
 def translate(edition: Edition, say=print) -> list[Path]:
-    """Update locales/<lang>/<slug>.po of every chapter for every language of the edition but English;
-    returns the files changed."""
+    """Update locales/<lang>/<slug>.po of every chapter and locales/<lang>/site.po for every language of the
+    edition but English; returns the files changed."""
     changed = []
     for cfg in edition.chapters:
         msgs = chapter_messages(edition, cfg)
         for lang in edition.languages[1:]:
             if catalogs.update(lang, cfg.slug, msgs):
                 changed.append(catalogs.catalog_path(lang, cfg.slug))
+    site = site_messages()
+    for lang in edition.languages[1:]:
+        if catalogs.update(lang, catalogs.SITE, site):
+            changed.append(catalogs.catalog_path(lang, catalogs.SITE))
     for path in changed:
         say(f"   updated {path.relative_to(project_root())}")
     if not changed:
