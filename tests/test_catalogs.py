@@ -70,6 +70,6 @@ def test_untranslated_text_shows_in_english_marked(root):
     tr = Translator(catalogs.Catalog.load("fr", "overview"), "fr")
     out = tr.markdown(md)
     assert out.startswith("## Envois de fonds\n\n")
-    assert f'- <span lang="en" class="untranslated">{P1}</span>\n- Les femmes' in out
-    assert '<div class="untranslated" lang="en"><span class="untranslated-mark" lang="fr">non traduit</span>' in out
+    assert f'- <span lang="en" dir="ltr" class="untranslated">{P1}</span>\n- Les femmes' in out
+    assert '<div class="untranslated" lang="en" dir="ltr"><span class="untranslated-mark" lang="fr">non traduit</span>' in out
     assert tr.catalog.missing == [P1, "A paragraph wrapped over lines."]

@@ -145,7 +145,7 @@ def test_a_missing_translation_shows_english_marked_and_release_refuses_it(built
 
     report = built_langs / "report" / EDITION
     html = (report / "ar/html/overview.html").read_text(encoding="utf-8")
-    assert '<div class="untranslated" lang="en"><span class="untranslated-mark" lang="ar">' in html
+    assert '<div class="untranslated" lang="en" dir="ltr"><span class="untranslated-mark" lang="ar">' in html
     assert "Report overview: key facts and figures" in html   # the English title, no Arabic catalog yet
     project = tmp_path / "project"
     shutil.copytree(built_langs, project, symlinks=True)

@@ -95,10 +95,10 @@ class Translator:
             if done is not None:
                 out.append(prefix + done)
             elif kind == "paragraph":
-                out.append(f'<div class="untranslated" lang="en"><span class="untranslated-mark" lang="{self.lang}">'
+                out.append(f'<div class="untranslated" lang="en" dir="ltr"><span class="untranslated-mark" lang="{self.lang}">'
                            f'{MARKS.get(self.lang, "untranslated")}</span>\n\n{text.strip()}\n\n</div>')
             else:
-                out.append(f'{prefix}<span lang="en" class="untranslated">{normalise(text)}</span>')
+                out.append(f'{prefix}<span lang="en" dir="ltr" class="untranslated">{normalise(text)}</span>')
         return "".join(out)
 
     def plain(self, english: str, written: str, doc: ChapterDoc, run: str | None) -> str:
