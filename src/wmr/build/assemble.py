@@ -20,6 +20,7 @@ from wmr.core.paths import chapters_dir, report_dir
 
 from . import freshness, pdfkeys, recovery
 from .editions import Edition
+from .locales import site_dir
 
 if TYPE_CHECKING:
     from .document import ChapterDoc
@@ -47,6 +48,9 @@ def assembly_key(edition: Edition, configs: list, release_date: dt.date, with_pd
     root = paths.project_root()
     for f in [root / "editions" / f"{edition.id}.toml", root / "data" / "manifest.json"]:
         h.update(f.read_bytes())
+    for lang in edition.languages[1:]:   # the translations of the languages published
+        for f in sorted((root / "locales" / lang).glob("*.po")):
+            h.update(f.name.encode() + f.read_bytes())
     h.update(json.dumps([str(release_date), with_pdf, incomplete, [c.slug for c in configs]]).encode())
     for cfg in configs:
         for run in cfg.runs:
@@ -74,29 +78,32 @@ def _check_sources(edition: Edition, docs: list[ChapterDoc]) -> None:
 
 def assemble(edition: Edition, release_date: dt.date, with_pdf: bool = True,
              chapter_slugs: list[str] | None = None, incomplete: list[str] | None = None,
-             profile_runs: list | None = None) -> Assembled:
+             profile_runs: list | None = None, release: bool = False) -> Assembled:
     """Build facts.json, the HTML site and the PDF for the edition's chapters (all, or `chapter_slugs`).
 
     Skipped when the published edition was assembled from exactly the same inputs (see `assembly_key`).
     `incomplete` names failed chapters: the edition is then published marked as incomplete.
     `profile_runs`: the executed profile runs to publish (the "Countries and areas" part and its PDF).
+    `release`: refuse the edition when a translation of one of its languages is missing or outdated.
     """
     incomplete = incomplete or []
     configs = [c for c in edition.chapters if chapter_slugs is None or c.slug in chapter_slugs]
     final = report_dir(edition.id)
     profile_runs = list(profile_runs or [])
     key = assembly_key(edition, configs, release_date, with_pdf, incomplete, profile_runs)
+    if release and len(edition.languages) > 1:   # a draft assembled from the same inputs was never checked
+        key = hashlib.sha256(f"{key} release".encode()).hexdigest()
     try:
         current = (final / KEY_FILE).read_text(encoding="utf-8").strip() == key
     except OSError:
         current = False
     if current and (not with_pdf or (final / f"{edition.id}.pdf").is_file()):
         return Assembled(final, len(configs), 0, 0, 0, 0, reused=True)
-    return _assemble(edition, configs, release_date, with_pdf, incomplete, key, profile_runs)
+    return _assemble(edition, configs, release_date, with_pdf, incomplete, key, profile_runs, release)
 
 
 def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: bool, incomplete: list[str],
-              key: str, profile_runs: list) -> Assembled:
+              key: str, profile_runs: list, release: bool = False) -> Assembled:
     # Imported here: they load pandas and matplotlib, which a build with nothing to assemble never needs.
     from .book import build_pdf
     from .document import chapter_pdf_name, load_chapter
@@ -136,6 +143,8 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
         build_site(edition, docs, staging / "html", facts, pdf_name=f"../{pdf_name}" if pdf_name in pdfs else None,
                    incomplete=incomplete, pdf_stale=pdfs.get(pdf_name, False), chapter_pdfs=chapter_pdfs,
                    release_date=release_date, profiles=profiles)
+        for lang in edition.languages[1:]:
+            _build_language(edition, lang, docs, profiles, staging, release_date, incomplete, release)
         (staging / KEY_FILE).write_text(key + "\n", encoding="utf-8")
         _swap(staging, final)
     except BaseException:
@@ -143,6 +152,24 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
         raise
     return Assembled(final, len(docs), sum(len(d.figures) for d in docs + profiles),
                      sum(len(d.tables) for d in docs + profiles), len(facts), pages, profiles=len(profiles))
+
+
+def _build_language(edition: Edition, lang: str, docs: list, profiles: list, staging: Path, release_date: dt.date,
+                    incomplete: list[str], release: bool) -> None:
+    """One translated site in staging/<lang>/html/ (and its facts.json), from the same executed runs as English."""
+    from .catalogs import SITE, Catalog
+    from .localize import check_release, localize
+    from .site import build_site
+
+    site = Catalog.load(lang, SITE)
+    ldocs, lprofiles, lfacts, catalogs = localize(edition, lang, docs, profiles, site)
+    (staging / lang).mkdir()
+    (staging / lang / "facts.json").write_text(json.dumps(lfacts, indent=1, ensure_ascii=False) + "\n",
+                                               encoding="utf-8")
+    build_site(edition, ldocs, staging / site_dir(lang), lfacts, pdf_name=None, incomplete=incomplete,
+               chapter_pdfs={}, release_date=release_date, profiles=lprofiles, lang=lang, catalog=site)
+    if release:
+        check_release(edition, lang, catalogs + [site])
 
 
 def _pdf_keys(edition: Edition, configs: list, docs: list, release_date: dt.date, incomplete: list[str],

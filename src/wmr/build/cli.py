@@ -22,9 +22,9 @@ from . import editions, execute
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="build.py", description="Build World Migration Report editions from pinned data.")
-    p.add_argument("command", nargs="?", default="build", choices=["build", "status", "verify", "pin"],
+    p.add_argument("command", nargs="?", default="build", choices=["build", "status", "verify", "pin", "translate"],
                    help="build (default): execute chapters and assemble HTML + PDF; status: which chapters are "
-                        "fresh or stale and why; verify: check every pin; pin: regenerate data/manifest.json")
+                        "fresh or stale and why; verify: check every pin; pin: regenerate data/manifest.json; translate: update the catalogs locales/<lang>/*.po")
     which = p.add_mutually_exclusive_group()
     which.add_argument("--edition", default=None, help=f"edition to build (default {editions.DEFAULT_EDITION})")
     which.add_argument("--all", action="store_true", help="build every edition in editions/")
@@ -41,6 +41,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
                    help="per-cell time limit (default: cell_timeout of the edition config)")
     p.add_argument("--force", action="store_true", help="re-execute even when the cached chapter is still valid")
+    p.add_argument("--release", action="store_true",
+                   help="refuse the edition when a translation of one of its languages is missing or outdated")
     p.add_argument("--html-only", action="store_true", help="skip the PDF (faster while editing)")
     p.add_argument("--publish-partial", action="store_true",
                    help="when chapters fail, still publish the others, marked as an incomplete edition")
@@ -217,7 +219,8 @@ def _build_locked(edition: editions.Edition, args: argparse.Namespace) -> int:
     profile_runs = [run for run in (edition.profiles.runs if edition.profiles else ())  # every profile executed
                     if run.name not in failed_runs and (execute.chapters_dir(edition_id) / f"{run.name}.ipynb").is_file()]
     done = assemble.assemble(edition, release_date=edition.release_date, with_pdf=not args.html_only,
-                             chapter_slugs=slugs, incomplete=missing, profile_runs=profile_runs)
+                             chapter_slugs=slugs, incomplete=missing, profile_runs=profile_runs,
+                             release=args.release)
     what = "unchanged (inputs as for the published edition)" if done.reused else \
         (f"assembled {done.chapters} chapters, {done.profiles} profiles, {done.figures} figures, {done.tables} tables, "
          f"{done.facts} facts"
@@ -279,6 +282,12 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
             _with_profiles(edition, _selected(edition, args.chapters, args.profiles), args.chapters, args.profiles)
         if args.command == "status":
             return max(cmd_status(e, args.chapters, args.profiles) for e in loaded)
+        if args.command == "translate":
+            from .translate import translate
+
+            for edition in loaded:
+                translate(edition, say=_say)
+            return 0
         failed = []
         for edition in loaded:  # with --all, one failing edition does not stop the others
             try:

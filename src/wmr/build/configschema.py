@@ -32,6 +32,7 @@ EDITION_KEYS: dict[str, Key] = {
     "subtitle": Key(TEXT, 'subtitle = "Key data and analysis"'),
     "publisher": Key(TEXT, 'publisher = "International Organization for Migration (IOM)"'),
     "language": Key(TEXT, 'language = "en"', required=True),
+    "languages": Key(LIST, 'languages = ["en", "fr", "es", "ar"] (English first; see README, Languages)', items=str),
     "release_date": Key(DATE, "release_date = 2026-11-30 (a TOML date, unquoted)", required=True),
     "cell_timeout": Key(INT, "cell_timeout = 600"),
     "front_matter": Key(TABLE, '[front_matter] with official, notice, copyright, licence, disclaimer, citation_author',

@@ -38,6 +38,7 @@ class Figure:
     kind: str = "figure"
     reads: list[str] = field(default_factory=list)   # 'source/file' pins read (the source line names them)
     written: dict[str, str] = field(default_factory=dict)   # title, caption, alt as the notebook wrote them (roles)
+    label_word: str = ""    # 'Figure' in the page's language (set for a translated edition)
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Table:
     kind: str = "table"
     reads: list[str] = field(default_factory=list)
     written: dict[str, str] = field(default_factory=dict)
+    label_word: str = ""    # 'Table' in the page's language (set for a translated edition)
 
 
 @dataclass
@@ -175,7 +177,7 @@ def load_chapter(edition: Edition, cfg: ChapterConfig) -> ChapterDoc:
                 if FACT_MIME in data:
                     f = data[FACT_MIME]
                     ledger.add(Fact(**{k: f[k] for k in ("name", "value", "display", "unit", "year", "sources", "note")},
-                                    reads=f.get("reads", [])))
+                                    reads=f.get("reads", []), fmt=f.get("fmt")))
                     cutoff.check(edition.id, edition.data_through, cfg.slug, "fact", f["name"], cutoff.years_in(f["year"]))
                 elif FIGURE_MIME in data:
                     p = data[FIGURE_MIME]
@@ -309,4 +311,4 @@ def chapter_pdf_name(edition: Edition, doc: ChapterDoc) -> str:
 
 def label(block) -> str:
     """'Figure 2.3' or 'Table 1.1'."""
-    return f"{'Figure' if isinstance(block, Figure) else 'Table'} {block.number}"
+    return f"{block.label_word or ('Figure' if isinstance(block, Figure) else 'Table')} {block.number}"

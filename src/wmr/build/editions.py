@@ -11,7 +11,7 @@ from wmr.core import paths
 from wmr.core.errors import ConfigError
 from wmr.kernel import pins
 
-from . import configschema, frontmatter, notebooks, profileset
+from . import configschema, frontmatter, locales, notebooks, profileset
 from .configschema import shown
 from .runs import ChapterConfig, Run, _check_parameters, check_name
 
@@ -35,6 +35,7 @@ class Edition:
     data_through: int | None = None   # the last year the edition's data may describe (no anachronisms)
     front: frontmatter.FrontMatter = field(default_factory=frontmatter.FrontMatter)  # [front_matter]
     profiles: ChapterConfig | None = None   # the [profiles] table: one run per country or area (see profileset)
+    languages: tuple[str, ...] = ("en",)   # the languages published, English first (see locales)
 
     def chapter(self, slug: str) -> ChapterConfig:
         for c in self.chapters:
@@ -90,6 +91,7 @@ def load(edition_id: str) -> Edition:
     configschema.check_table(raw, configschema.EDITION_KEYS, "The edition config", file)
     configschema.check_text_sizes(raw, f"A value in {file}", fix="shorten the value")
     language = _language(raw, path)
+    languages = locales.check_languages(raw.get("languages"), file)
     release = release_date(edition_id)  # checked now, before any kernel starts
     manifest = pins.load_manifest()
     unknown = [s for s in raw["sources"] if s not in manifest]
@@ -155,4 +157,4 @@ def load(edition_id: str) -> Edition:
                    publisher=raw.get("publisher", ""), language=language, sources=tuple(raw["sources"]),
                    parameters=shared, chapters=tuple(chapters), cell_timeout=timeout, release_date=release,
                    data_through=through,
-                   front=frontmatter.parse(raw, path.name), profiles=profiles)
+                   front=frontmatter.parse(raw, path.name), profiles=profiles, languages=languages)

@@ -17,6 +17,8 @@ def make_project(source: Path, dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for name in INPUTS:
         shutil.copytree(source / name, dest / name)
+    if (source / "locales").is_dir():   # the translation catalogs of editions in several languages
+        shutil.copytree(source / "locales", dest / "locales")
     (dest / "data").mkdir()
     for item in (source / "data").iterdir():
         if item.is_file():

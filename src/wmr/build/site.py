@@ -19,7 +19,7 @@ from markupsafe import Markup
 from wmr.kernel import pins
 from wmr.kernel.provenance import summary
 
-from . import citations, editions, frontmatter
+from . import citations, editions, frontmatter, locales
 from .document import ChapterDoc, Figure, Table, chapter_pdf_name, label, source_uses
 from .editions import Edition
 from .pagebody import (
@@ -34,15 +34,28 @@ from .pagebody import (
     reference_list,
     slugify,
 )
+from .catalogs import Catalog
 from .pagecheck import check_page
 from .searchindex import index_script
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _env() -> Environment:
+def _env(catalog: Catalog | None = None) -> Environment:
+    """The templates' environment; `_()` in a template translates with `catalog` (site.po of a language; None:
+    English). A translation is trusted like the template (it may hold the same links); a missing one shows
+    the English text."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2", "html"]),
-                      undefined=StrictUndefined, keep_trailing_newline=True)
+                      undefined=StrictUndefined, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+
+    def gettext(message: str) -> str:
+        return (catalog.get(message) if catalog else None) or message
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return gettext(singular if n == 1 else plural)
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.globals["gettext_plain"] = gettext
     env.filters["sentence"] = _sentence
     env.filters["breakable"] = _breakable
     return env
@@ -132,12 +145,15 @@ def _toc(docs: list[ChapterDoc], pages_by_doc: dict[str, list[Page]]) -> list[di
 def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: dict, pdf_name: str | None,
                incomplete: list[str] | None = None, pdf_stale: bool = False,
                release_date: dt.date | None = None, profiles: list | None = None,
-               chapter_pdfs: dict[str, bool] | None = None) -> None:
+               chapter_pdfs: dict[str, bool] | None = None, lang: str = locales.SOURCE,
+               catalog: Catalog | None = None) -> None:
     """Write the whole site into `target` (a fresh staging folder); `incomplete` names chapters left out;
     `pdf_stale`: an HTML-only build kept a PDF made from older inputs; `profiles` (ProfileDoc) make the
     "Countries and areas" part (see profilesite); `chapter_pdfs`: slug -> stale for the chapters whose own PDF
-    is published (default: every chapter's, current, when there is a book)."""
-    env = _env()
+    is published (default: every chapter's, current, when there is a book); `lang`: the language of this site
+    (its pages link to the same page in the edition's other languages) and `catalog` its site.po."""
+    env = _env(catalog)
+    _ = env.globals["gettext_plain"]
     if chapter_pdfs is None:
         chapter_pdfs = {d.slug: False for d in docs} if pdf_name else {}
     target.mkdir(parents=True, exist_ok=True)
@@ -147,7 +163,9 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
     block_pages = {id(b): p.file for p in pages for b in p.blocks if isinstance(b, (Figure, Table))}
     toc = _toc(docs, pages_by_doc)
     common = {"edition": edition, "toc": toc, "pdf_name": pdf_name, "incomplete": incomplete or [],
-              "pdf_stale": pdf_stale, "profiles_index": "profiles.html" if profiles else None}
+              "pdf_stale": pdf_stale, "profiles_index": "profiles.html" if profiles else None,
+              "page_lang": edition.language if lang == locales.SOURCE else lang, "page_dir": locales.direction(lang),
+              "lang_links": lambda page: locales.switcher(edition.languages, lang, page)}
     searchable: list[dict] = []
     glossary_clusters = [t.cite for t in edition.front.glossary if t.cite]
     cites = citations.format_citations([c for d in docs for c in d.cite_clusters()] + glossary_clusters, "html")
@@ -163,7 +181,7 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
         cited = render.cited
         references = reference_list(render.cite_keys, cites)
         if references:
-            sections.append({"id": "references", "text": "References"})
+            sections.append({"id": "references", "text": _("References")})
         if pg.children:
             opening_names = {name for _, name in cited}
         facts_list = page_facts(pg, cited, opening_names if pg.run else set())
@@ -173,8 +191,8 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
                 if pg.file not in where:
                     where.append(pg.file)
         if facts_list:
-            sections.append({"id": "numbers", "text": "Numbers on this page" if pg.run or pg.children
-                             else "Numbers in this chapter"})
+            sections.append({"id": "numbers", "text": _("Numbers on this page") if pg.run or pg.children
+                             else _("Numbers in this chapter")})
         prev = pages[i - 1] if i else None
         nxt = pages[i + 1] if i + 1 < len(pages) else None
         page = env.get_template("chapter.html.j2").render(

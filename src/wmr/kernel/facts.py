@@ -23,6 +23,8 @@ class Fact:
     sources: list[str] = field(default_factory=list)
     note: str = ""
     reads: list[str] = field(default_factory=list)   # 'source/file' pins the code read (see Chapter.read_refs)
+    fmt: str | None = None   # the format (fmt.FORMATS) that made `display`, so other languages format the value alike;
+    #                          None when the display was given by hand
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -50,7 +52,7 @@ def make_fact(name: str, value, *, unit: str, year, sources: list[str], fmt: str
                            got=repr(shown), fix="say what an empty value means, e.g. display='none' "
                                                 "or a word such as 'no area'")
     return Fact(name=name, value=value, display=shown, unit=unit, year=year, sources=list(sources), note=note,
-                reads=list(reads or []))
+                reads=list(reads or []), fmt=fmt if display is None else None)
 
 
 class FactSpecs(list):

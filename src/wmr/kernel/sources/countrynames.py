@@ -7,6 +7,8 @@ Tables
   China, 'Stateless' and 'Unknown'. The file's `name` of Kosovo reads 'Kosovo (SCR 2144)', a typo its own
   `name_sort` and `name_text` columns spell 'Kosovo (SCR 1244)': the loader takes that spelling.
 - `load_m49_names()`: ocha-country-taxonomy: iso3, name (UNSD M49 English name), for codes IOM lacks.
+- `load_m49_translations()`: ocha-country-taxonomy: iso3, lang, name: the UN M49 names in the other UN
+  languages (columns 'M49 French', ...), for the editions in those languages.
 """
 from __future__ import annotations
 
@@ -72,4 +74,29 @@ def load_m49_names() -> pd.DataFrame:
     df = cached_table("ocha-m49-names", "1", [(OCHA, OCHA_FILE)], _parse_m49)
     check_columns(df, "ocha-m49-names", M49_COLUMNS)
     check_unique(df, "ocha-m49-names", ["iso3"])
+    return df
+
+
+M49_LANGUAGES = {"fr": "M49 French", "es": "M49 Spanish", "ar": "M49 Arabic", "ru": "M49 Russian", "zh": "M49 Chinese"}
+M49_LANG_COLUMNS = {"iso3": "str", "lang": "str", "name": "str"}
+
+
+def _parse_m49_translations(path: Path) -> pd.DataFrame:
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    needed = ["ISO 3166-1 Alpha 3-Codes", *M49_LANGUAGES.values()]
+    if missing := [c for c in needed if c not in raw.columns]:
+        raise LoaderError(f"{path.name} lacks columns.", expected=needed, got=missing,
+                          fix="the pinned file changed layout: update wmr/sources/countrynames.py")
+    raw = raw[raw["ISO 3166-1 Alpha 3-Codes"].ne("")].drop_duplicates("ISO 3166-1 Alpha 3-Codes")
+    parts = [pd.DataFrame({"iso3": raw["ISO 3166-1 Alpha 3-Codes"], "lang": lang, "name": raw[col].str.strip()})
+             for lang, col in M49_LANGUAGES.items()]
+    out = pd.concat(parts, ignore_index=True)
+    return out[out["name"].ne("")].reset_index(drop=True)
+
+
+def load_m49_translations() -> pd.DataFrame:
+    """UN M49 names in French, Spanish, Arabic, Russian and Chinese by ISO3 (OCHA taxonomy)."""
+    df = cached_table("ocha-m49-translations", "1", [(OCHA, OCHA_FILE)], _parse_m49_translations)
+    check_columns(df, "ocha-m49-translations", M49_LANG_COLUMNS)
+    check_unique(df, "ocha-m49-translations", ["iso3", "lang"])
     return df

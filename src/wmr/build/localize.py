@@ -1,0 +1,158 @@
+"""A language's copy of the assembled edition: the same chapters, facts and figures, with the texts translated
+(catalogs), the numbers displayed per the locale (CLDR, see localefmt) and country names per UN M49.
+
+Nothing is computed again: the executed runs are read once and only their rendering changes per language.
+A text without a translation (missing, or fuzzy: its English changed) shows in English, marked untranslated.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+from wmr.core.errors import AssemblyError
+from wmr.core.protocol import ROLE_RE
+
+from .catalogs import Catalog, normalise, release_problems
+from .document import ChapterDoc, Figure, Prose, Table
+from .editions import Edition
+from .localefmt import format_fact
+
+HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+LIST_ITEM = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)(.*)$")
+MARKS = {"fr": "non traduit", "es": "sin traducir", "ar": "غير مترجم", "ru": "не переведено", "zh": "未翻译"}
+
+
+@lru_cache(maxsize=8)
+def country_names(lang: str) -> dict[str, str]:
+    """English country or area name (IOM house style or M49) -> its UN M49 name in `lang`."""
+    from wmr.kernel.sources import countrynames as cn
+
+    local = cn.load_m49_translations()
+    local = dict(zip(local.loc[local["lang"] == lang, "iso3"], local.loc[local["lang"] == lang, "name"]))
+    out: dict[str, str] = {}
+    for table in (cn.load_m49_names(), cn.load_iom_names()):
+        for iso3, name in zip(table["iso3"], table["name"]):
+            if iso3 in local:
+                out[name] = local[iso3]
+    return out
+
+
+def _fact(fact, lang: str):
+    """The fact as `lang` shows it: numbers per CLDR, a country name per M49; values unchanged."""
+    if fact.fmt == "text" or (fact.fmt is None and isinstance(fact.value, str)):
+        name = country_names(lang).get(str(fact.display).removeprefix("the "))
+        return replace(fact, display=name) if name else fact
+    return replace(fact, display=format_fact(fact.value, fact.fmt, lang, fact.display))
+
+
+def split_units(markdown: str) -> list[tuple[str, str, str]]:
+    """The translatable units of a Markdown text: (prefix, text, kind) per paragraph, heading or list item,
+    in order; blank-line separators and code are kept as untranslatable units (kind '')."""
+    units: list[tuple[str, str, str]] = []
+    for block in re.split(r"(\n\s*\n)", markdown):
+        if not block.strip() or block.lstrip().startswith(("```", "<")):
+            units.append(("", block, ""))
+            continue
+        lines = block.strip("\n").split("\n")
+        if all(LIST_ITEM.match(line) or line.startswith("  ") for line in lines) and LIST_ITEM.match(lines[0]):
+            items: list[list[str]] = []
+            for line in lines:
+                m = LIST_ITEM.match(line)
+                items.append([m.group(1), m.group(2)]) if m else items[-1].__setitem__(1, items[-1][1] + " " + line)
+            for i, (prefix, text) in enumerate(items):
+                units.append((prefix, text, "item"))
+                if i < len(items) - 1:
+                    units.append(("", "\n", ""))
+        elif (m := HEADING.match(lines[0])) and len(lines) == 1:
+            units.append((m.group(1) + " ", m.group(2), "heading"))
+        else:
+            units.append(("", block, "paragraph"))
+    return units
+
+
+def messages(markdown: str) -> list[str]:
+    """The msgids of a Markdown text (normalised)."""
+    return [normalise(text) for _, text, kind in split_units(markdown) if kind]
+
+
+class Translator:
+    """Translates one chapter's texts with its catalog, marking in the page what has no translation."""
+
+    def __init__(self, catalog: Catalog, lang: str):
+        self.catalog, self.lang = catalog, lang
+
+    def text(self, english: str) -> str | None:
+        return self.catalog.get(english) if normalise(english) else english
+
+    def markdown(self, markdown: str) -> str:
+        out = []
+        for prefix, text, kind in split_units(markdown):
+            if not kind:
+                out.append(text)
+                continue
+            done = self.text(text)
+            if done is not None:
+                out.append(prefix + done)
+            elif kind == "paragraph":
+                out.append(f'<div class="untranslated" lang="en" dir="ltr"><span class="untranslated-mark" lang="{self.lang}">'
+                           f'{MARKS.get(self.lang, "untranslated")}</span>\n\n{text.strip()}\n\n</div>')
+            else:
+                out.append(f'{prefix}<span lang="en" dir="ltr" class="untranslated">{normalise(text)}</span>')
+        return "".join(out)
+
+    def plain(self, english: str, written: str, doc: ChapterDoc, run: str | None) -> str:
+        """A title, caption or alt text: the translation of its written form, its {fact} roles shown in the
+        language; the English text as rendered when it has no translation."""
+        if not written:
+            return english
+        done = self.text(written)
+        if done is None:
+            return english
+        return ROLE_RE.sub(lambda m: str(doc.ledgers[run].get(m.group("arg").strip()).display)
+                           if m.group("role") == "fact" else m.group(0), done)
+
+
+def _chapter(doc: ChapterDoc, lang: str, site: Catalog) -> tuple[ChapterDoc, Catalog]:
+    catalog = Catalog.load(lang, doc.slug)
+    tr = Translator(catalog, lang)
+    ledgers = {run: type(ledger)(ledger.chapter, {n: _fact(f, lang) for n, f in ledger.facts.items()})
+               for run, ledger in doc.ledgers.items()}
+    new = replace(doc, title=tr.text(doc.title) or doc.title, blocks=[], ledgers=ledgers, refs={})
+    moved = {}
+    for block in doc.blocks:
+        if isinstance(block, Prose):
+            new.blocks.append(replace(block, markdown=tr.markdown(block.markdown)))
+            continue
+        w = block.written
+        changes = {"title": tr.plain(block.title, w.get("title", ""), new, block.run),
+                   "caption": tr.plain(block.caption, w.get("caption", ""), new, block.run)}
+        if isinstance(block, Figure):
+            changes["alt"] = tr.plain(block.alt, w.get("alt", ""), new, block.run)
+        word = "Figure" if isinstance(block, Figure) else "Table"
+        changes["label_word"] = site.get(word) or word
+        moved[id(block)] = replace(block, **changes)
+        new.blocks.append(moved[id(block)])
+    new.refs = {key: moved.get(id(b), b) for key, b in doc.refs.items()}
+    return new, catalog
+
+
+def localize(edition: Edition, lang: str, docs: list, profiles: list, site: Catalog
+             ) -> tuple[list, list, dict[str, dict], list[Catalog]]:
+    """The chapters, profiles and facts.json of language `lang` (same ids and values as English), and the
+    chapters' catalogs (with what they missed); `site`: the language's site.po."""
+    from .assemble import collect_facts
+
+    pairs = [_chapter(d, lang, site) for d in docs]
+    ldocs = [d for d, _ in pairs]
+    return ldocs, profiles, collect_facts(ldocs + profiles), [c for _, c in pairs]
+
+
+def check_release(edition: Edition, lang: str, catalogs: list[Catalog]) -> None:
+    """Refuse to release an edition with a missing or outdated translation, listing them per catalog."""
+    if problems := release_problems(catalogs):
+        raise AssemblyError(f"Edition '{edition.id}' has missing or outdated translations in '{lang}'; a release "
+                            "publishes none.", expected="every msgid of the catalogs translated, none fuzzy",
+                            got="\n  " + "\n  ".join(problems),
+                            fix="translate them (python3 build.py translate adds new texts to the catalogs), "
+                                "or build without --release for a draft")

@@ -1,0 +1,77 @@
+"""`build.py translate`: extract the English texts of an edition and update its languages' catalogs.
+
+The msgids come from the notebooks' Markdown cells (title, paragraphs, headings, list items) and, for chapters
+already executed, from their runs' payloads: prose written by code, and the titles, captions and alt texts of
+figures and tables as written (with their roles). Catalogs are updated as sphinx-intl does (see catalogs.update).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from wmr.core.paths import project_root
+
+from . import catalogs, execute, notebooks
+from .editions import Edition
+from .localize import messages
+
+
+def chapter_messages(edition: Edition, cfg) -> list[tuple[str, str]]:
+    """(msgid, where) of one chapter, in reading order."""
+    where = str(Path(cfg.notebook).relative_to(project_root())) if Path(cfg.notebook).is_absolute() else str(cfg.notebook)
+    out: list[tuple[str, str]] = []
+    for cell in notebooks.read(Path(cfg.notebook)).cells:
+        if cell.cell_type == "markdown":
+            out += [(m, where) for m in messages(cell.source)]
+    if execute.is_executed(edition.id, cfg):
+        from .document import Figure, Prose, load_chapter
+
+        doc = load_chapter(edition, cfg)
+        for block in doc.blocks:
+            if isinstance(block, Prose):
+                out += [(m, f"{where} (run output)") for m in messages(block.markdown)]
+            else:
+                kind = "figure" if isinstance(block, Figure) else "table"
+                for part in ("title", "caption", "alt"):
+                    text = catalogs.normalise(block.written.get(part, ""))
+                    if text:
+                        out.append((text, f"{kind} {block.id} {part}"))
+    return out
+
+
+# Texts the site code (not a template) puts on pages: figure and table labels, sidebar sections.
+CODE_MESSAGES = ["Figure", "Table", "References", "Numbers on this page", "Numbers in this chapter"]
+
+
+def site_messages() -> list[tuple[str, str]]:
+    """(msgid, where) of the site templates' `_()` strings (Jinja's Babel extractor) and of the site code."""
+    from babel.messages.extract import extract_from_file
+    from jinja2.ext import babel_extract
+
+    from .site import TEMPLATES
+
+    out: list[tuple[str, str]] = []
+    for path in sorted(TEMPLATES.glob("*.j2")):
+        for _line, message, _comments, _context in extract_from_file(babel_extract, str(path)):
+            if isinstance(message, str):
+                out.append((message, f"templates/{path.name}"))
+    return out + [(m, "wmr/build/site.py") for m in CODE_MESSAGES]
+
+
+def translate(edition: Edition, say=print) -> list[Path]:
+    """Update locales/<lang>/<slug>.po of every chapter and locales/<lang>/site.po for every language of the
+    edition but English; returns the files changed."""
+    changed = []
+    for cfg in edition.chapters:
+        msgs = chapter_messages(edition, cfg)
+        for lang in edition.languages[1:]:
+            if catalogs.update(lang, cfg.slug, msgs):
+                changed.append(catalogs.catalog_path(lang, cfg.slug))
+    site = site_messages()
+    for lang in edition.languages[1:]:
+        if catalogs.update(lang, catalogs.SITE, site):
+            changed.append(catalogs.catalog_path(lang, catalogs.SITE))
+    for path in changed:
+        say(f"   updated {path.relative_to(project_root())}")
+    if not changed:
+        say(f"   {edition.id}: catalogs up to date")
+    return changed
