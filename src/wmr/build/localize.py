@@ -138,14 +138,11 @@ def _chapter(doc: ChapterDoc, lang: str, site: Catalog) -> tuple[ChapterDoc, Cat
 
 
 def localize(edition: Edition, lang: str, docs: list, profiles: list, site: Catalog
-             ) -> tuple[list, list, dict[str, dict], list[Catalog]]:
-    """The chapters, profiles and facts.json of language `lang` (same ids and values as English), and the
+             ) -> tuple[list, list, list[Catalog]]:
+    """The chapters and profiles of language `lang` (their facts: same ids and values as English), and the
     chapters' catalogs (with what they missed); `site`: the language's site.po."""
-    from .assemble import collect_facts
-
     pairs = [_chapter(d, lang, site) for d in docs]
-    ldocs = [d for d, _ in pairs]
-    return ldocs, profiles, collect_facts(ldocs + profiles), [c for _, c in pairs]
+    return [d for d, _ in pairs], profiles, [c for _, c in pairs]
 
 
 def check_release(edition: Edition, lang: str, catalogs: list[Catalog]) -> None:
