@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 
 from wmr.core.errors import ConfigError
+from wmr.core.protocol import ROLE_RE
 from wmr.kernel import plots, style
 from wmr.kernel.analysis import inequality as q
+from wmr.kernel.facts import make_fact
 from wmr.kernel.sources import free_movement, hdi, ims
 
 S24 = "undesa-ims-2024-bilateral"
@@ -178,15 +180,30 @@ def test_heatmap_and_scatter_return_plotted_data():
     assert list(data.columns) == ["country", "hdi", "rate_pct", "hdi_group"] and len(data) == (rates["rate_pct"] > 0).sum()
 
 
+def _chapter_specs() -> list[dict]:
+    """Every fact chapter 4 records (IMS 2024, HDI 2022), in the notebook's order."""
+    return [*q.classification_setup_facts(S24, 2024, 2022), *q.immigrant_share_facts(S24, 2024, 2022),
+            *q.emigrant_share_facts(S24, 2024, 2022), *q.varying_groups_facts(S24, 2024),
+            *q.group_rate_facts(S24, 2024, 2022), *q.country_rate_facts(S24, 2024),
+            *q.matrix_facts(S24, 2024, 2022), *q.free_movement_facts(S24, 2024)]
+
+
+_DISPLAYS: dict[str, str] = {}
+
+
+def words(text: str) -> str:
+    """A caption or alt text as the reader sees it: each {fact} role replaced by the chapter fact's display."""
+    if not _DISPLAYS:
+        _DISPLAYS.update({s["name"]: make_fact(**s).display for s in _chapter_specs()})
+    return ROLE_RE.sub(lambda m: _DISPLAYS[m.group("arg")], text)
+
+
 def test_fact_specs_have_chapter_fact_keys_and_unique_names():
     keys = {"name", "value", "unit", "year", "sources", "fmt", "display", "note"}
-    specs = [*q.classification_setup_facts(S24, 2024, 2022), *q.immigrant_share_facts(S24, 2024, 2022),
-             *q.emigrant_share_facts(S24, 2024, 2022), *q.varying_groups_facts(S24, 2024),
-             *q.group_rate_facts(S24, 2024, 2022), *q.country_rate_facts(S24, 2024),
-             *q.matrix_facts(S24, 2024, 2022), *q.free_movement_facts(S24, 2024)]
+    specs = _chapter_specs()
     assert all(set(s) == keys for s in specs)
     names = [s["name"] for s in specs]
-    assert len(names) == len(set(names)) == 115
+    assert len(names) == len(set(names)) == 121
     assert {"early_year", "n_very_high", "n_low", "imm_vh_peak_pct", "em_gain_group", "rate_rise_pp", "n_rate_above_10",
             "cell_gain_from", "cell_loss_pp", "band_top_from", "schengen_fixed_first_pct"} <= set(names)
     assert all(not (isinstance(s["value"], float) and np.isnan(s["value"])) for s in specs)
@@ -225,13 +242,13 @@ def test_share_figures_text_and_frame():
     dest, orig = _shares_2022_groups("dest"), _shares_2022_groups("origin")
     spec = q.immigrant_shares_figure(S24, 2024, 2022)
     assert (f"rose from {dest.loc[1990, 'Very high']:.1f}% in 1990 to {dest.loc[2024, 'Very high']:.1f}% in 2024, while "
-            f"low HDI countries hosted {dest.loc[1990, 'Low']:.1f}% and then {dest.loc[2024, 'Low']:.1f}%.") in spec["alt"]
+            f"low HDI countries hosted {dest.loc[1990, 'Low']:.1f}% and then {dest.loc[2024, 'Low']:.1f}%.") in words(spec["alt"])
     assert spec["title"].endswith("1990–2024") and spec["sources"] == [S24, q.HDI]
     assert spec["fig"].axes[0].get_ylim() == (0, 100)
     style.close(spec["fig"])
     spec = q.emigrant_shares_figure(S24, 2024, 2022)
-    assert f"rose from {orig.loc[1990, 'Medium']:.1f}% to {orig.loc[2024, 'Medium']:.1f}%." in spec["alt"]
-    assert spec["fig"].axes[0].get_ylim() == (0, 60) and "HDI of 2022" in spec["caption"]
+    assert f"rose from {orig.loc[1990, 'Medium']:.1f}% to {orig.loc[2024, 'Medium']:.1f}%." in words(spec["alt"])
+    assert spec["fig"].axes[0].get_ylim() == (0, 60) and "HDI of 2022" in words(spec["caption"])
     style.close(spec["fig"])
 
 
@@ -243,7 +260,7 @@ def test_classification_figure_compares_fixed_and_changing_groups():
     vh_1990 = 100 * s1990.loc[s1990["dest_iso3"].map(g1990).eq("Very high"), "migrants"].sum() / s1990["migrants"].sum()
     spec = q.classification_figure(S24, 2024, 2022)
     assert spec["data"].set_index("year").loc[1990, "varying"] == pytest.approx(vh_1990)
-    assert f"climbs from {vh_1990:.1f}% in 1990" in spec["alt"] and "(2022 for 2024)" in spec["caption"]
+    assert f"climbs from {vh_1990:.1f}% in 1990" in words(spec["alt"]) and "(2022 for 2024)" in words(spec["caption"])
     assert spec["fig"].axes[0].get_legend()._loc == 7          # 'center right', clear of the lines
     style.close(spec["fig"])
 
@@ -252,8 +269,9 @@ def test_rate_and_matrix_figures():
     rates = q.country_emigration_rates(S24, 2024)
     spec = q.country_rates_figure(S24, 2024)
     top = rates.sort_values("rate_pct").iloc[-1]
-    assert (f"Scatter plot of {len(rates)} countries: emigration rates range from under 1% to {top['rate_pct']:.0f}% "
-            f"({top['country']})") in spec["alt"]
+    assert (f"Scatter plot of {len(rates)} countries: emigration rates range from {rates['rate_pct'].min():.1f}% to "
+            f"{top['rate_pct']:.1f}% ({top['country']})") in words(spec["alt"])
+    assert "the three highest rates are named" in spec["caption"]
     style.close(spec["fig"])
     spec = q.group_rates_figure(S24, 2024, 2022)
     pooled = spec["data"].set_index("year")[list(q.GROUPS)]
@@ -264,7 +282,7 @@ def test_rate_and_matrix_figures():
     g = hdi.load_hdi_groups_2022().set_index("iso3")["hdi_group"]
     hi_to_vh = s[s["origin_iso3"].map(g).eq("High") & s["dest_iso3"].map(g).eq("Very high")]["migrants"].sum()
     spec = q.matrix_figure(S24, 2024, 2022)
-    assert f"high to very high HDI ({100 * hi_to_vh / s['migrants'].sum():.1f}% of all migrants)" in spec["alt"]
+    assert f"high to very high HDI ({100 * hi_to_vh / s['migrants'].sum():.1f}% of all migrants)" in words(spec["alt"])
     style.close(spec["fig"])
     table = q.matrix_table_spec(S24, 2024, 2022)
     assert list(table["df"].columns) == ["Year", "From", "To very high", "To high", "To medium", "To low",
@@ -275,7 +293,7 @@ def test_rate_and_matrix_figures():
 def test_free_movement_figure_and_groups_table():
     eco = q.free_movement_shares(S24, "ECOWAS")
     spec = q.free_movement_figure(S24, 2024)
-    assert f"fell from {eco['share_pct'].iloc[0]:.1f}% in {int(eco['year'].iloc[0])}" in spec["alt"]
+    assert f"fell from {eco['share_pct'].iloc[0]:.1f}% in {int(eco['year'].iloc[0])}" in words(spec["alt"])
     assert "Schengen (members of 2019)" in [t.get_text() for t in spec["fig"].axes[0].get_legend().get_texts()]
     assert spec["sources"] == [S24, q.FREE_MOVEMENT]
     style.close(spec["fig"])
@@ -283,3 +301,25 @@ def test_free_movement_figure_and_groups_table():
     assert glance["HDI group"].tolist() == list(q.ALL_GROUPS)
     assert glance["Countries"].iloc[:4].tolist() == [69, 49, 42, 33]
     assert glance["Immigrants (%)"].tolist() == pytest.approx(_shares_2022_groups("dest").loc[2024, list(q.ALL_GROUPS)].tolist())
+
+
+def test_captions_and_alt_texts_cite_chapter_facts_and_type_no_number():
+    """Every number in chapter 4's captions and alt text is a recorded fact cited by role (issue 14)."""
+    specs = [q.immigrant_shares_figure(S24, 2024, 2022), q.emigrant_shares_figure(S24, 2024, 2022),
+             q.classification_figure(S24, 2024, 2022), q.group_rates_figure(S24, 2024, 2022),
+             q.country_rates_figure(S24, 2024), q.rate_bands_figure(S24, 2024), q.matrix_figure(S24, 2024, 2022),
+             q.matrix_change_figure(S24, 2024, 2022), q.matrix_table_spec(S24, 2024, 2022),
+             q.free_movement_figure(S24, 2024), q.groups_table(S24, 2024, 2022)]
+    names = {s["name"] for s in _chapter_specs()}
+    for spec in specs:
+        for part in ("caption", "alt"):
+            text = spec.get(part, "")
+            assert {m.group("arg") for m in ROLE_RE.finditer(text)} <= names, (spec["title"], part)
+            assert not any(ch.isdigit() for ch in ROLE_RE.sub("", text)), (spec["title"], part, text)
+        if "fig" in spec:
+            assert "{fact}" in spec["alt"]
+            style.close(spec["fig"])
+    alt = words(q.rate_bands_figure(S24, 2024)["alt"])
+    bands = q.rates_by_hdi_band(q.country_emigration_rates(S24, 2024), 0.1)
+    hi = bands.loc[bands["median_pct"].idxmax()]
+    assert f"highest in the HDI band {hi['band']} ({hi['median_pct']:.1f}%)" in alt   # the chart's band label, as facts

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+from types import SimpleNamespace
 
 import pytest
 
@@ -29,8 +30,9 @@ P2026 = edition_params("wmr-2026")
 P2024 = edition_params("wmr-2024")
 
 
-def facts(prof: P.Profile) -> dict[str, P.FactSpec]:
-    return {s.name: s for s in P.fact_specs(prof)}
+def facts(prof: P.Profile) -> dict[str, SimpleNamespace]:
+    """The profile's fact specs by name, their keys as attributes (f["immigrants"].value)."""
+    return {s["name"]: SimpleNamespace(**s) for s in P.fact_specs(prof)}
 
 
 @pytest.mark.parametrize("params", [P2024, P2026], ids=["wmr-2024", "wmr-2026"])
@@ -268,7 +270,7 @@ def test_the_denominator_is_the_official_workbook_population():
 def test_every_profile_of_both_editions_builds_its_facts_without_a_crash():
     for params in (P2024, P2026):
         for code in P.profile_codes(params.ims_source):
-            specs = P.fact_specs(P.load(code, params))
+            specs = [SimpleNamespace(**s) for s in P.fact_specs(P.load(code, params))]
             for s in specs:
                 assert not (isinstance(s.value, float) and math.isnan(s.value)), (code, s.name)
             assert {"name", "name_in_text", "region", "immigrants"} <= {s.name for s in specs}

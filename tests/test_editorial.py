@@ -26,11 +26,12 @@ def test_share_of_world_population_uses_the_workbooks_own_population(source, yea
 
 def test_key_fact_equals_last_point_of_share_series():
     specs = keyfacts.key_facts("undesa-ims-2024-bilateral", 2024, 2023, 2025, 2024, 2024)
-    share = next(s for s in specs if s.fact["name"] == "migrants_share_pct")
+    share = next(s for s in specs if s["name"] == "migrants_share_pct")
     series = migrants.world_series("undesa-ims-2024-bilateral")
     assert int(series["year"].iloc[-1]) == 2024
-    assert share.fact["value"] == pytest.approx(series["share_pct"].iloc[-1], abs=1e-4)
-    assert "undesa-ims-2024" in share.sources
+    assert share["value"] == pytest.approx(series["share_pct"].iloc[-1], abs=1e-4)
+    assert "undesa-ims-2024" in share["sources"]
+    assert specs.labels["migrants_share_pct"] == "International migrants, % of world population"
 
 
 def test_majority_migrant_count_uses_the_same_population():
@@ -224,3 +225,21 @@ def test_a_fact_opening_a_sentence_is_capitalised():
     starts = [starts_sentence(text, i) for i in (text.index("{fact}`a`"), text.index("{fact}`b`"),
                                                  text.index("{fact}`c`"), text.index("{fact}`d`"))]
     assert starts == [True, False, True, False]
+
+
+def test_key_facts_table_rows_are_the_labelled_facts_in_order():
+    from wmr.kernel.facts import make_fact
+
+    specs = keyfacts.key_facts("undesa-ims-2024-bilateral", 2024, 2023, 2025, 2024, 2024)
+    names = [s["name"] for s in specs]
+    assert len(names) == len(set(names))
+    recorded = {s["name"]: make_fact(**s) for s in specs}
+    table = keyfacts.as_table(specs, recorded)
+    assert list(table["Indicator"]) == [label for name, label in specs.labels.items() if recorded[name].unit != "year"]
+    assert "displaced_total_year" in specs.labels and "Year of the displacement total (end of year)" not in set(table["Indicator"])
+    assert "top_destination_1_country" not in specs.labels   # a ranked row's country is shown beside its value
+    by = table.set_index("Indicator")
+    assert by.loc["Destination country, rank 1", "Value"] == (
+        f"{recorded['top_destination_1_country'].value} ({recorded['top_destination_1'].display})")
+    assert by.loc["International migrants", "Value"] == recorded["migrants_total"].display
+    assert by.loc["Asylum-seekers", "Year"] == "2025"

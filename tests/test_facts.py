@@ -72,6 +72,20 @@ def test_fact_specs_share_year_and_sources_unless_overridden():
     assert by["total"]["sources"] == ["a", "b"]
 
 
+def test_fact_specs_keep_row_labels_beside_the_specs():
+    """A key-figures table's row labels stay out of the specs (each spec stays Chapter.fact's keyword arguments)."""
+    from wmr.kernel.facts import FactSpecs, make_fact
+
+    specs = FactSpecs(year=2024, sources=["a"])
+    specs.add("total", 304021813, "persons", "millions", label="International migrants")
+    specs.add("total_country", "the World", "country", "text")
+    specs.add("share", 3.7, "percent", "percent", label="Share of the population")
+    assert specs.labels == {"total": "International migrants", "share": "Share of the population"}
+    assert list(specs.labels) == ["total", "share"]
+    assert all("label" not in s for s in specs)
+    assert [make_fact(**s).display for s in specs] == ["304.0 million", "the World", "3.7%"]
+
+
 def test_chapter_record_records_each_spec_once(monkeypatch, tmp_path):
     from wmr.kernel import chapter
     from wmr.kernel.facts import FactSpecs

@@ -65,14 +65,18 @@ class FactSpecs(list):
     def __init__(self, *, year: int | None, sources: list[str]):
         super().__init__()
         self.year, self.sources = year, list(sources)
+        self.labels: dict[str, str] = {}   # fact name -> row label, in order (a key-figures table's rows)
 
     def add(self, name: str, value, unit: str, fmt: str = "count", *, year=None, sources: list[str] | None = None,
-            display: str | None = None, note: str = "") -> dict:
-        """Append one spec (year and sources default to the shared ones); returns it."""
+            display: str | None = None, note: str = "", label: str | None = None) -> dict:
+        """Append one spec (year and sources default to the shared ones); returns it. `label`: the fact's row label
+        in a table of key figures (kept in `labels`, not in the spec)."""
         spec = {"name": name, "value": value, "unit": unit, "year": self.year if year is None else year,
                 "sources": list(self.sources if sources is None else sources), "fmt": fmt, "display": display,
                 "note": note}
         self.append(spec)
+        if label is not None:
+            self.labels[name] = label
         return spec
 
     def year_of(self, name: str, year, *, sources: list[str] | None = None) -> dict:

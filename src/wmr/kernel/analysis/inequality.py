@@ -342,7 +342,8 @@ def classification_setup_facts(ims_source: str, stock_year: int, hdi_year: int) 
     counts = groups(group_year).value_counts()
     out = [_year("early_year", early_year, ims_), _year("group_year", group_year, hdi_),
            _year("stock_hdi_year", hdi_year_for(stock_year), hdi_),
-           _year("pop_year", population_year_for(stock_year), [ims.WORKBOOKS[ims_source][0]])]
+           _year("pop_year", population_year_for(stock_year), [ims.WORKBOOKS[ims_source][0]]),
+           _year("last_year", stock_year, ims_)]   # the stock year, for captions and alt text
     for lower, label in hdi.GROUP_CUTOFFS[:-1]:
         key = label.lower().replace(" ", "_")
         out.append(_spec(f"cutoff_{key}", lower, "HDI", group_year, hdi_, display=f"{lower:.3f}"))
@@ -463,6 +464,8 @@ def country_rate_facts(ims_source: str, stock_year: int, band_width: float = 0.1
         _pct("second_rate_pct", top.iloc[1]["rate_pct"], stock_year, src),
         _spec(f"n_rate_above_{threshold}", int((country["rate_pct"] >= threshold).sum()), "countries", stock_year, src),
         _spec("rate_threshold", threshold, "percent", stock_year, src, "percent", display=f"{threshold}%"),
+        _pct("lowest_rate_pct", country["rate_pct"].min(), stock_year, src),
+        _spec("band_width", band_width, "HDI", stock_year, src, display=f"{band_width}"),
         *_band("band_high", hi_band, band_width, stock_year, src, with_count=True),
         *_band("band_low", lo_band, band_width, stock_year, src),
         *_band("band_top", top_band, band_width, stock_year, src),
@@ -520,6 +523,9 @@ def matrix_facts(ims_source: str, stock_year: int, group_year: int) -> list[dict
             _spec("largest_cell_migrants", cells[big], "persons", stock_year, src, "millions")]
     for g, key in [("Low", "low"), ("High", "high")]:
         out.append(_pct(f"{key}_in_vh_last_pct", 100 * m_last.loc[g, "Very high"] / m_last.loc[g].sum(), stock_year, src))
+    shares = share_matrix(m_last)   # % of all migrants: the cells the heatmap's alt text names
+    out += [_pct(f"share_{o}_to_vh_pct", shares.loc[g, "Very high"], stock_year, src)
+            for g, o in [("High", "high"), ("Very high", "vh"), ("Medium", "medium")]]
     change = (share_matrix(m_last) - share_matrix(m_early)).stack()
     for name, cell in [("cell_gain", change.idxmax()), ("cell_loss", change.idxmin())]:
         out += [_spec(f"{name}_from", cell[0].lower(), "HDI group", stock_year, src, "text"),
@@ -572,39 +578,34 @@ def _shares_figure(ims_source: str, side: str, group_year: int, ylabel: str, top
 
 def immigrant_shares_figure(ims_source: str, stock_year: int, group_year: int) -> dict:
     """Share of the world's migrants living in each HDI group (fixed at group_year), by year."""
-    fig, data, Dp, early = _shares_figure(ims_source, "dest", group_year, "% of the world's immigrants", 100)
+    fig, data, _, early = _shares_figure(ims_source, "dest", group_year, "% of the world's immigrants", 100)
     return dict(fig=fig, data=data, sources=[ims_source, HDI], units="percent",
                 title=f"Share of the world's international migrants by HDI group of destination, {early}–{stock_year}",
                 caption="International migrants living in each group of countries as a percentage of all international "
-                        f"migrants. Countries are grouped by their HDI of {group_year} in every year (UNDP cut-offs); "
-                        "destinations without an HDI are unclassified.",
-                alt=f"Line chart: the share of international migrants living in very high HDI countries rose from "
-                    f"{fmt.percent(Dp.loc[early, 'Very high'])} in {early} to "
-                    f"{fmt.percent(Dp.loc[stock_year, 'Very high'])} in {stock_year}, while low HDI countries hosted "
-                    f"{fmt.percent(Dp.loc[early, 'Low'])} and then {fmt.percent(Dp.loc[stock_year, 'Low'])}.")
+                        "migrants. Countries are grouped by their HDI of {fact}`group_year` in every year (UNDP "
+                        "cut-offs); destinations without an HDI are unclassified.",
+                alt="Line chart: the share of international migrants living in very high HDI countries rose from "
+                    "{fact}`imm_vh_early_pct` in {fact}`early_year` to {fact}`imm_vh_last_pct` in {fact}`last_year`, "
+                    "while low HDI countries hosted {fact}`imm_low_early_pct` and then {fact}`imm_low_last_pct`.")
 
 
 def emigrant_shares_figure(ims_source: str, stock_year: int, group_year: int) -> dict:
     """Share of the world's migrants coming from each HDI group (fixed at group_year), by year."""
-    fig, data, Op, early = _shares_figure(ims_source, "origin", group_year, "% of the world's emigrants", 60)
+    fig, data, _, early = _shares_figure(ims_source, "origin", group_year, "% of the world's emigrants", 60)
     return dict(fig=fig, data=data, sources=[ims_source, HDI], units="percent",
                 title=f"Share of the world's international migrants by HDI group of origin, {early}–{stock_year}",
                 caption="Emigrants from each group of countries as a percentage of all international migrants. Countries "
-                        f"are grouped by their HDI of {group_year} in every year; unclassified = origin not specified by "
-                        "the UN or without an HDI.",
-                alt=f"Line chart: the share of migrants from very high HDI countries fell from "
-                    f"{fmt.percent(Op.loc[early, 'Very high'])} in {early} to "
-                    f"{fmt.percent(Op.loc[stock_year, 'Very high'])} in {stock_year}, while the share from medium HDI "
-                    f"countries rose from {fmt.percent(Op.loc[early, 'Medium'])} to "
-                    f"{fmt.percent(Op.loc[stock_year, 'Medium'])}.")
+                        "are grouped by their HDI of {fact}`group_year` in every year; unclassified = origin not "
+                        "specified by the UN or without an HDI.",
+                alt="Line chart: the share of migrants from very high HDI countries fell from {fact}`em_vh_early_pct` "
+                    "in {fact}`early_year` to {fact}`em_vh_last_pct` in {fact}`last_year`, while the share from medium "
+                    "HDI countries rose from {fact}`em_medium_early_pct` to {fact}`em_medium_last_pct`.")
 
 
 def classification_figure(ims_source: str, stock_year: int, group_year: int) -> dict:
     """Very high HDI share of destinations with groups fixed at group_year against groups of each year."""
-    early = stock_years(ims_source)[0]
     D = wide(by_group(ims_source, "dest", group_year), "share_pct")
     V = wide(by_group(ims_source, "dest", None), "share_pct").set_index("year")
-    Dp = D.set_index("year")
     compare = D[["year", "Very high"]].rename(columns={"Very high": "fixed"})
     compare["varying"] = compare["year"].map(V["Very high"])
     compare["unclassified_varying"] = compare["year"].map(V[UNCLASSIFIED])
@@ -617,33 +618,35 @@ def classification_figure(ims_source: str, stock_year: int, group_year: int) -> 
     fig.axes[0].legend(loc="center right", ncols=1)
     return dict(fig=fig, data=data, sources=[ims_source, HDI], units="percent",
                 title="Share of international migrants living in very high HDI countries: fixed versus changing groups",
-                caption=f"Fixed: countries grouped by their HDI of {group_year} in every year. Changing: each stock year "
-                        "grouped by the HDI of that year, or of the latest HDI year before it "
-                        f"({hdi_year_for(stock_year)} for {stock_year}); countries without an HDI in that year are "
+                caption="Fixed: countries grouped by their HDI of {fact}`group_year` in every year. Changing: each stock "
+                        "year grouped by the HDI of that year, or of the latest HDI year before it "
+                        "({fact}`stock_hdi_year` for {fact}`last_year`); countries without an HDI in that year are "
                         "unclassified.",
-                alt=f"Line chart: with groups of each year the very high HDI share climbs from "
-                    f"{fmt.percent(V.loc[early, 'Very high'])} in {early} to {fmt.percent(V.loc[stock_year, 'Very high'])} "
-                    f"in {stock_year}, far steeper than with fixed groups ({fmt.percent(Dp.loc[early, 'Very high'])} to "
-                    f"{fmt.percent(Dp.loc[stock_year, 'Very high'])}), because many countries moved up a group.")
+                alt="Line chart: with groups of each year the very high HDI share climbs from {fact}`vary_vh_early_pct` "
+                    "in {fact}`early_year` to {fact}`vary_vh_last_pct` in {fact}`last_year`, far steeper than with "
+                    "fixed groups ({fact}`imm_vh_early_pct` to {fact}`imm_vh_last_pct`), because many countries moved "
+                    "up a group.")
 
 
 def group_rates_figure(ims_source: str, stock_year: int, group_year: int) -> dict:
     """Pooled emigration rate of each HDI group (fixed at group_year), by year."""
     early = stock_years(ims_source)[0]
     R = wide(emigration_rates(ims_source, group_year), "rate_pct")
-    Rp = R.set_index("year")
     fig, data = plots.line_chart(R, "year", list(GROUPS), ylabel="Emigrants, % of origin population", percent=True,
                                  labels={g: f"{g} HDI" for g in GROUPS})
     plots.headroom(fig, R[list(GROUPS)].max().max())
-    last = {g: fmt.percent(Rp.loc[stock_year, g]) for g in GROUPS}
     return dict(fig=fig, data=data, sources=[ims_source, HDI], units="percent",
                 title=f"Emigration rate by HDI group of origin, {early}–{stock_year}",
                 caption="Emigration rate = emigrants / (emigrants + resident population) of all countries in the group, "
-                        f"in percent. Groups by HDI of {group_year}; population of the same year as published by UN DESA "
-                        "with the migrant stock estimates.",
-                alt=f"Line chart: in {stock_year} the emigration rate was {last['Very high']} for very high, "
-                    f"{last['High']} for high, {last['Medium']} for medium and {last['Low']} for low HDI countries; "
-                    f"the medium group's rate rose from {fmt.percent(Rp.loc[early, 'Medium'])} in {early}.")
+                        "in percent. Groups by HDI of {fact}`group_year`; population of the same year as published by "
+                        "UN DESA with the migrant stock estimates.",
+                alt="Line chart: in {fact}`last_year` the emigration rate was {fact}`rate_vh_last_pct` for very high, "
+                    "{fact}`rate_high_last_pct` for high, {fact}`rate_medium_last_pct` for medium and "
+                    "{fact}`rate_low_last_pct` for low HDI countries; the medium group's rate rose from "
+                    "{fact}`rate_medium_early_pct` in {fact}`early_year`.")
+
+
+NAMED = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}   # how many of the highest rates are named, in words
 
 
 def country_rates_figure(ims_source: str, stock_year: int, named: int = 3) -> dict:
@@ -657,47 +660,47 @@ def country_rates_figure(ims_source: str, stock_year: int, named: int = 3) -> di
                               ylabel="Emigrants, % of origin population (log scale)")
     return dict(fig=fig, data=data, sources=[ims_source, HDI], units="percent",
                 title=f"Emigration rate and HDI by country of origin, {stock_year}",
-                caption=f"Each point is a country: emigrants in {stock_year} / (emigrants + resident population of "
-                        f"{population_year_for(stock_year)}), against its HDI of {hdi_used} (coloured by that year's "
-                        "group). Logarithmic vertical scale; the three highest rates are named.",
-                alt=f"Scatter plot of {len(country)} countries: emigration rates range from under 1% to "
-                    f"{fmt.percent(top.iloc[0]['rate_pct'], 0)} ({top.iloc[0]['country']}) with no simple relation to "
-                    f"the HDI; the median country rate is {fmt.percent(country['rate_pct'].median())}.")
+                caption="Each point is a country: emigrants in {fact}`last_year` / (emigrants + resident population "
+                        "of {fact}`pop_year`), against its HDI of {fact}`stock_hdi_year` (coloured by that year's "
+                        "group). Logarithmic vertical scale; the " + NAMED.get(named, "highest") + " highest rates are "
+                        "named.",
+                alt="Scatter plot of {fact}`countries_rated` countries: emigration rates range from "
+                    "{fact}`lowest_rate_pct` to {fact}`top_rate_pct` (" + top.iloc[0]["country"] + ") with no simple "
+                    "relation to the HDI; the median country rate is {fact}`median_rate_pct`.")
 
 
 def rate_bands_figure(ims_source: str, stock_year: int, band_width: float = 0.1) -> dict:
     """Median and pooled emigration rate by HDI band of origin."""
     bands = rates_by_hdi_band(country_emigration_rates(ims_source, stock_year), band_width)
-    hi, lo, top = bands.loc[bands["median_pct"].idxmax()], bands.loc[bands["median_pct"].idxmin()], bands.iloc[-1]
     fig, _ = plots.grouped_bars(bands, "band", ["median_pct", "pooled_pct"], ylabel="Emigrants, % of origin population",
                                 percent=True, labels={"median_pct": "Median country",
                                                       "pooled_pct": "All countries in the band pooled"})
     return dict(fig=fig, data=bands, sources=[ims_source, HDI], units="percent",
                 title=f"Emigration rate by HDI band of origin, {stock_year}",
-                caption=f"Countries grouped by their HDI of {hdi_year_for(stock_year)} in bands of {band_width} (lower "
-                        "bound included). Median = rate of the middle country of the band; pooled = all emigrants of "
-                        f"the band / (emigrants + population of {population_year_for(stock_year)}).",
-                alt=f"Bar chart: the median emigration rate is highest in the HDI band {hi['band']} "
-                    f"({fmt.percent(hi['median_pct'])}) and lowest in the band {lo['band']} "
-                    f"({fmt.percent(lo['median_pct'])}); in the top band {top['band']} it is "
-                    f"{fmt.percent(top['median_pct'])}.")
+                caption="Countries grouped by their HDI of {fact}`stock_hdi_year` in bands of {fact}`band_width` "
+                        "(lower bound included). Median = rate of the middle country of the band; pooled = all "
+                        "emigrants of the band / (emigrants + population of {fact}`pop_year`).",
+                alt="Bar chart: the median emigration rate is highest in the HDI band "
+                    "{fact}`band_high_from`–{fact}`band_high_to` ({fact}`band_high_pct`) and lowest in the band "
+                    "{fact}`band_low_from`–{fact}`band_low_to` ({fact}`band_low_pct`); in the top band "
+                    "{fact}`band_top_from`–{fact}`band_top_to` it is {fact}`band_top_pct`.")
 
 
 def matrix_figure(ims_source: str, stock_year: int, group_year: int) -> dict:
     """Heatmap of migrants by HDI group of origin and destination, as % of all migrants in stock_year."""
     m = matrix(ims_source, stock_year, group_year)
-    S, d = share_matrix(m), direction_shares(m)
+    S = share_matrix(m)
     fig, data = plots.heatmap(S.rename_axis(index="origin"), xlabel="HDI group of destination",
                               ylabel="HDI group of origin", legend_title="% of all international migrants")
     return dict(fig=fig, data=data, sources=[ims_source, HDI], units="percent",
                 title=f"International migrants by HDI group of origin and destination, {stock_year}",
                 caption="Each cell: migrants from the origin group (row) living in the destination group (column), as % "
-                        f"of all international migrants in {stock_year}. Groups by HDI of {group_year}; unclassified = "
-                        "no HDI or origin not specified.",
-                alt=f"Heatmap: the largest cells are high to very high HDI ({fmt.percent(S.loc['High', 'Very high'])} "
-                    f"of all migrants), very high to very high ({fmt.percent(S.loc['Very high', 'Very high'])}) and "
-                    f"medium to very high ({fmt.percent(S.loc['Medium', 'Very high'])}); "
-                    f"{fmt.percent(d['higher_pct'])} of classified migrants live in a higher HDI group than their origin.")
+                        "of all international migrants in {fact}`last_year`. Groups by HDI of {fact}`group_year`; "
+                        "unclassified = no HDI or origin not specified.",
+                alt="Heatmap: the largest cells are high to very high HDI ({fact}`share_high_to_vh_pct` of all "
+                    "migrants), very high to very high ({fact}`share_vh_to_vh_pct`) and medium to very high "
+                    "({fact}`share_medium_to_vh_pct`); {fact}`dir_higher_last_pct` of classified migrants live in a "
+                    "higher HDI group than their origin.")
 
 
 def matrix_change_figure(ims_source: str, stock_year: int, group_year: int) -> dict:
@@ -710,11 +713,12 @@ def matrix_change_figure(ims_source: str, stock_year: int, group_year: int) -> d
     up, down = change.stack().idxmax(), change.stack().idxmin()
     return dict(fig=fig, data=data, sources=[ims_source, HDI], units="percentage points",
                 title=f"Change in the origin–destination pattern by HDI group, {early} to {stock_year}",
-                caption=f"Share of all international migrants in each origin–destination cell in {stock_year} minus the "
-                        f"share in {early}, in percentage points. Groups fixed at HDI of {group_year} in both years.",
+                caption="Share of all international migrants in each origin–destination cell in {fact}`last_year` minus "
+                        "the share in {fact}`early_year`, in percentage points. Groups fixed at HDI of "
+                        "{fact}`group_year` in both years.",
                 alt=f"Heatmap: the cell that gained most is {up[0].lower()} to {up[1].lower()} HDI "
-                    f"({change.loc[up]:+.1f} points); the cell that lost most is {down[0].lower()} to "
-                    f"{down[1].lower()} HDI ({change.loc[down]:+.1f} points).")
+                    "({fact}`cell_gain_pp` points); the cell that lost most is "
+                    f"{down[0].lower()} to {down[1].lower()} HDI " + "({fact}`cell_loss_pp` points).")
 
 
 def matrix_table_spec(ims_source: str, stock_year: int, group_year: int) -> dict:
@@ -726,8 +730,8 @@ def matrix_table_spec(ims_source: str, stock_year: int, group_year: int) -> dict
                 title=f"International migrants by HDI group of origin and destination, {early} and {stock_year} "
                       "(thousands)",
                 caption="Rows: HDI group of the country of origin; columns: HDI group of the country of destination; "
-                        f"groups by HDI of {group_year} in both years. Unclassified: origin not specified by the UN, or "
-                        "an area without an HDI.")
+                        "groups by HDI of {fact}`group_year` in both years. Unclassified: origin not specified by the "
+                        "UN, or an area without an HDI.")
 
 
 def free_movement_figure(ims_source: str, stock_year: int) -> dict:
@@ -740,7 +744,6 @@ def free_movement_figure(ims_source: str, stock_year: int) -> dict:
     fm["ecowas"] = fm["year"].map(eco.set_index("year")["share_pct"])
     fm["schengen"] = fm["year"].map(sch.set_index("year")["share_pct"])
     fm["schengen_fixed"] = sch_fixed["share_pct"]
-    e0, e1, s0, s1 = eco.iloc[0], eco.iloc[-1], sch.iloc[0], sch.iloc[-1]
     fig, data = plots.line_chart(fm, "year", ["ecowas", "schengen", "schengen_fixed"],
                                  ylabel="% of member states' emigrants", percent=True,
                                  labels={"ecowas": "ECOWAS (members of each year)",
@@ -753,13 +756,14 @@ def free_movement_figure(ims_source: str, stock_year: int) -> dict:
                       f"{stock_year}",
                 caption="Migrants born in (or citizens of) a member state living in another member state, as % of all "
                         "emigrants of the member states. Members as of each stock year; membership after "
-                        f"{last_members} is not in the pinned tables, so later stock years use {last_members} members. "
-                        "Years before the first membership snapshot are shown for fixed members only.",
-                alt=f"Line chart: the share of ECOWAS emigrants living in another ECOWAS state fell from "
-                    f"{fmt.percent(e0['share_pct'])} in {int(e0['year'])} to {fmt.percent(e1['share_pct'])} in "
-                    f"{stock_year}; the intra-Schengen share rose from {fmt.percent(s0['share_pct'])} to "
-                    f"{fmt.percent(s1['share_pct'])} as the area grew from {int(s0['members'])} to "
-                    f"{int(s1['members'])} states.")
+                        "{fact}`fm_membership_last` is not in the pinned tables, so later stock years use "
+                        "{fact}`fm_membership_last` members. Years before the first membership snapshot are shown for "
+                        "fixed members only.",
+                alt="Line chart: the share of ECOWAS emigrants living in another ECOWAS state fell from "
+                    "{fact}`ecowas_first_pct` in {fact}`fm_first_year` to {fact}`ecowas_last_pct` in "
+                    "{fact}`last_year`; the intra-Schengen share rose from {fact}`schengen_first_pct` to "
+                    "{fact}`schengen_last_pct` as the area grew from {fact}`schengen_members_first` to "
+                    "{fact}`schengen_members_last` states.")
 
 
 def groups_table(ims_source: str, stock_year: int, group_year: int) -> dict:
@@ -772,6 +776,6 @@ def groups_table(ims_source: str, stock_year: int, group_year: int) -> dict:
                 formats={"Countries": "count", "Population (%)": "percent", "Immigrants (%)": "percent",
                          "Emigrants (%)": "percent", "Emigration rate (%)": "percent"},
                 title=f"HDI groups: population, immigrants, emigrants and emigration rates, {stock_year}",
-                caption=f"Groups by HDI of {group_year}. Population of {population_year_for(stock_year)} (UN DESA, with "
-                        "the migrant stock estimates); shares of the world's population with an HDI, and of all "
-                        f"international migrants in {stock_year}. Emigration rate = emigrants / (emigrants + population).")
+                caption="Groups by HDI of {fact}`group_year`. Population of {fact}`pop_year` (UN DESA, with the migrant "
+                        "stock estimates); shares of the world's population with an HDI, and of all international "
+                        "migrants in {fact}`last_year`. Emigration rate = emigrants / (emigrants + population).")

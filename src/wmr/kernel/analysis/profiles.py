@@ -29,12 +29,12 @@ import pandas as pd
 from wmr.core.errors import ConfigError
 
 from .. import countries, pins
+from ..facts import FactSpecs, make_fact
 from ..sources import countrynames, hdi, idmc, ims, m49
 from ..sources import remittances as rem
 from ..sources import unhcr
 from ..tidycache import cached_table
 from . import displacement, migrants, remittances
-from .wording import FactSpec  # noqa: F401  (profiles record FactSpecs; re-exported)
 
 VERSION = "3"
 TOP_N = 5
@@ -435,28 +435,31 @@ def coverage_text(prof: Profile) -> str:
 
 # ------------------------------------------------------------------------------- facts and wording
 
-def fact_specs(prof: Profile) -> list[FactSpec]:
+def fact_specs(prof: Profile) -> FactSpecs:
     """Every fact of a profile that has data, in page order (missing values are not facts)."""
     p, r = prof.params, prof.row
     ims_s = [p.ims_source]
     geo = [m49.SOURCE] if prof.iso3 in m49.known_iso3() else [m49.SOURCE, ims.SOURCE_2020]  # region_of's reads
     pop_s = [p.ims_source, denominator_source(p.ims_source)]
-    out = [FactSpec("name", prof.name, "name", None, NAME_SOURCES, "text"),   # the profile's title
-           FactSpec("name_in_text", countries.in_text(prof.iso3), "name", None, NAME_SOURCES, "text"),  # 'the Philippines'
-           FactSpec("region", r["region"], "region", None, geo, "text"),
-           *([FactSpec("subregion", r["subregion"], "sub-region", None, geo, "text")] if r["subregion"] else [])]
+    out = FactSpecs(year=None, sources=NAME_SOURCES)   # names and places: no year
+    out.add("name", prof.name, "name", "text")   # the profile's title
+    out.add("name_in_text", countries.in_text(prof.iso3), "name", "text")   # 'the Philippines'
+    out.add("region", r["region"], "region", "text", sources=geo)
+    if r["subregion"]:
+        out.add("subregion", r["subregion"], "sub-region", "text", sources=geo)
     first = prof.stock.iloc[0]
-    out += [FactSpec("immigrants", prof.last("immigrants"), "persons", p.stock_year, ims_s, "compact"),
-            FactSpec("first_year", int(first["year"]), "year", int(first["year"]), ims_s, "year"),
-            FactSpec("immigrants_first", float(first["immigrants"]), "persons", int(first["year"]), ims_s, "compact")]
+    out.add("immigrants", prof.last("immigrants"), "persons", "compact", year=p.stock_year, sources=ims_s)
+    out.year_of("first_year", first["year"], sources=ims_s)
+    out.add("immigrants_first", float(first["immigrants"]), "persons", "compact", year=int(first["year"]), sources=ims_s)
     if not _missing(prof.last("emigrants")):
-        out.append(FactSpec("emigrants", prof.last("emigrants"), "persons", p.stock_year, ims_s, "compact"))
+        out.add("emigrants", prof.last("emigrants"), "persons", "compact", year=p.stock_year, sources=ims_s)
     if not _missing(prof.last("female_share_pct")):
-        out.append(FactSpec("female_share_pct", prof.last("female_share_pct"), "percent", p.stock_year, ims_s, "percent"))
+        out.add("female_share_pct", prof.last("female_share_pct"), "percent", "percent", year=p.stock_year,
+                sources=ims_s)
     share = immigrant_share_pct(prof)
     if not _missing(share):
-        out.append(FactSpec("immigrant_share_pct", share, "percent", p.stock_year, pop_s, "percent",
-                            note=f"population of {int(r['population_year'])}"))
+        out.add("immigrant_share_pct", share, "percent", "percent", year=p.stock_year, sources=pop_s,
+                note=f"population of {int(r['population_year'])}")
     for key, unit, src, year in (("hosted_refugees", "persons", UNHCR, p.refugee_year),
                                  ("hosted_asylum_seekers", "persons", UNHCR, p.refugee_year),
                                  ("originating_refugees", "persons", UNHCR, p.refugee_year),
@@ -466,30 +469,29 @@ def fact_specs(prof: Profile) -> list[FactSpec]:
                                  ("conflict_new", "displacements", IDMC, p.displacement_year),
                                  ("disaster_new", "displacements", IDMC, p.displacement_year)):
         if not _missing(r.get(key)):
-            out.append(FactSpec(key, float(r[key]), unit, year, [src], "count"))
+            out.add(key, float(r[key]), unit, "count", year=year, sources=[src])
     if not _missing(r.get("received_usd")):
-        out.append(FactSpec("received_usd", float(r["received_usd"]), "US$", p.remittance_year,
-                            received_sources(p.remittance_year), "usd_billions", display=usd(float(r["received_usd"]))))
+        out.add("received_usd", float(r["received_usd"]), "US$", "usd_billions", year=p.remittance_year,
+                sources=received_sources(p.remittance_year), display=usd(float(r["received_usd"])))
     sent_year = int(r["sent_year"]) if not _missing(r.get("sent_year")) else p.remittance_year
-    out.append(FactSpec("sent_year", sent_year, "year", sent_year, [sent_source(p.remittance_year)], "year"))
+    out.year_of("sent_year", sent_year, sources=[sent_source(p.remittance_year)])
     if not _missing(r.get("sent_pct_gdp_year")) and not _missing(r.get("sent_pct_gdp")):
-        y = int(r["sent_pct_gdp_year"])
-        out.append(FactSpec("sent_pct_gdp_year", y, "year", y, [REMITTANCES], "year"))
+        out.year_of("sent_pct_gdp_year", int(r["sent_pct_gdp_year"]), sources=[REMITTANCES])
     if not _missing(r.get("sent_usd")):
-        out.append(FactSpec("sent_usd", float(r["sent_usd"]), "US$", sent_year, [sent_source(p.remittance_year)],
-                            "usd_billions", display=usd(float(r["sent_usd"])), note=sent_note(p.remittance_year, sent_year)))
+        out.add("sent_usd", float(r["sent_usd"]), "US$", "usd_billions", year=sent_year,
+                sources=[sent_source(p.remittance_year)], display=usd(float(r["sent_usd"])),
+                note=sent_note(p.remittance_year, sent_year))
     if not _missing(r.get("received_pct_gdp")):
-        y = int(r["received_pct_gdp_year"])
-        out.append(FactSpec("received_pct_gdp", float(r["received_pct_gdp"]), "percent of GDP", y, [REMITTANCES],
-                            "percent"))
+        out.add("received_pct_gdp", float(r["received_pct_gdp"]), "percent of GDP", "percent",
+                year=int(r["received_pct_gdp_year"]), sources=[REMITTANCES])
     if not _missing(r.get("sent_pct_gdp")):
-        out.append(FactSpec("sent_pct_gdp", float(r["sent_pct_gdp"]), "percent of GDP", int(r["sent_pct_gdp_year"]),
-                            [REMITTANCES], "percent"))
+        out.add("sent_pct_gdp", float(r["sent_pct_gdp"]), "percent of GDP", "percent",
+                year=int(r["sent_pct_gdp_year"]), sources=[REMITTANCES])
     if not _missing(r.get("hdi")):
         y = int(r["hdi_year"])
-        out += [FactSpec("hdi", float(r["hdi"]), "index", y, [HDI], display=f"{float(r['hdi']):.3f}"),
-                FactSpec("hdi_group", str(r["hdi_group"]), "HDI group", y, [HDI], "text")]
-    out += narrative_facts(prof)
+        out.add("hdi", float(r["hdi"]), "index", year=y, sources=[HDI], display=f"{float(r['hdi']):.3f}")
+        out.add("hdi_group", str(r["hdi_group"]), "HDI group", "text", year=y, sources=[HDI])
+    add_narrative_facts(out, prof)
     return out
 
 
@@ -508,28 +510,27 @@ def usd(value: float) -> str:
     return f"US${value / 1e9:,.1f} billion" if value >= 1e9 else f"US${value / 1e6:,.1f} million"
 
 
-def narrative_facts(prof: Profile) -> list[FactSpec]:
-    """The figures the narrative cites beyond the key figures: change since the first year, main partners,
+def add_narrative_facts(out: FactSpecs, prof: Profile) -> None:
+    """Add the figures the narrative cites beyond the key figures: change since the first year, main partners,
     refugees and asylum-seekers hosted."""
     p = prof.params
     ims_s = [p.ims_source]
-    out = []
     first = prof.stock.iloc[0]
     if first["immigrants"] > 0 and int(first["year"]) < p.stock_year:
         change = 100 * (prof.last("immigrants") / first["immigrants"] - 1)
-        out.append(FactSpec("imm_change_pct", abs(change), "percent", p.stock_year, ims_s, "percent",
-                            display=f"{abs(change):.0f}%", note="change since the first year, in either direction"))
+        out.add("imm_change_pct", abs(change), "percent", "percent", year=p.stock_year, sources=ims_s,
+                display=f"{abs(change):.0f}%", note="change since the first year, in either direction")
     if not prof.origins.empty:
         o = prof.origins.iloc[0]
-        out.append(FactSpec("top_origin", countries.in_text(o["iso3"]), "country", p.stock_year, ims_s, "text", note=o["iso3"]))
+        out.add("top_origin", countries.in_text(o["iso3"]), "country", "text", year=p.stock_year, sources=ims_s,
+                note=o["iso3"])
     if not prof.destinations.empty:
         d = prof.destinations.iloc[0]
-        out.append(FactSpec("top_destination", countries.in_text(d["iso3"]), "country", p.stock_year, ims_s, "text",
-                            note=d["iso3"]))
+        out.add("top_destination", countries.in_text(d["iso3"]), "country", "text", year=p.stock_year, sources=ims_s,
+                note=d["iso3"])
     hosted = sum(v for v in (prof.value("hosted_refugees"), prof.value("hosted_asylum_seekers")) if not _missing(v))
     if hosted > 0:
-        out.append(FactSpec("hosted_total", hosted, "persons", p.refugee_year, [UNHCR], "compact"))
-    return out
+        out.add("hosted_total", hosted, "persons", "compact", year=p.refugee_year, sources=[UNHCR])
 
 
 NARRATIVE = {
@@ -598,19 +599,16 @@ LABELS = {
 }
 
 
-def key_figures(specs: list[FactSpec]) -> pd.DataFrame:
+def key_figures(specs: FactSpecs) -> pd.DataFrame:
     """Indicator, Value, Year of every key figure with data; indicators without data say 'no data'."""
-    by_name = {s.name: s for s in specs}
+    by_name = {s["name"]: s for s in specs}
     rows = []
     for key, label in LABELS.items():
         s = by_name.get(key)
         if s is None:
             rows.append((label, "no data", ""))
         else:
-            from ..fmt import FORMATS
-
-            shown = s.display if s.display is not None else FORMATS[s.fmt](s.value)
-            rows.append((label, shown, "" if s.year is None else str(s.year)))
+            rows.append((label, make_fact(**s).display, "" if s["year"] is None else str(s["year"])))
     return pd.DataFrame(rows, columns=["Indicator", "Value", "Year"])
 
 

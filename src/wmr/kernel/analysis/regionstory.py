@@ -18,11 +18,11 @@ import pandas as pd
 from wmr.core.errors import ConfigError
 
 from ..countries import in_text
+from ..facts import FactSpecs
 from ..sources import ims, m49
 from . import displacement, gender
 from . import regions as R
 from . import remittances
-from .wording import FactSpec
 
 SENTENCES_PER_REGION = 4
 NAMES_REGION = "{param}`region`"
@@ -194,7 +194,7 @@ class Years:
 class Story:
     """A region's opening paragraph: the facts to record (every one, in every region) and its Markdown."""
 
-    facts: list[FactSpec]
+    facts: FactSpecs
     markdown: str
     chosen: list[tuple[str, str, int]]   # (signal, variant, phrasing) in reading order
 
@@ -366,47 +366,42 @@ def choose(sal: pd.DataFrame, var: pd.DataFrame, n: int = SENTENCES_PER_REGION) 
 
 # ---------------------------------------------------------------------------------------------- facts and paragraph
 
-def _facts(r: pd.Series, y: Years) -> list[FactSpec]:
-    ims_s = [y.ims_source, m49.SOURCE]
+def _facts(r: pd.Series, y: Years) -> FactSpecs:
     rem_s = [*remittances.sources_for(y.remittance_year), m49.SOURCE]
     unhcr_s = [displacement.UNHCR, m49.SOURCE]
     idmc_s = [*displacement.idp_sources(y.idp_year), m49.SOURCE]
     imm, emi = r["immigrants"], r["emigrants"]
     first = int(r["first_year"])
-    return [
-        FactSpec("immigrants", imm, "persons", y.stock_year, ims_s, "millions"),
-        FactSpec("emigrants", emi, "persons", y.stock_year, ims_s, "millions"),
-        FactSpec("balance_ratio", max(imm, emi) / min(imm, emi), "ratio", y.stock_year, ims_s,
-                 display=f"{max(imm, emi) / min(imm, emi):.1f}", note="the larger of immigrants and emigrants over the smaller"),
-        FactSpec("first_year", first, "year", first, ims_s, "year"),
-        FactSpec("immigrants_first", r["immigrants_first"], "persons", first, ims_s, "compact"),
-        FactSpec("emigrants_first", r["emigrants_first"], "persons", first, ims_s, "compact"),
-        FactSpec("imm_change_pct", abs(r["imm_change"]), "percent", y.stock_year, ims_s, "percent",
-                 display=f"{abs(r['imm_change']):.0f}%"),
-        FactSpec("emi_change_pct", abs(r["emi_change"]), "percent", y.stock_year, ims_s, "percent",
-                 display=f"{abs(r['emi_change']):.0f}%"),
-        FactSpec("within_imm_pct", r["within_pct"], "percent", y.stock_year, ims_s, "percent"),
-        FactSpec("top_other_origin_region", r["other_region"], "region", y.stock_year, ims_s, "text"),
-        FactSpec("top_other_origin_region_migrants", r["other_region_migrants"], "persons", y.stock_year, ims_s, "compact"),
-        FactSpec("female_share_pct", r["female_pct"], "percent", y.stock_year, ims_s, "percent"),
-        FactSpec("female_share_world_pct", r["female_world_pct"], "percent", y.stock_year, ims_s, "percent"),
-        FactSpec("emigrants_world_share", 100 * emi / r["world"], "percent", y.stock_year, ims_s, "percent"),
-        FactSpec("remit_total", r["remit_usd"], "US$ (current)", y.remittance_year, rem_s, "usd_billions"),
-        FactSpec("remit_world_share", 100 * r["remit_usd"] / r["remit_world_usd"], "percent", y.remittance_year, rem_s,
-                 "percent"),
-        FactSpec("refugees_hosted", r["ref_hosted"], "persons", y.refugee_year, unhcr_s, "compact"),
-        FactSpec("refugees_originating", r["ref_originating"], "persons", y.refugee_year, unhcr_s, "compact"),
-        FactSpec("refugees_world_share", 100 * r["ref_originating"] / r["ref_world"], "percent", y.refugee_year,
-                 unhcr_s, "percent"),
-        FactSpec("idps_total", r["idps"], "persons", y.idp_year, idmc_s, "compact",
-                 note="conflict and violence plus disasters"),
-        FactSpec("idps_world_share", 100 * r["idps"] / r["idp_world"], "percent", y.idp_year, idmc_s, "percent"),
-        FactSpec("corridor_origin", in_text(r["corridor_origin"]), "country", y.stock_year, ims_s, "text",
-                 note=r["corridor_origin"]),
-        FactSpec("corridor_destination", in_text(r["corridor_dest"]), "country", y.stock_year, ims_s, "text",
-                 note=r["corridor_dest"]),
-        FactSpec("corridor_migrants", r["corridor_migrants"], "persons", y.stock_year, ims_s, "compact"),
-    ]
+    f = FactSpecs(year=y.stock_year, sources=[y.ims_source, m49.SOURCE])
+    f.add("immigrants", imm, "persons", "millions")
+    f.add("emigrants", emi, "persons", "millions")
+    f.add("balance_ratio", max(imm, emi) / min(imm, emi), "ratio", display=f"{max(imm, emi) / min(imm, emi):.1f}",
+          note="the larger of immigrants and emigrants over the smaller")
+    f.year_of("first_year", first)
+    f.add("immigrants_first", r["immigrants_first"], "persons", "compact", year=first)
+    f.add("emigrants_first", r["emigrants_first"], "persons", "compact", year=first)
+    f.add("imm_change_pct", abs(r["imm_change"]), "percent", "percent", display=f"{abs(r['imm_change']):.0f}%")
+    f.add("emi_change_pct", abs(r["emi_change"]), "percent", "percent", display=f"{abs(r['emi_change']):.0f}%")
+    f.add("within_imm_pct", r["within_pct"], "percent", "percent")
+    f.add("top_other_origin_region", r["other_region"], "region", "text")
+    f.add("top_other_origin_region_migrants", r["other_region_migrants"], "persons", "compact")
+    f.add("female_share_pct", r["female_pct"], "percent", "percent")
+    f.add("female_share_world_pct", r["female_world_pct"], "percent", "percent")
+    f.add("emigrants_world_share", 100 * emi / r["world"], "percent", "percent")
+    f.add("remit_total", r["remit_usd"], "US$ (current)", "usd_billions", year=y.remittance_year, sources=rem_s)
+    f.add("remit_world_share", 100 * r["remit_usd"] / r["remit_world_usd"], "percent", "percent",
+          year=y.remittance_year, sources=rem_s)
+    f.add("refugees_hosted", r["ref_hosted"], "persons", "compact", year=y.refugee_year, sources=unhcr_s)
+    f.add("refugees_originating", r["ref_originating"], "persons", "compact", year=y.refugee_year, sources=unhcr_s)
+    f.add("refugees_world_share", 100 * r["ref_originating"] / r["ref_world"], "percent", "percent",
+          year=y.refugee_year, sources=unhcr_s)
+    f.add("idps_total", r["idps"], "persons", "compact", year=y.idp_year, sources=idmc_s,
+          note="conflict and violence plus disasters")
+    f.add("idps_world_share", 100 * r["idps"] / r["idp_world"], "percent", "percent", year=y.idp_year, sources=idmc_s)
+    f.add("corridor_origin", in_text(r["corridor_origin"]), "country", "text", note=r["corridor_origin"])
+    f.add("corridor_destination", in_text(r["corridor_dest"]), "country", "text", note=r["corridor_dest"])
+    f.add("corridor_migrants", r["corridor_migrants"], "persons", "compact")
+    return f
 
 
 def story(y: Years, region: str) -> Story:
@@ -422,15 +417,14 @@ def story(y: Years, region: str) -> Story:
 
 # ---------------------------------------------------------------------------------------------- the chapter's opening
 
-def _listed(prefix: str, rows: list[tuple[str, float]], unit: str, year: int, sources: list[str], fmt_: str,
-            note: str) -> tuple[list[FactSpec], str]:
-    """Facts '<prefix>_<i>' (a name) and '<prefix>_<i>_n' (its number) and the text 'A (x) and B (y)'."""
-    facts, roles = [], []
+def _listed(facts: FactSpecs, prefix: str, rows: list[tuple[str, float]], unit: str, fmt_: str, note: str) -> str:
+    """Add facts '<prefix>_<i>' (a name) and '<prefix>_<i>_n' (its number) and return the text 'A (x) and B (y)'."""
+    roles = []
     for i, (label, value) in enumerate(rows, start=1):
-        facts += [FactSpec(f"{prefix}_{i}", label, "name", year, sources, "text", note=note),
-                  FactSpec(f"{prefix}_{i}_n", value, unit, year, sources, fmt_)]
+        facts.add(f"{prefix}_{i}", label, "name", "text", note=note)
+        facts.add(f"{prefix}_{i}_n", value, unit, fmt_)
         roles.append(f"{{fact}}`{prefix}_{i}` ({{fact}}`{prefix}_{i}_n`)")
-    return facts, R.join_names(roles)
+    return R.join_names(roles)
 
 
 OPENING = {
@@ -451,42 +445,42 @@ OPENING = {
 def opening(y: Years) -> Story:
     """World-level facts of the chapter's opening (most immigrants and emigrants by region, what lies outside the
     regions) and its coverage paragraph, worded by whether anything lies outside the regions."""
-    ims_s, unhcr_s = [y.ims_source, m49.SOURCE], [displacement.UNHCR, m49.SOURCE]
-    rem_s = [*remittances.sources_for(y.remittance_year), m49.SOURCE]
-    idmc_s = [*displacement.idp_sources(y.idp_year), m49.SOURCE]
+    outside = "outside the M49 regions"
     t = indicators(y)
     imm_top, emi_top = t["immigrants"].idxmax(), t["emigrants"].idxmax()
     unalloc = R.unallocated_stock(y.ims_source, y.stock_year)
     unknown = R.emigrants_by_region(y.ims_source, y.stock_year).set_index("region").loc[R.NOT_SPECIFIED, "migrants"]
-    facts = [
-        FactSpec("world_total", int(t["world"].iloc[0]), "persons", y.stock_year, ims_s, "millions"),
-        FactSpec("most_immigrants_region", imm_top, "region", y.stock_year, ims_s, "text"),
-        FactSpec("most_immigrants_region_n", int(t.loc[imm_top, "immigrants"]), "persons", y.stock_year, ims_s, "millions"),
-        FactSpec("most_emigrants_region", emi_top, "region", y.stock_year, ims_s, "text"),
-        FactSpec("most_emigrants_region_n", int(t.loc[emi_top, "emigrants"]), "persons", y.stock_year, ims_s, "millions"),
-        FactSpec("unallocated_total", int(unalloc["immigrants"].sum()), "persons", y.stock_year, ims_s, "compact"),
-        FactSpec("unknown_origin_world", int(unknown), "persons", y.stock_year, ims_s, "millions"),
-    ]
+    facts = FactSpecs(year=y.stock_year, sources=[y.ims_source, m49.SOURCE])
+    facts.add("world_total", int(t["world"].iloc[0]), "persons", "millions")
+    facts.add("most_immigrants_region", imm_top, "region", "text")
+    facts.add("most_immigrants_region_n", int(t.loc[imm_top, "immigrants"]), "persons", "millions")
+    facts.add("most_emigrants_region", emi_top, "region", "text")
+    facts.add("most_emigrants_region_n", int(t.loc[emi_top, "emigrants"]), "persons", "millions")
+    facts.add("unallocated_total", int(unalloc["immigrants"].sum()), "persons", "compact")
+    facts.add("unknown_origin_world", int(unknown), "persons", "millions")
     rows = [(r.name, int(r.immigrants)) for r in unalloc.itertuples() if r.immigrants > 0]
-    f, listed = _listed("unallocated_place", rows, "persons", y.stock_year, ims_s, "compact", "outside the M49 regions")
-    facts += f
+    listed = _listed(facts, "unallocated_place", rows, "persons", "compact", outside)
     text = [OPENING["stock_some"].replace("{list}", listed) if rows else OPENING["stock_none"]]
     rem = R.remittance_unallocated(y.remittance_year)
-    f, listed = _listed("remit_unallocated", [(r.name, r.usd) for r in rem.itertuples()], "US$ (current)",
-                        y.remittance_year, rem_s, "usd_billions", "outside the M49 regions")
+    f = FactSpecs(year=y.remittance_year, sources=[*remittances.sources_for(y.remittance_year), m49.SOURCE])
+    listed = _listed(f, "remit_unallocated", [(r.name, r.usd) for r in rem.itertuples()], "US$ (current)",
+                     "usd_billions", outside)
     facts += f
     text += [OPENING["remittances"].replace("{list}", listed)] if listed else []
     idp = R.idp_unallocated(y.idp_year)
-    f, listed = _listed("idp_unallocated", [(r.name, r.conflict_idps + r.disaster_idps) for r in idp.itertuples()],
-                        "persons", y.idp_year, idmc_s, "compact", "outside the M49 regions")
+    f = FactSpecs(year=y.idp_year, sources=[*displacement.idp_sources(y.idp_year), m49.SOURCE])
+    listed = _listed(f, "idp_unallocated", [(r.name, r.conflict_idps + r.disaster_idps) for r in idp.itertuples()],
+                     "persons", "compact", outside)
     facts += f
     text += [OPENING["idps"].replace("{list}", listed)] if listed else []
     ref = R.refugee_unallocated(y.refugee_year).sort_values("name")
-    f, listed = _listed("refugee_unallocated", [(r.name, r.originating + r.hosted) for r in ref.itertuples()],
-                        "persons", y.refugee_year, unhcr_s, "compact", "a UNHCR origin that is no country")
+    f = FactSpecs(year=y.refugee_year, sources=[displacement.UNHCR, m49.SOURCE])
+    if len(ref):
+        f.add("refugee_unallocated", float(ref["originating"].sum() + ref["hosted"].sum()), "persons", "compact")
+    listed = _listed(f, "refugee_unallocated", [(r.name, r.originating + r.hosted) for r in ref.itertuples()],
+                     "persons", "compact", "a UNHCR origin that is no country")
     if listed:
-        facts += [FactSpec("refugee_unallocated", float(ref["originating"].sum() + ref["hosted"].sum()), "persons",
-                           y.refugee_year, unhcr_s, "compact"), *f]
+        facts += f
         text.append(OPENING["refugees"].replace("{list}", listed))
     text.append(OPENING["unknown"])
     return Story(facts, " ".join(text), [])

@@ -1,4 +1,4 @@
-"""Prose whose wording the data choose: fact specs, fact roles, and the checks that keep it translatable.
+"""Prose whose wording the data choose: fact roles and the checks that keep it translatable.
 
 A sentence template is a whole sentence of MyST text whose variable parts are `{fact}` roles (numbers and
 names) and `{param}` roles; a library function picks which template fits the data. Each template is one
@@ -7,29 +7,10 @@ unit a translator can translate with its roles intact (issue 18), and no fact is
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
 
 from wmr.core.protocol import ROLE_RE
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z{])")
-
-
-@dataclass(frozen=True)
-class FactSpec:
-    """A fact to record with Chapter.fact: name, value and how it prints (display overrides fmt)."""
-
-    name: str
-    value: object
-    unit: str
-    year: int | None
-    sources: list[str]
-    fmt: str = "count"
-    display: str | None = None
-    note: str = ""
-
-    def kwargs(self) -> dict:
-        """The keyword arguments of Chapter.fact (name included)."""
-        return asdict(self)
 
 
 def fact(name: str) -> str:
