@@ -233,12 +233,6 @@ KNOWN_FAILURES = {
     "tests/test_book.py::test_no_page_ends_more_than_40_percent_empty_except_at_a_chapters_end[wmr-2026]":
         "fixed on the book branch, failed again in the full run after the merge with the rewritten chapter prose "
         "and the taller profile charts (2026-11-29)",
-    "tests/test_editions_built.py::test_prose_types_no_numbers[wmr-2024]":
-        "the prose types no number any more (checked on a build of 56d265c), but the check now covers captions and "
-        "alt text, which still format their numbers in f-strings (474 in wmr-2026): being moved to fact roles",
-    "tests/test_editions_built.py::test_prose_types_no_numbers[wmr-2026]":
-        "the prose types no number any more (checked on a build of 56d265c), but the check now covers captions and "
-        "alt text, which still format their numbers in f-strings (474 in wmr-2026): being moved to fact roles",
 }
 
 
