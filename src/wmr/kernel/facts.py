@@ -55,6 +55,13 @@ def make_fact(name: str, value, *, unit: str, year, sources: list[str], fmt: str
                 reads=list(reads or []), fmt=fmt if display is None else None)
 
 
+def fact_spec(name: str, value, unit: str, fmt: str = "count", *, year, sources: list[str],
+              display: str | None = None, note: str = "") -> dict:
+    """One fact to record: the keyword arguments of Chapter.fact (what FactSpecs holds, one per fact)."""
+    return {"name": name, "value": value, "unit": unit, "year": year, "sources": list(sources), "fmt": fmt,
+            "display": display, "note": note}
+
+
 class FactSpecs(list):
     """Facts to record (each the keyword arguments of Chapter.fact) sharing a default year and sources.
 
@@ -71,9 +78,8 @@ class FactSpecs(list):
             display: str | None = None, note: str = "", label: str | None = None) -> dict:
         """Append one spec (year and sources default to the shared ones); returns it. `label`: the fact's row label
         in a table of key figures (kept in `labels`, not in the spec)."""
-        spec = {"name": name, "value": value, "unit": unit, "year": self.year if year is None else year,
-                "sources": list(self.sources if sources is None else sources), "fmt": fmt, "display": display,
-                "note": note}
+        spec = fact_spec(name, value, unit, fmt, year=self.year if year is None else year,
+                         sources=self.sources if sources is None else sources, display=display, note=note)
         self.append(spec)
         if label is not None:
             self.labels[name] = label

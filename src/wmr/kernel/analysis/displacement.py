@@ -11,6 +11,7 @@ import pandas as pd
 
 from wmr.core.errors import not_covered
 
+from ..facts import FactSpecs
 from ..sources import idmc, unhcr
 
 UNHCR = "unhcr-population"
@@ -159,7 +160,7 @@ def components_note(components: list[dict], shown) -> str:
                      + (f"/{c['file']}" if c.get("file") else "") + ")" for c in components)
 
 
-def headline_facts(refugee_year: int, idp_year: int, shown) -> list[dict]:
+def headline_facts(refugee_year: int, idp_year: int, shown) -> FactSpecs:
     """The WMR headline totals as fact specs (Chapter.fact keyword arguments), components in each note.
 
     - displaced_total: everyone displaced at the end of the latest year both UNHCR and IDMC cover;
@@ -174,14 +175,12 @@ def headline_facts(refugee_year: int, idp_year: int, shown) -> list[dict]:
                      {"label": "Palestine refugees under UNRWA's mandate", "value": ref["unrwa"], "year": refugee_year,
                       "source": UNHCR}]
     sources = sorted({c["source"] for c in total["components"]})
-    return [
-        {"name": "displaced_total", "value": total["total"], "unit": "persons", "year": common, "sources": sources,
-         "fmt": "millions", "note": "Sum of: " + components_note(total["components"], shown)},
-        {"name": "displaced_total_year", "value": common, "unit": "year", "year": common, "sources": sources,
-         "fmt": "year"},
-        {"name": "refugees_incl_unrwa", "value": ref["refugees"] + ref["unrwa"], "unit": "persons",
-         "year": refugee_year, "sources": [UNHCR], "fmt": "millions",
-         "note": "Sum of: " + components_note(refugee_parts, shown)},
-        {"name": "stateless", "value": ref["stateless"], "unit": "persons", "year": refugee_year, "sources": [UNHCR],
-         "fmt": "millions", "note": f"Stateless persons under UNHCR's statelessness mandate, end-{refugee_year}"},
-    ]
+    specs = FactSpecs(year=refugee_year, sources=[UNHCR])
+    specs.add("displaced_total", total["total"], "persons", "millions", year=common, sources=sources,
+              note="Sum of: " + components_note(total["components"], shown))
+    specs.add("displaced_total_year", common, "year", "year", year=common, sources=sources)
+    specs.add("refugees_incl_unrwa", ref["refugees"] + ref["unrwa"], "persons", "millions",
+              note="Sum of: " + components_note(refugee_parts, shown))
+    specs.add("stateless", ref["stateless"], "persons", "millions",
+              note=f"Stateless persons under UNHCR's statelessness mandate, end-{refugee_year}")
+    return specs

@@ -21,8 +21,9 @@ import pandas as pd
 
 from wmr.core.errors import ConfigError, not_covered
 
-from .. import fmt, plots
+from .. import plots
 from ..countries import in_text, with_names
+from ..facts import fact_spec
 from ..sources import free_movement, hdi, ims
 
 HDI = hdi.SOURCE
@@ -322,8 +323,7 @@ _KEYS = (("Very high", "vh"), ("High", "high"), ("Medium", "medium"), ("Low", "l
 
 def _spec(name: str, value, unit: str, year: int, sources: list[str], fmt: str = "count",
           display: str | None = None, note: str = "") -> dict:
-    return {"name": name, "value": value, "unit": unit, "year": year, "sources": list(sources), "fmt": fmt,
-            "display": display, "note": note}
+    return fact_spec(name, value, unit, fmt, year=year, sources=sources, display=display, note=note)
 
 
 def _pct(name: str, value, year: int, sources: list[str]) -> dict:
