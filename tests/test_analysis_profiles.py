@@ -300,3 +300,24 @@ def test_a_missing_population_is_a_coverage_note_not_a_zero():
     assert "immigrant_share_pct" not in facts(prof)
     assert any("population" in n and "UN DESA" in n for n in P.coverage_notes(prof))
     assert "immigrant_share_pct" not in P.narrative(prof)
+
+
+@pytest.mark.parametrize("iso3", ["DEU", "VAT", "TKL"])
+def test_profile_chart_texts_cite_the_profiles_own_facts(iso3):
+    """Titles, captions and alt text of both profile charts state years and numbers only through facts the
+    profile records; the alt text names the main origin and destination when the profile has them."""
+    from wmr.kernel.analysis import profilefigures as PF
+
+    from .figure_texts import cited
+
+    prof = P.load(iso3, P2026)
+    specs = P.fact_specs(prof)
+    recorded = {s["name"] for s in specs}
+    trend, partners = PF.trend_figure(prof, specs), PF.partners_figure(prof, specs)
+    for spec in (trend, partners):
+        assert cited({**spec, "caption": spec["title"] + " " + spec["caption"]}, recorded)
+    years = sorted(prof.stock["year"])
+    assert {s["name"]: s["value"] for s in specs if s["name"] in ("first_year", "stock_year")} == {
+        "first_year": years[0], "stock_year": 2024}
+    assert ("{fact}`top_origin`" in partners["alt"]) == (not prof.origins.empty)
+    assert ("{fact}`emigrants`" in trend["alt"]) == ("emigrants" in recorded)

@@ -450,6 +450,7 @@ def fact_specs(prof: Profile) -> FactSpecs:
     first = prof.stock.iloc[0]
     out.add("immigrants", prof.last("immigrants"), "persons", "compact", year=p.stock_year, sources=ims_s)
     out.year_of("first_year", first["year"], sources=ims_s)
+    out.year_of("stock_year", p.stock_year, sources=ims_s)
     out.add("immigrants_first", float(first["immigrants"]), "persons", "compact", year=int(first["year"]), sources=ims_s)
     if not _missing(prof.last("emigrants")):
         out.add("emigrants", prof.last("emigrants"), "persons", "compact", year=p.stock_year, sources=ims_s)
@@ -542,8 +543,8 @@ NARRATIVE = {
     "same": "That is about as many as in {fact}`first_year`.",
     "more": "That is {fact}`imm_change_pct` more than in {fact}`first_year`.",
     "fewer": "That is {fact}`imm_change_pct` fewer than in {fact}`first_year`.",
-    "emigrants_more": "{fact}`emigrants` people born in " + NAME + " lived abroad: more emigrants than immigrants.",
-    "emigrants_fewer": "{fact}`emigrants` people born in " + NAME + " lived abroad: fewer emigrants than immigrants.",
+    "emigrants_more": "{fact}`emigrants` people born there lived abroad: more emigrants than immigrants.",
+    "emigrants_fewer": "{fact}`emigrants` people born there lived abroad: fewer emigrants than immigrants.",
     "origin": "Most immigrants came from {fact}`top_origin`.",
     "destination": "The largest number of emigrants lived in {fact}`top_destination`.",
     "hosted": "At the end of {param}`refugee_year`, " + NAME + " hosted {fact}`hosted_total` refugees and "
