@@ -379,6 +379,18 @@ def test_data_sources_appendix_has_citation_licence_and_checksum_of_every_pin(bo
             assert squash(want) in appendix, (sid, want[:60])
 
 
+def test_data_sources_headings_are_kept_with_their_first_fields(book):
+    """No source's heading is left at the foot of a page: its id, publisher, edition and citation follow it there."""
+    alone = []
+    for level, title, page in book.toc:
+        if level == 1 and page >= book.appendix:
+            text = squash(book.texts[page])
+            after = text[text.find(squash(title)) + len(squash(title)):]
+            if not all(field in after for field in ("Sourceid", "Publisher", "Edition", "Citation")):
+                alone.append((page + 1, title))
+    assert alone == []
+
+
 def test_text_has_chapter_titles_and_key_fact_displays(book):
     text = squash(" ".join(book.texts))
     for title in book.titles:
