@@ -207,3 +207,23 @@ def test_displacement_facts_and_summary_table():
     assert table["Change (%)"].tolist() == pytest.approx((100 * (table["Latest value"] / table["Base value"] - 1)).tolist())
     row = table.set_index("Indicator").loc["New internal displacements, disasters"]
     assert (row["Base value"], row["Latest value"]) == (d.loc[2019, "disaster"], d.loc[2024, "disaster"])
+
+
+@pytest.mark.parametrize("current, previous, year", [("undesa-ims-2020-bilateral", "undesa-ims-2019", 2020),
+                                                     ("undesa-ims-2024-bilateral", "undesa-ims-2020-bilateral", 2024)])
+def test_stock_figure_keeps_its_plot_wide_and_its_legend_inside_the_figure(current, previous, year):
+    """The two editions' long names once made a one-row legend wider than the chart: the plot was squeezed to
+    a sliver with overprinted years, and the legend cut at the figure's edge."""
+    from wmr.kernel import style
+
+    fig = rebound.stock_figure(current, previous, year)["fig"]
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        plot = fig.axes[0].get_window_extent(renderer)
+        legend = fig.axes[0].get_legend().get_window_extent(renderer)
+        assert plot.width >= 0.6 * fig.bbox.width
+        assert legend.x0 >= 0 and legend.x1 <= fig.bbox.width and legend.y0 >= 0
+        assert not legend.overlaps(plot)
+    finally:
+        style.close(fig)
