@@ -373,7 +373,9 @@ def stock_figure(current: str, previous: str, year: int) -> dict:
     fig, data = plots.line_chart(stock_editions(current, previous), "year", ["current", "previous"],
                                  ylabel="Migrants (millions)", scale=1e6, labels={"current": cur, "previous": prev})
     fig.axes[0].lines[1].set(linestyle="--", linewidth=1.4)  # the older edition dashed, so both stay visible
-    # (the legend is line_chart's: long edition names go below the plot, so the plot keeps its width)
+    # the legend is line_chart's (long edition names go below the plot, so the plot keeps its width): its key
+    # for the older edition dashed too
+    fig.axes[0].get_legend().legend_handles[1].set(linestyle="--", linewidth=1.4)
     return dict(fig=fig, data=data.rename(columns={"current": cur, "previous": prev}), sources=[current, previous],
                 units="persons",
                 title=f"International migrants worldwide in two editions of the UN DESA estimates, to {year}",
