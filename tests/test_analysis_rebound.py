@@ -140,10 +140,10 @@ def test_tourism_facts_and_alt_text_from_the_panel():
     spec = rebound.tourism_figure(2019, 2022)
     assert (f"fell to {index.min():.0f}% of their 2019 level in 2020 and recovered to {index[2022]:.0f}% in 2022; "
             f"{by_region.idxmax()} recovered most ({100 * by_region.max():.0f}%)") in spec["alt"]
-    ax = spec["fig"].axes[0]                  # the index frame: base line at 100, room above for the legend
+    ax = spec["fig"].axes[0]                  # the index frame: base line at 100
     assert ax.get_ylim() == (0, 145) and list(ax.get_yticks()) == [0, 20, 40, 60, 80, 100]
     assert any(list(line.get_ydata()) == [100, 100] and line.get_linestyle() == "--" for line in ax.lines)
-    assert ax.get_legend() is not None
+    assert ax.get_legend() is None and len(spec["fig"].legends) == 1   # seven long names: below the chart (see below)
     from wmr.kernel import style
 
     style.close(spec["fig"])
@@ -225,5 +225,24 @@ def test_stock_figure_keeps_its_plot_wide_and_its_legend_inside_the_figure(curre
         assert plot.width >= 0.6 * fig.bbox.width
         assert legend.x0 >= 0 and legend.x1 <= fig.bbox.width and legend.y0 >= 0
         assert not legend.overlaps(plot)
+    finally:
+        style.close(fig)
+
+
+def test_tourism_figure_keeps_its_plot_wide_and_its_legend_of_seven_lines_inside_the_figure():
+    """The world and six regions, long names, in one row at the top ran past both edges of the chart and squeezed
+    its plot."""
+    from wmr.kernel import style
+
+    fig = rebound.tourism_figure(2019, 2022)["fig"]
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        plot = fig.axes[0].get_window_extent(renderer)
+        legends = [*fig.legends, *filter(None, [fig.axes[0].get_legend()])]
+        assert len(legends) == 1 and len(legends[0].get_texts()) == 7
+        box = legends[0].get_window_extent(renderer)
+        assert plot.width >= 0.6 * fig.bbox.width
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width and box.y0 >= 0 and not box.overlaps(plot)
     finally:
         style.close(fig)

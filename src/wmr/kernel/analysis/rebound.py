@@ -200,6 +200,7 @@ def tourism_figure(base: int, last: int) -> dict:
     countries = int(tourism_coverage(base, last).iloc[0]["countries"])
     fig, data = plots.line_chart(tidx, "year", list(tidx.columns[1:]), ylabel=f"Index ({base} = 100)")
     plots.index_axes(fig)
+    plots.legend_outside(fig, "below", ncols=2)   # world and six regions: one row at the top ran past the chart
     return dict(fig=fig, data=data, sources=[TOURISM], units=f"index, {base} = 100",
                 title=f"International tourist arrivals by region, {base}–{last}",
                 caption=f"Arrivals of overnight visitors (tourists), summed over the {countries} countries that "
