@@ -124,7 +124,8 @@ def chapter_markdown(doc: ChapterDoc, cites: citations.Formatted | None = None) 
     # bare one would move to the next content printed), then the figures and tables still waiting are placed, so
     # they come before its reference list, never after it
     out += ["```{=typst}", f"#place(top + left, context [#metadata((slug: {typst_string(doc.slug)}, "
-            f"page: here().page()))<{TEXT_END}>])", "#place.flush()", "```", ""]
+            f"page: here().page(), y: here().position().y.pt(), bottom: (page.height - margin.bottom).to-absolute().pt(), "
+            f"full: (page.height - margin.top - margin.bottom).to-absolute().pt()))<{TEXT_END}>])", "#place.flush()", "```", ""]
     if cites is not None:
         out += references_markdown(doc, cites)
     return "\n".join(out)
@@ -299,8 +300,8 @@ def compile_book(compiler, edition: Edition, workdir: Path, stamp: int) -> tuple
         inputs = {k: json.dumps(sorted(v)) for k, v in chosen.items()}
         pdf = _compile(compiler, edition, workdir, stamp, inputs, "the PDF edition")
         query = {name: json.loads(compiler.query(f"<{name}>", field="value")) for name in LAYOUT}
-        more = {"split": tables_to_split(query["wmr-flow"]) | tables_after_the_text(query["wmr-block-page"],
-                                                                                    query[TEXT_END]),
+        more = {"split": tables_to_split(query["wmr-flow"]) | tables_after_the_text(
+                    query["wmr-block-page"], query[TEXT_END], query["wmr-source-line"]),
                 "tails": lone_source_lines(query["wmr-table-end"], query["wmr-source-line"]),
                 "tops": blocks_after_the_references(query["wmr-block-page"], query[REFERENCES_START])}
         if all(more[k] <= chosen[k] for k in chosen):
@@ -355,17 +356,31 @@ def tables_to_split(blocks: list[dict]) -> set[str]:
             and b["height"] > b["left"] >= SPLIT_LEFT * b["full"]}
 
 
-def tables_after_the_text(blocks: list[dict], text_ends: list[dict]) -> set[str]:
+def tables_after_the_text(blocks: list[dict], text_ends: list[dict], source_lines: list[dict]) -> set[str]:
     """The tables to set where they are called rather than floated because, floated, they land after their
-    chapter's text has ended: there nothing but the other waiting figures can share their page, and a table that
-    does not fit beside them would leave a page part empty. Set where it is called, it continues on the next
-    page instead (header repeated), filling the space the figures leave.
+    chapter's text has ended, beneath a page left more than MAX_EMPTY empty: after the text only the other
+    waiting figures can share a page, and a table that does not fit beside them leaves their page part empty.
+    Set where it is called, it continues on the next page instead (header repeated), filling that space.
 
-    `blocks`: the page each figure or table is printed on (<wmr-block-page>: key, whether a table, page); `text_ends`: the page
-    where each chapter's text ends (<wmr-text-end>: slug, page).
+    `blocks`: where each figure or table is printed (<wmr-block-page>: key, whether a table, page); `text_ends`:
+    where each chapter's text ends (<wmr-text-end>: slug, page, y, and the text area's bottom and height);
+    `source_lines`: where each block's source line, its last line, is printed (<wmr-source-line>: key, page, y).
     """
-    end = {m["slug"]: m["page"] for m in text_ends}
-    return {b["key"] for b in blocks if b["table"] and b["page"] > end[b["key"].split(":")[1]]}
+    end = {m["slug"]: m for m in text_ends}
+    lowest: dict[int, float] = {m["page"]: m["y"] for m in text_ends}
+    for m in source_lines:
+        lowest[m["page"]] = max(lowest.get(m["page"], 0.0), m["y"])
+    out = set()
+    for b in blocks:
+        e = end[b["key"].split(":")[1]]
+        before = b["page"] - 1
+        if b["table"] and b["page"] > e["page"] and before in lowest \
+                and e["bottom"] - lowest[before] > MAX_EMPTY * e["full"]:
+            out.add(b["key"])
+    return out
+
+
+MAX_EMPTY = 0.4   # the share of a page's text area a page (not a chapter's last) may leave empty at its foot
 
 
 def blocks_after_the_references(blocks: list[dict], starts: list[dict]) -> set[str]:
