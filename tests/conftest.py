@@ -227,12 +227,6 @@ def leftovers(project: Path) -> list[str]:
 # 494 passed). Each is marked as an expected failure with what the run showed, so the rest of the suite guards
 # main while these are fixed; xfail is reported as such, never as passed. Remove an entry when its test passes.
 KNOWN_FAILURES = {
-    "tests/test_book.py::test_no_page_ends_more_than_40_percent_empty_except_at_a_chapters_end[wmr-2024]":
-        "page 52 ends 55% empty: the Oceania figures and Table 3.6 float past the end of chapter 3's text and "
-        "Figure 3.46 and Table 3.6 do not fit one page (splitting the regional tables left them in three pieces)",
-    "tests/test_book.py::test_no_page_ends_more_than_40_percent_empty_except_at_a_chapters_end[wmr-2026]":
-        "fixed on the book branch, failed again in the full run after the merge with the rewritten chapter prose "
-        "and the taller profile charts (2026-11-29)",
 }
 
 

@@ -144,10 +144,10 @@ def test_tourism_facts_and_alt_text_from_the_panel():
     assert rebound.tourism_facts(2019, 2022).displays()["index_base"] == "100" and facts["index_base"]["year"] == 2019
     spec = rebound.tourism_figure(2019, 2022)
     assert "fell to {fact}`tourism_trough_pct` of their {fact}`tourism_base_year` level" in spec["alt"]
-    ax = spec["fig"].axes[0]                  # the index frame: base line at 100, room above for the legend
+    ax = spec["fig"].axes[0]                  # the index frame: base line at 100
     assert ax.get_ylim() == (0, 145) and list(ax.get_yticks()) == [0, 20, 40, 60, 80, 100]
     assert any(list(line.get_ydata()) == [100, 100] and line.get_linestyle() == "--" for line in ax.lines)
-    assert ax.get_legend() is not None
+    assert ax.get_legend() is None and len(spec["fig"].legends) == 1   # seven long names: below the chart (see below)
     from wmr.kernel import style
 
     assert cited(spec, set(facts))
@@ -219,3 +219,42 @@ def test_displacement_facts_and_summary_table():
     assert table["Change (%)"].tolist() == pytest.approx((100 * (table["Latest value"] / table["Base value"] - 1)).tolist())
     row = table.set_index("Indicator").loc["New internal displacements, disasters"]
     assert (row["Base value"], row["Latest value"]) == (d.loc[2019, "disaster"], d.loc[2024, "disaster"])
+
+
+@pytest.mark.parametrize("current, previous, year", [("undesa-ims-2020-bilateral", "undesa-ims-2019", 2020),
+                                                     ("undesa-ims-2024-bilateral", "undesa-ims-2020-bilateral", 2024)])
+def test_stock_figure_keeps_its_plot_wide_and_its_legend_inside_the_figure(current, previous, year):
+    """The two editions' long names once made a one-row legend wider than the chart: the plot was squeezed to
+    a sliver with overprinted years, and the legend cut at the figure's edge."""
+    from wmr.kernel import style
+
+    fig = rebound.stock_figure(current, previous, year)["fig"]
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        plot = fig.axes[0].get_window_extent(renderer)
+        legend = fig.axes[0].get_legend().get_window_extent(renderer)
+        assert plot.width >= 0.6 * fig.bbox.width
+        assert legend.x0 >= 0 and legend.x1 <= fig.bbox.width and legend.y0 >= 0
+        assert not legend.overlaps(plot)
+    finally:
+        style.close(fig)
+
+
+def test_tourism_figure_keeps_its_plot_wide_and_its_legend_of_seven_lines_inside_the_figure():
+    """The world and six regions, long names, in one row at the top ran past both edges of the chart and squeezed
+    its plot."""
+    from wmr.kernel import style
+
+    fig = rebound.tourism_figure(2019, 2022)["fig"]
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        plot = fig.axes[0].get_window_extent(renderer)
+        legends = [*fig.legends, *filter(None, [fig.axes[0].get_legend()])]
+        assert len(legends) == 1 and len(legends[0].get_texts()) == 7
+        box = legends[0].get_window_extent(renderer)
+        assert plot.width >= 0.6 * fig.bbox.width
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width and box.y0 >= 0 and not box.overlaps(plot)
+    finally:
+        style.close(fig)

@@ -379,6 +379,18 @@ def test_data_sources_appendix_has_citation_licence_and_checksum_of_every_pin(bo
             assert squash(want) in appendix, (sid, want[:60])
 
 
+def test_data_sources_headings_are_kept_with_their_first_fields(book):
+    """No source's heading is left at the foot of a page: its id, publisher, edition and citation follow it there."""
+    alone = []
+    for level, title, page in book.toc:
+        if level == 1 and page >= book.appendix:
+            text = squash(book.texts[page])
+            after = text[text.find(squash(title)) + len(squash(title)):]
+            if not all(field in after for field in ("Sourceid", "Publisher", "Edition", "Citation")):
+                alone.append((page + 1, title))
+    assert alone == []
+
+
 def test_text_has_chapter_titles_and_key_fact_displays(book):
     text = squash(" ".join(book.texts))
     for title in book.titles:
@@ -595,14 +607,27 @@ def test_no_page_ends_more_than_40_percent_empty_except_at_a_chapters_end(book):
     assert gaps == {}, f"pages (1-based) ending more than {MAX_EMPTY:.0%} empty: {gaps}"
 
 
+def _bold_label_top(book: Book, label: str, page: int) -> float:
+    """The height (PDF points from the page's foot) of the top of a caption's bold label on `page`."""
+    tp = book.doc[page].get_textpage()
+    m = next(m for m in re.finditer(rf"(?:^|\n)({re.escape(label)})\b", book.texts[page])
+             if pdfium_c.FPDFText_GetFontWeight(tp.raw, m.start(1)) >= BOLD)
+    return tp.get_charbox(m.start(1))[3]
+
+
 def test_each_chapter_places_its_figures_and_tables_before_its_references(book):
-    """A chapter's reference list ends it: none of its figures or tables floats onto a page after the one where
-    its references start."""
+    """A chapter's reference list ends it: none of its figures or tables is printed after the page where its
+    references start, nor beneath the "References" heading on that page (a float at the page's foot)."""
     for n, title in enumerate(book.titles, start=1):
         start = next(i for i, (level, t, _) in enumerate(book.toc) if level == 0 and t == f"{n} {title}")
         refs = next(p for level, t, p in book.toc[start + 1:] if level == 1 and t == "References")
+        tp = book.doc[refs].get_textpage()
+        heading = next(m.start(1) for m in re.finditer(r"(?:^|\n)(References)\s*\n", book.texts[refs])
+                       if pdfium_c.FPDFText_GetFontWeight(tp.raw, m.start(1)) >= BOLD)
+        heading_top = tp.get_charbox(heading)[3]
         late = [(label, page + 1) for label, page in book.captions.items()
-                if label.split()[1].split(".")[0] == str(n) and page > refs]
+                if label.split()[1].split(".")[0] == str(n)
+                and (page > refs or page == refs and _bold_label_top(book, label, page) < heading_top)]
         assert late == [], (n, refs + 1, late)
 
 

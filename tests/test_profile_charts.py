@@ -37,3 +37,19 @@ def test_partner_names_are_whole_at_the_house_size_and_inside_the_figure(code):
                          for g in groups]
     finally:
         style.close(fig)
+
+
+# VAT's immigrants start at the top left of the plot, where a legend inside the plot covered them
+@pytest.mark.parametrize("code", ["VAT", "DEU"])
+def test_trend_legend_covers_no_point_of_a_line_and_stays_inside_the_figure(code):
+    fig, _plotted = profile_charts.trend_chart(P.trend_data(P.load(code, P2026)))
+    try:
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        legend = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+        assert legend.x0 >= 0 and legend.y0 >= 0 and legend.x1 <= fig.bbox.width and legend.y1 <= fig.bbox.height
+        covered = [(line.get_label(), x, y) for line in ax.get_lines()
+                   for x, y in ax.transData.transform(line.get_xydata()) if legend.contains(x, y)]
+        assert covered == [], code
+    finally:
+        style.close(fig)

@@ -38,6 +38,9 @@ BODY = "body.typ"           # the chapters, written by pandoc
 FIG_ROOT = "figures"
 PDF_STANDARDS = ["ua-1"]   # tagged PDF/UA-1: structure tree, alt text, document language and title (Typst checks)
 CHAPTER_START = "wmr-chapter-start"   # marker after each chapter heading: its slug and page number
+TEXT_END = "wmr-text-end"             # marker after a chapter's last paragraph: its slug and page number
+REFERENCES_START = "wmr-references-start"   # marker under a chapter's "References" heading: slug, page, y
+LAYOUT = ("wmr-flow", "wmr-block-page", TEXT_END, REFERENCES_START, "wmr-table-end", "wmr-source-line")
 _PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~^$@\"'&:;%=/?,])")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_:-]*$")
 
@@ -99,10 +102,9 @@ def references_markdown(doc: ChapterDoc, cites: citations.Formatted) -> list[str
     entries = [(k, e) for k, e in cites.entries.items() if k in cited]
     if not entries:
         return []
-    # the chapter's figures and tables are placed before its reference list, never after it
-    out = ["```{=typst}", "#place.flush()", "```", "",
-           f"## References {{.unnumbered #{_key('references:' + doc.slug)}}}", "",
-           "```{=typst}", "#wmr-references[", "```", ""]
+    out = [f"## References {{.unnumbered #{_key('references:' + doc.slug)}}}", "",
+           "```{=typst}", f"#place(top + left, context [#metadata((slug: {typst_string(doc.slug)}, "
+           f"page: here().page(), y: here().position().y.pt()))<{REFERENCES_START}>])", "#wmr-references[", "```", ""]
     for key, entry in entries:
         out += [f"::: {{#{reference_key(doc, key)}}}", entry, ":::", ""]
     return out + ["```{=typst}", "]", "```", ""]
@@ -118,6 +120,12 @@ def chapter_markdown(doc: ChapterDoc, cites: citations.Formatted | None = None) 
             out += [resolve_roles(block.markdown, doc, block.run, partial(_role, doc, cites=cites)), ""]
         elif isinstance(block, (Figure, Table)):
             out += ["```{=typst}", f"#wmr-block({typst_string(block_key(doc, block))})", "```", ""]
+    # where the chapter's text ends (its page, for tables_after_the_text: a marker placed where the text is, as a
+    # bare one would move to the next content printed), then the figures and tables still waiting are placed, so
+    # they come before its reference list, never after it
+    out += ["```{=typst}", f"#place(top + left, context [#metadata((slug: {typst_string(doc.slug)}, "
+            f"page: here().page(), y: here().position().y.pt(), bottom: (page.height - margin.bottom).to-absolute().pt(), "
+            f"full: (page.height - margin.top - margin.bottom).to-absolute().pt()))<{TEXT_END}>])", "#place.flush()", "```", ""]
     if cites is not None:
         out += references_markdown(doc, cites)
     return "\n".join(out)
@@ -283,17 +291,19 @@ def _write_chapter_inputs(edition: Edition, doc: ChapterDoc, workdir: Path, rele
 
 
 def compile_book(compiler, edition: Edition, workdir: Path, stamp: int) -> tuple[bytes, dict[str, str]]:
-    """The book's PDF and the layout choices it was made with (Typst inputs 'split' and 'tails', see
-    tables_to_split): laid out again while the layout asks for more. Choices are only ever added, so this settles
+    """The book's PDF and the layout choices it was made with (Typst inputs 'split', 'tails' and 'tops', see
+    tables_to_split, tables_after_the_text, lone_source_lines and blocks_after_the_references): laid out again while
+    the layout asks for more. Choices are only ever added, so this settles
     (usually after two or three layouts)."""
-    chosen: dict[str, set[str]] = {"split": set(), "tails": set()}
+    chosen: dict[str, set[str]] = {"split": set(), "tails": set(), "tops": set()}
     while True:
         inputs = {k: json.dumps(sorted(v)) for k, v in chosen.items()}
         pdf = _compile(compiler, edition, workdir, stamp, inputs, "the PDF edition")
-        query = {name: json.loads(compiler.query(f"<{name}>", field="value"))
-                 for name in ("wmr-flow", "wmr-table-end", "wmr-source-line")}
-        more = {"split": tables_to_split(query["wmr-flow"]),
-                "tails": lone_source_lines(query["wmr-table-end"], query["wmr-source-line"])}
+        query = {name: json.loads(compiler.query(f"<{name}>", field="value")) for name in LAYOUT}
+        more = {"split": tables_to_split(query["wmr-flow"]) | tables_after_the_text(
+                    query["wmr-block-page"], query[TEXT_END], query["wmr-source-line"]),
+                "tails": lone_source_lines(query["wmr-table-end"], query["wmr-source-line"]),
+                "tops": blocks_after_the_references(query["wmr-block-page"], query[REFERENCES_START])}
         if all(more[k] <= chosen[k] for k in chosen):
             return pdf, inputs
         for k in chosen:
@@ -344,6 +354,46 @@ def tables_to_split(blocks: list[dict]) -> set[str]:
     """
     return {b["key"] for b in blocks if b["kind"] == "table" and b["height"] >= SPLIT_HEIGHT * b["full"]
             and b["height"] > b["left"] >= SPLIT_LEFT * b["full"]}
+
+
+def tables_after_the_text(blocks: list[dict], text_ends: list[dict], source_lines: list[dict]) -> set[str]:
+    """The tables to set where they are called rather than floated because, floated, they land after their
+    chapter's text has ended, beneath a page left more than MAX_EMPTY empty: after the text only the other
+    waiting figures can share a page, and a table that does not fit beside them leaves their page part empty.
+    Set where it is called, it continues on the next page instead (header repeated), filling that space.
+
+    `blocks`: where each figure or table is printed (<wmr-block-page>: key, whether a table, page); `text_ends`:
+    where each chapter's text ends (<wmr-text-end>: slug, page, y, and the text area's bottom and height);
+    `source_lines`: where each block's source line, its last line, is printed (<wmr-source-line>: key, page, y).
+    """
+    end = {m["slug"]: m for m in text_ends}
+    lowest: dict[int, float] = {m["page"]: m["y"] for m in text_ends}
+    for m in source_lines:
+        lowest[m["page"]] = max(lowest.get(m["page"], 0.0), m["y"])
+    out = set()
+    for b in blocks:
+        e = end[b["key"].split(":")[1]]
+        before = b["page"] - 1
+        if b["table"] and b["page"] > e["page"] and before in lowest \
+                and e["bottom"] - lowest[before] > MAX_EMPTY * e["full"]:
+            out.add(b["key"])
+    return out
+
+
+MAX_EMPTY = 0.4   # the share of a page's text area a page (not a chapter's last) may leave empty at its foot
+
+
+def blocks_after_the_references(blocks: list[dict], starts: list[dict]) -> set[str]:
+    """The figures and tables to float to the top of a page only: floated to the bottom of the page where their
+    chapter's reference list starts, they were printed beneath it (the list flows on above a bottom float), while
+    a chapter's figures and tables come before its references. At the top they are placed above it.
+
+    `blocks`: where each figure or table is printed (<wmr-block-page>: key, page, y); `starts`: where each
+    chapter's reference list starts (<wmr-references-start>: slug, page, y), in points from the page's top.
+    """
+    start = {m["slug"]: (m["page"], m["y"]) for m in starts}
+    return {b["key"] for b in blocks if (slug := b["key"].split(":")[1]) in start
+            and (b["page"], b["y"]) > start[slug]}
 
 
 def _keep(workdir: Path, edition: Edition) -> Path:

@@ -204,6 +204,7 @@ def tourism_figure(base: int, last: int) -> dict:
     tidx = as_index(tourism_by_region(base, last))
     fig, data = plots.line_chart(tidx, "year", list(tidx.columns[1:]), ylabel=f"Index ({base} = 100)")
     plots.index_axes(fig)
+    plots.legend_outside(fig, "below", ncols=2)   # world and six regions: one row at the top ran past the chart
     return dict(fig=fig, data=data, sources=[TOURISM], units=f"index, {base} = 100",
                 title=f"International tourist arrivals by region, {base}–{last}",
                 caption="Arrivals of overnight visitors (tourists), summed over the {fact}`tourism_countries` countries "
@@ -374,7 +375,9 @@ def stock_figure(current: str, previous: str, year: int) -> dict:
     fig, data = plots.line_chart(stock_editions(current, previous), "year", ["current", "previous"],
                                  ylabel="Migrants (millions)", scale=1e6, labels={"current": cur, "previous": prev})
     fig.axes[0].lines[1].set(linestyle="--", linewidth=1.4)  # the older edition dashed, so both stay visible
-    fig.axes[0].legend(loc="upper left", ncols=2)
+    # the legend is line_chart's (long edition names go below the plot, so the plot keeps its width): its key
+    # for the older edition dashed too
+    fig.axes[0].get_legend().legend_handles[1].set(linestyle="--", linewidth=1.4)
     return dict(fig=fig, data=data.rename(columns={"current": cur, "previous": prev}), sources=[current, previous],
                 units="persons",
                 title=f"International migrants worldwide in two editions of the UN DESA estimates, to {year}",

@@ -26,11 +26,14 @@ def _fixed_layout(fig, **margins) -> None:
 
 
 def trend_chart(data: pd.DataFrame):
-    """Immigrants and emigrants by year (a half-width line chart)."""
+    """Immigrants and emigrants by year (a half-width line chart), the legend above the plot: inside it, it
+    covered a line that starts high (the Holy See's immigrants)."""
     scale, word = scale_for(float(data[["immigrants", "emigrants"]].max().max()))
     fig, plotted = line_chart(data, "year", ["immigrants", "emigrants"], ylabel=f"Migrants ({word})", scale=scale,
                               labels={"immigrants": "Immigrants", "emigrants": "Emigrants"}, size="half")
-    _fixed_layout(fig, left=0.15, right=0.97, top=0.96, bottom=0.1)
+    ax = fig.axes[0]
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, borderaxespad=0.3, frameon=False)
+    _fixed_layout(fig, left=0.15, right=0.97, top=1 - LEGEND_ROW_IN / fig.get_figheight(), bottom=0.1)
     return fig, plotted
 
 
@@ -68,6 +71,7 @@ def partners_chart(data: pd.DataFrame):
     return fig, data[["group", "rank", "country", "migrants"]].reset_index(drop=True)
 
 
+LEGEND_ROW_IN = 0.35    # inches above the trend chart's plot: its legend
 CHAR_IN = 0.075         # inches per character of a name at TICK_SIZE (DejaVu Sans), for the margin left of the bars
 NAME_LINE_IN = style.TICK_SIZE * 1.25 / 72   # inches per line of a wrapped name
 PANEL_TOP_IN = 0.35     # inches above the first panel (its title)
