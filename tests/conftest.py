@@ -223,10 +223,11 @@ def leftovers(project: Path) -> list[str]:
                 out.append(str(p.relative_to(project)))
     return out
 
-# Tests that failed in the one full run after merging issues 12, 13, 15, 16 and 17 (2026-11-29: 25 failed,
-# 494 passed). Each is marked as an expected failure with what the run showed, so the rest of the suite guards
-# main while these are fixed; xfail is reported as such, never as passed. Remove an entry when its test passes.
-KNOWN_FAILURES = {
+
+# Tests known to fail on main, each with what the last full run showed (node id -> reason), marked as expected
+# failures so the rest of the suite guards main while they are fixed; xfail is reported as such, never as passed.
+# Empty since the fixes of 2026-11-29 (19 entries after the merge of issues 12-17); remove an entry when it passes.
+KNOWN_FAILURES: dict[str, str] = {
 }
 
 
