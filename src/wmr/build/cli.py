@@ -282,11 +282,10 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
             _with_profiles(edition, _selected(edition, args.chapters, args.profiles), args.chapters, args.profiles)
         if args.command == "status":
             return max(cmd_status(e, args.chapters, args.profiles) for e in loaded)
-        if args.command == "translate":
+        if args.command == "translate":   # the catalogs are shared: every edition's texts, whatever --edition says
             from .translate import translate
 
-            for edition in loaded:
-                translate(edition, say=_say)
+            translate([editions.load(edition_id) for edition_id in editions.available()], say=_say)
             return 0
         failed = []
         for edition in loaded:  # with --all, one failing edition does not stop the others

@@ -57,21 +57,26 @@ def site_messages() -> list[tuple[str, str]]:
     return out + [(m, "wmr/build/site.py") for m in CODE_MESSAGES]
 
 
-def translate(edition: Edition, say=print) -> list[Path]:
-    """Update locales/<lang>/<slug>.po of every chapter and locales/<lang>/site.po for every language of the
-    edition but English; returns the files changed."""
-    changed = []
-    for cfg in edition.chapters:
-        msgs = chapter_messages(edition, cfg)
-        for lang in edition.languages[1:]:
-            if catalogs.update(lang, cfg.slug, msgs):
-                changed.append(catalogs.catalog_path(lang, cfg.slug))
+def translate(editions: list[Edition], say=print) -> list[Path]:
+    """Update locales/<lang>/<slug>.po of every chapter and locales/<lang>/site.po for every language but English.
+
+    The catalogs are shared by the editions (a chapter's texts differ little between them), so each holds the
+    texts of every edition that declares the language: a text only one edition has is not made obsolete by
+    the other. Returns the files changed.
+    """
+    wanted: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for edition in editions:
+        for cfg in edition.chapters:
+            msgs = chapter_messages(edition, cfg)
+            for lang in edition.languages[1:]:
+                wanted.setdefault((lang, cfg.slug), []).extend(msgs)
     site = site_messages()
-    for lang in edition.languages[1:]:
-        if catalogs.update(lang, catalogs.SITE, site):
-            changed.append(catalogs.catalog_path(lang, catalogs.SITE))
+    for lang in dict.fromkeys(lang for e in editions for lang in e.languages[1:]):
+        wanted[(lang, catalogs.SITE)] = site
+    changed = [catalogs.catalog_path(lang, name) for (lang, name), msgs in wanted.items()
+               if catalogs.update(lang, name, msgs)]
     for path in changed:
         say(f"   updated {path.relative_to(project_root())}")
     if not changed:
-        say(f"   {edition.id}: catalogs up to date")
+        say("   catalogs up to date")
     return changed
