@@ -187,12 +187,15 @@ def profiles_scenario(tmp: Path, naive_sample: int) -> int:
     build(project, "wmr-2026", "--chapters", chapters)                         # untimed: the chapters exist
     t: dict[str, float] = {}
     t["cold build, every profile"] = sum(build(project, e, "--profiles", ",".join(codes[e])) for e in editions_)
+    print(f"  cold build of {total} profiles: {t['cold build, every profile']:.1f} s", flush=True)   # kept if a later step fails
     timings = json.loads((ROOT / "data" / "cache" / "run-seconds.json").read_text())
     per_run = [timings[f"{e}/profiles-{c.lower()}"] for e in editions_ for c in codes[e]
                if f"{e}/profiles-{c.lower()}" in timings]
     t["no-op rebuild (chapters + profiles)"] = build(project, "wmr-2026")
+    print(f"  no-op rebuild: {t['no-op rebuild (chapters + profiles)']:.2f} s", flush=True)
     # a new snapshot of a file only the profiles read: KNOMAD outflows (same table, one more byte)
     mirror = tmp / "mirror"
+    mirror.mkdir()
     for src in MIRROR.iterdir():
         if src.is_dir():
             (mirror / src.name).symlink_to(src) if src.name != "wb-remittances" else shutil.copytree(src, mirror / src.name)

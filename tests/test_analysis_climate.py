@@ -90,9 +90,12 @@ def test_bin_label():
 def test_unassigned_areas_and_files_note():
     # names from the naming table (IOM house style); Taiwan Province of China is in Asia, as UN DESA allocates it
     assert climate.unassigned_areas(2024) == ["Abyei Area", "Kosovo (SCR 1244)"]
-    note = climate.files_note(climate.disaster_vs_conflict(2024))
-    assert note.startswith("Figures for 2008–2022 from the country-year file; 2023 from")
-    assert climate.files_note(climate.disaster_vs_conflict(2022)) == "Figures for 2008–2022 from the country-year file."
+    dc = climate.disaster_vs_conflict(2024)
+    assert [(lo, hi) for _, lo, hi in climate.file_runs(dc)][:2] == [(2008, 2022), (2023, 2023)]
+    assert climate.files_note(dc).startswith("Figures for {fact}`dc_run_1_first`–{fact}`dc_run_1_last` from the "
+                                             "country-year file; {fact}`dc_run_2_first` from the figure-level file")
+    assert climate.files_note(climate.disaster_vs_conflict(2022)) == \
+        "Figures for {fact}`dc_run_1_first`–{fact}`dc_run_1_last` from the country-year file."
 
 
 # ------------------------------------------------------------------------------ the chapter's facts and figures
@@ -121,8 +124,10 @@ def test_country_conflict_and_region_facts_and_their_figures():
     assert facts["map_big_n"]["value"] == (c["displacements"] >= 1e6).sum()
     assert facts["map_big_asia"]["value"] == ((c["displacements"] >= 1e6) & (c["region"] == "Asia")).sum()
     assert facts["rel_1"]["value"] == "Mayotte" and facts["population_year"]["value"] == 2024
-    assert facts["dc_files"]["value"].startswith("2008–2022 from the country-year file; 2023 from")
-    assert facts["dc_no_conflict_years"]["value"] == "2008 and 2024" and facts["dc_last_year"]["value"] == 2023
+    assert (facts["dc_run_1_first"]["value"], facts["dc_run_1_last"]["value"], facts["dc_run_2_first"]["value"]) == \
+        (2008, 2022, 2023)
+    assert (facts["dc_no_conflict_year_1"]["value"], facts["dc_no_conflict_year_2"]["value"]) == (2008, 2024)
+    assert "dc_no_conflict_year_3" not in facts and facts["dc_last_year"]["value"] == 2023
     assert facts["no_region_areas"]["value"] == "Abyei Area, Kosovo (SCR 1244)"
     assert facts["region_top"]["value"] == "Asia" and facts["region_top"]["sources"] == [climate.IDMC, "unsd-m49"]
     for spec in (climate.top_countries_figure(2024, S24, 10), climate.relative_figure(2024, S24, 10),

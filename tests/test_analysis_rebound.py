@@ -205,11 +205,12 @@ def test_displacement_facts_and_summary_table():
     assert facts["conflict_last_year"]["value"] == d["conflict"].dropna().index.max()
     spec = rebound.displacement_figure(2019, 2024)
     missing = [str(int(y)) for y in d.index[d["conflict"].isna()]]
-    assert missing == ["2024"] and facts["conflict_missing_years"]["value"] == "2024"
-    assert spec["caption"].endswith(" Conflict figures for {fact}`conflict_missing_years` are not in the pinned files.")
+    assert missing == ["2024"] and facts["conflict_missing_year_1"]["value"] == 2024
+    assert "conflict_missing_year_2" not in facts
+    assert spec["caption"].endswith(" Conflict figures for {fact}`conflict_missing_year_1` are not in the pinned files.")
     assert cited(spec, set(facts))
     complete = rebound.displacement_figure(2019, 2023)           # no year without conflict figures: no such sentence
-    assert complete["caption"].endswith("more than once.") and "conflict_missing_years" not in {
+    assert complete["caption"].endswith("more than once.") and "conflict_missing_year_1" not in {
         s["name"] for s in rebound.displacement_facts(2019, 2023)}
     from wmr.kernel import style
 

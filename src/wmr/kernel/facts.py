@@ -55,6 +55,13 @@ def make_fact(name: str, value, *, unit: str, year, sources: list[str], fmt: str
                 reads=list(reads or []), fmt=fmt if display is None else None)
 
 
+def cited_list(prefix: str, n: int) -> str:
+    """Facts '<prefix>_1'..'<prefix>_n' cited as a list: '{fact}`p_1`', '{fact}`p_1` and {fact}`p_2`',
+    '{fact}`p_1`, {fact}`p_2` and {fact}`p_3`' (the wording around them is the caller's sentence)."""
+    roles = [f"{{fact}}`{prefix}_{i}`" for i in range(1, n + 1)]
+    return " and ".join([", ".join(roles[:-1]), roles[-1]]) if n > 1 else "".join(roles)
+
+
 def fact_spec(name: str, value, unit: str, fmt: str = "count", *, year, sources: list[str],
               display: str | None = None, note: str = "") -> dict:
     """One fact to record: the keyword arguments of Chapter.fact (what FactSpecs holds, one per fact)."""
@@ -88,6 +95,14 @@ class FactSpecs(list):
     def year_of(self, name: str, year, *, sources: list[str] | None = None) -> dict:
         """A year as a fact (unit and format 'year', dated that year)."""
         return self.add(name, int(year), "year", "year", year=int(year), sources=sources)
+
+    def years_of(self, prefix: str, years, *, sources: list[str] | None = None) -> str:
+        """Each year as a fact of its own ('<prefix>_1', '<prefix>_2', ...), not a list in one text fact;
+        returns them cited as a list for a caption or sentence (see cited_list)."""
+        years = [int(y) for y in years]
+        for i, year in enumerate(years, 1):
+            self.year_of(f"{prefix}_{i}", year, sources=sources)
+        return cited_list(prefix, len(years))
 
     def displays(self) -> dict[str, str]:
         """How the report prints each fact, by name: for captions and alt text that cite the same numbers."""

@@ -14,7 +14,7 @@ from wmr.core.errors import LoaderError, not_covered
 
 from .. import plots
 from ..countries import in_text, with_names
-from ..facts import FactSpecs
+from ..facts import FactSpecs, cited_list
 from ..sources import hdi, idmc, ims, m49, naturalearth
 from . import displacement
 
@@ -150,20 +150,31 @@ def unassigned_areas(last: int) -> list[str]:
     return sorted({name(c) if name(c) != c else idmc_names[c] for c in df["iso3"].unique()})
 
 
-def file_runs(series: pd.DataFrame) -> str:
-    """Which IDMC file each run of years of a `disaster_vs_conflict` table comes from: '2008–2022 from ...; ...'."""
-    names = {idmc.FILE_COUNTRY_YEAR: "the country-year file", idmc.FILE_DISAGGREGATED: "the figure-level file of 2023",
-             idmc.FILE_EVENTS: "the disaster events file (no conflict figures)"}
-    parts = []
-    for file, rows in series.groupby("file", sort=False):
-        lo, hi = int(rows["year"].min()), int(rows["year"].max())
-        parts.append(f"{lo}–{hi} from {names.get(file, file)}" if lo != hi else f"{lo} from {names.get(file, file)}")
-    return "; ".join(parts)
+FILE_NAMES = {idmc.FILE_COUNTRY_YEAR: "the country-year file", idmc.FILE_DISAGGREGATED: "the figure-level file",
+              idmc.FILE_EVENTS: "the disaster events file (no conflict figures)"}
+
+
+def file_runs(series: pd.DataFrame) -> list[tuple[str, int, int]]:
+    """The runs of years of a `disaster_vs_conflict` table that come from one IDMC file: (file, first, last)."""
+    return [(file, int(rows["year"].min()), int(rows["year"].max()))
+            for file, rows in series.groupby("file", sort=False)]
+
+
+def add_file_run_facts(out: FactSpecs, series: pd.DataFrame) -> None:
+    """The first (and last) year of each file's run as facts 'dc_run_<i>_first' / '_last' (see files_note)."""
+    for i, (_, lo, hi) in enumerate(file_runs(series), 1):
+        out.year_of(f"dc_run_{i}_first", lo)
+        if hi != lo:
+            out.year_of(f"dc_run_{i}_last", hi)
 
 
 def files_note(series: pd.DataFrame) -> str:
-    """`file_runs` as one sentence."""
-    return "Figures for " + file_runs(series) + "."
+    """Which IDMC file each run of years comes from, as one sentence citing add_file_run_facts' facts."""
+    parts = []
+    for i, (file, lo, hi) in enumerate(file_runs(series), 1):
+        years = f"{{fact}}`dc_run_{i}_first`" + (f"–{{fact}}`dc_run_{i}_last`" if hi != lo else "")
+        parts.append(f"{years} from {FILE_NAMES.get(file, file)}")
+    return "Figures for " + "; ".join(parts) + "."
 
 
 # ---------------------------------------------------------------------------------------------- the chapter
@@ -174,11 +185,6 @@ def files_note(series: pd.DataFrame) -> str:
 M49 = "unsd-m49"
 MAP_BINS = [0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8]   # class boundaries of the map (displacements)
 BIG = 1e6                                      # 'a million or more' displacements in a country
-
-
-def _and(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
 
 
 def disaster_facts(year: int) -> FactSpecs:
@@ -363,9 +369,15 @@ def conflict_facts(year: int, idp_year: int) -> FactSpecs:
                 note=stocks["file"])
     out.year_of("conflict_peak_year", cpeak["year"])
     out.add("conflict_peak", cpeak["conflict"], "displacements", "millions", year=int(cpeak["year"]))
-    out.add("dc_files", file_runs(dc), "years and files", "text", year=year)
-    out.add("dc_no_conflict_years", _and(gaps), "years", "text", year=year)
+    add_file_run_facts(out, dc)
+    out.years_of("dc_no_conflict_year", gaps)
     return out
+
+
+def no_conflict_note(dc: pd.DataFrame) -> str:
+    """' No conflict figure is pinned for <years>.' citing the dc_no_conflict_year facts, or '' when none lacks."""
+    n = int(dc["conflict"].isna().sum())
+    return f" No conflict figure is pinned for {cited_list('dc_no_conflict_year', n)}." if n else ""
 
 
 def disaster_conflict_figure(year: int) -> dict:
@@ -376,9 +388,9 @@ def disaster_conflict_figure(year: int) -> dict:
     fig.axes[0].set_ylim(0, dc[["disaster", "conflict"]].max().max() * 1.15)
     return dict(fig=fig, data=dc[["year", "disaster", "conflict", "file"]], sources=[IDMC], units="displacements",
                 title=f"Internal displacements by disasters and by conflict, {int(dc['year'].min())}–{year}",
-                caption="New internal displacements (movements) during each year. Figures for {fact}`dc_files`. These "
+                caption="New internal displacements (movements) during each year. " + files_note(dc) + " These "
                         "are IDMC files of different vintages, so disaster totals differ slightly from the other "
-                        "figures of this chapter. No conflict figure is pinned for {fact}`dc_no_conflict_years`.",
+                        "figures of this chapter." + no_conflict_note(dc),
                 alt="Bar chart: disasters triggered more internal displacements than conflict and violence in "
                     "{fact}`dc_disaster_more` of the {fact}`dc_years` years with both figures; conflict "
                     "displacements peaked in {fact}`conflict_peak_year` at {fact}`conflict_peak`.")

@@ -142,7 +142,7 @@ def milestone_facts() -> FactSpecs:
     declaration = milestones.milestone(ms, "new-york-declaration")["date"]
     compact = milestones.milestone(ms, "gcm-marrakech")["date"]
     out.year_of("milestones_cluster_year", declaration.year)
-    out.add("milestones_cluster_month", compact.strftime("%B %Y"), "month", "text", year=int(compact.year))
+    out.add("milestones_cluster_month", compact.strftime("%B %Y"), "date", "text", year=int(compact.year))
     return out
 
 

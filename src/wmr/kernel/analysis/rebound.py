@@ -15,7 +15,7 @@ from wmr.core.errors import not_covered
 
 from .. import fmt, pins, plots
 from ..countries import in_text, with_names
-from ..facts import FactSpecs
+from ..facts import FactSpecs, cited_list
 from ..sources import ims, m49, tourism
 from . import displacement, remittances
 
@@ -399,7 +399,7 @@ def displacement_facts(base: int, last: int) -> FactSpecs:
     out.year_of("displacement_base_year", base)
     out.year_of("displacement_last_year", last)
     if missing:   # the caption of displacement_figure names them
-        out.add("conflict_missing_years", ", ".join(missing), "years", "text")
+        out.years_of("conflict_missing_year", missing)
     out.add("disaster_base", dz0["disaster"], "displacements", "millions", year=base)
     out.add("disaster_last", dz1["disaster"], "displacements", "millions")
     for key, row in (("peak", dis.loc[dis["disaster"].idxmax()]), ("low", dis.loc[dis["disaster"].idxmin()])):
@@ -416,14 +416,14 @@ def displacement_facts(base: int, last: int) -> FactSpecs:
 def displacement_figure(base: int, last: int) -> dict:
     """New displacements by cause and year; the caption names the years without conflict figures."""
     dis = displacement_series(base, last)
-    missing = dis["conflict"].isna().any()
+    missing = int(dis["conflict"].isna().sum())
     fig, data = plots.grouped_bars(dis, "year", ["conflict", "disaster"], ylabel="Internal displacements (millions)",
                                    scale=1e6, labels={"conflict": "Conflict and violence", "disaster": "Disasters"})
     return dict(fig=fig, data=data, sources=[IDMC], units="movements",
                 title=f"New internal displacements by cause, {base}–{last}",
                 caption="Internal displacements (movements) recorded during each year by IDMC; a person can be displaced "
-                        "more than once." + (" Conflict figures for {fact}`conflict_missing_years` are not in the "
-                                             "pinned files." if missing else ""),
+                        "more than once." + (f" Conflict figures for {cited_list('conflict_missing_year', missing)} are not "
+                                             "in the pinned files." if missing else ""),
                 alt="Bar chart: disaster displacements numbered {fact}`disaster_base` in {fact}`displacement_base_year` "
                     "and {fact}`disaster_last` in {fact}`displacement_last_year`; conflict displacements peaked at "
                     "{fact}`conflict_peak` in {fact}`conflict_peak_year`.")
