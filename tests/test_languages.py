@@ -143,21 +143,30 @@ def test_chapter_one_reads_in_french_with_french_numbers_and_names(built_langs):
 def test_a_missing_translation_shows_english_marked_and_release_refuses_it(built_langs, tmp_path):
     import shutil
 
-    report = built_langs / "report" / EDITION
-    html = (report / "ar/html/overview.html").read_text(encoding="utf-8")
-    assert '<div class="untranslated" lang="en" dir="ltr"><span class="untranslated-mark" lang="ar">' in html
-    assert "Report overview: key facts and figures" in html   # the English title, no Arabic catalog yet
     project = tmp_path / "project"
     shutil.copytree(built_langs, project, symlinks=True)
+    (project / "locales/ar/overview.po").unlink()   # chapter 1 without its Arabic catalog
     before = (project / "report" / EDITION / "html/overview.html").read_bytes()
     proc = build(project, "--release")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "has missing or outdated translations in 'ar'" in proc.stderr
     assert re.search(r"locales/ar/overview\.po: \d+ missing, e\.g\. 'Report overview", proc.stderr), proc.stderr
     assert (project / "report" / EDITION / "html/overview.html").read_bytes() == before, "a refused release published"
+    proc = build(project)   # a draft publishes the English text, marked
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    html = (project / "report" / EDITION / "ar/html/overview.html").read_text(encoding="utf-8")
+    assert '<div class="untranslated" lang="en" dir="ltr"><span class="untranslated-mark" lang="ar">' in html
+    assert "Report overview: key facts and figures" in html   # the English title
     set_config(project, r"^languages = .*$", 'languages = ["en", "fr"]')
     proc = build(project, "--release")   # French is complete for chapter 1 and its pages
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_every_catalog_of_the_project_is_complete_for_chapter_one(built_langs):
+    """The catalogs in git translate chapter 1 and its pages in every language: no page is marked untranslated."""
+    for lang in LANGS[1:]:
+        html = (built_langs / "report" / EDITION / lang / "html/overview.html").read_text(encoding="utf-8")
+        assert 'class="untranslated' not in html, lang
 
 
 def test_translate_updates_catalogs_and_changes_nothing_on_unchanged_input(built_langs, tmp_path):
@@ -166,6 +175,8 @@ def test_translate_updates_catalogs_and_changes_nothing_on_unchanged_input(built
     project = tmp_path / "project"
     shutil.copytree(built_langs, project, symlinks=True)
     french = {p.name: p.read_bytes() for p in (project / "locales/fr").glob("*.po")}
+    for name in ("overview.po", "site.po"):   # as if Arabic were new: translate makes its catalogs
+        (project / "locales/ar" / name).unlink()
     proc = run_build(project, "translate", "--edition", EDITION)
     assert proc.returncode == 0, proc.stderr
     assert "updated locales/ar/overview.po" in proc.stdout and "updated locales/ar/site.po" in proc.stdout

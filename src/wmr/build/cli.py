@@ -175,6 +175,8 @@ def build_edition(edition: editions.Edition, args: argparse.Namespace) -> int:
 
 
 def _build_locked(edition: editions.Edition, args: argparse.Namespace) -> int:
+    from . import recovery
+
     t0 = time.monotonic()
     edition_id = edition.id
     selected = _selected(edition, args.chapters, args.profiles)
@@ -196,6 +198,7 @@ def _build_locked(edition: editions.Edition, args: argparse.Namespace) -> int:
                                        say=_say, client_pins=client_pins)
     finally:
         progress.close()
+        recovery.remove_dead_sockets()   # the embedded workers have ended: a kernel folder one could not remove goes
     failures = [r for r in results if r.status == "failed"]
     for r in failures:
         _say(failure_block(edition_id, r, args.verbose))

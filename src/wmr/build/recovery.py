@@ -64,12 +64,24 @@ def stale_leftovers(edition_id: str) -> list[Path]:
             m = TMP_FILE_RE.match(p.name)
             if m and not pid_alive(int(m["pid"])):
                 found.append(p)
-    tmp = Path(tempfile.gettempdir())
-    for p in tmp.glob("wmr-kernel-*"):
+    return found + dead_sockets()
+
+
+def dead_sockets() -> list[Path]:
+    """Kernel socket folders (in the system's temporary folder) whose process has ended."""
+    found = []
+    for p in Path(tempfile.gettempdir()).glob("wmr-kernel-*"):
         m = SOCKET_RE.match(p.name)
         if m and not pid_alive(int(m["pid"])):
             found.append(p)
     return found
+
+
+def remove_dead_sockets() -> None:
+    """Remove the kernel socket folders of ended processes (e.g. worker processes that stopped before removing
+    theirs); those of live builds are kept."""
+    for p in dead_sockets():
+        _remove(p)
 
 
 def heal(edition_id: str, say: Callable[[str], None]) -> None:
