@@ -157,6 +157,12 @@ def _ranking_figure(table: pd.DataFrame, label: str, axis: str, wrap: int, **bar
     return fig, unit_word
 
 
+def _followed_by(ranking: pd.DataFrame) -> str:
+    """', followed by B and C' after a ranking's first country (fewer when top_n leaves fewer rows)."""
+    rest = list(ranking["country"].iloc[1:3])
+    return ", followed by " + " and ".join(rest) if rest else ""
+
+
 def destinations_figure(y: Years, region: str, top_n: int) -> dict:
     """The region's top-n countries by immigrants."""
     dest = R.top_destinations(y.ims_source, y.stock_year, region, top_n)
@@ -166,7 +172,7 @@ def destinations_figure(y: Years, region: str, top_n: int) -> dict:
                 caption="The region's countries and areas by number of international migrants living there (both "
                         f"sexes). Values in {unit_word}.",
                 alt=f"Horizontal bar chart: {dest.iloc[0]['country']} hosts the most immigrants in {region} "
-                    f"({{fact}}`top_dest_migrants`), followed by {dest.iloc[1]['country']} and {dest.iloc[2]['country']}.")
+                    f"({{fact}}`top_dest_migrants`){_followed_by(dest)}.")
 
 
 def origins_figure(y: Years, region: str, top_n: int) -> dict:
@@ -178,8 +184,7 @@ def origins_figure(y: Years, region: str, top_n: int) -> dict:
                 caption="The region's countries and areas by number of people born there (or citizens) living in "
                         f"another country, in any region. Values in {unit_word}.",
                 alt=f"Horizontal bar chart: {orig.iloc[0]['country']} has the most emigrants among the countries of "
-                    f"{region} ({{fact}}`top_orig_migrants`), followed by {orig.iloc[1]['country']} and "
-                    f"{orig.iloc[2]['country']}.")
+                    f"{region} ({{fact}}`top_orig_migrants`){_followed_by(orig)}.")
 
 
 def corridors_figure(y: Years, region: str, top_n: int) -> dict:
