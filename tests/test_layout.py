@@ -66,6 +66,22 @@ def test_the_core_imports_only_the_core():
     assert {m: d for m, d in offenders.items() if d} == {}
 
 
+def test_kernel_modules_import_wmr_modules_only_at_the_top():
+    """A run's staleness key is the wmr modules its kernel imported: an import inside a function (run only on a
+    tidy-cache miss, say) would make that key, and the notebook's bytes, depend on the state of the cache."""
+    inside = {}
+    for path in sorted((PKG / "kernel").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = set(map(id, tree.body))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in top:
+                relative = isinstance(node, ast.ImportFrom) and node.level > 0
+                names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                if relative or any(n.split(".")[0] == "wmr" for n in names):
+                    inside.setdefault(_module_name(path), []).append(node.lineno)
+    assert inside == {}
+
+
 def test_there_are_no_import_cycles_between_modules():
     graph = _graph()
     for mod in graph:  # a package's __init__ importing its own submodules is not a cycle between modules

@@ -473,3 +473,24 @@ def test_a_kill_between_the_two_renames_of_a_swap_is_undone(tmp_path, monkeypatc
     assert (project / "report" / EDITION / "html" / "index.html").read_text() == "the published edition"
     assert not old.exists() and said == [f"   restored report/{EDITION} from an interrupted publication"]
     assert leftovers(project) == []
+
+
+def test_a_socket_folder_of_a_zombie_process_is_removed(tmp_path, monkeypatch):
+    """A worker killed with its parent can stay a zombie where init does not reap orphans (seen in CI): its kernel
+    socket folder must still count as left by a dead process, and a live process's folder must be kept."""
+    from wmr.build import recovery
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    wait_for(lambda: Path(f"/proc/{child.pid}/stat").read_text().split(") ")[1].startswith("Z"),
+             "the child to end unreaped", seconds=30, every=0.01)
+    dead = tmp_path / f"wmr-kernel-{child.pid}-abc"
+    live = tmp_path / f"wmr-kernel-{os.getpid()}-abc"
+    dead.mkdir()
+    live.mkdir()
+    try:
+        recovery.remove_dead_sockets()
+        assert not dead.exists() and live.exists()
+    finally:
+        child.wait()

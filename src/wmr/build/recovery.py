@@ -32,14 +32,23 @@ def socket_prefix() -> str:
 
 
 def pid_alive(pid: int) -> bool:
-    """Whether a process with this id exists (a process of another user counts as alive)."""
+    """Whether a process with this id runs (a process of another user counts as alive; a zombie, which an init
+    that does not reap orphans can keep in the process table after a kill -9, does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return pid > 0
+    return pid > 0 and not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False  # no /proc (not Linux) or the process just ended: kill(0) above is the answer
+    return stat[stat.rindex(")") + 2:].startswith(("Z", "X"))
 
 
 def _remove(path: Path) -> None:

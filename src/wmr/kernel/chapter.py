@@ -30,6 +30,7 @@ from wmr.core.protocol import (  # noqa: F401; (the MIME types are re-exported)
 
 from . import datafiles, pins, style
 from .facts import Fact, make_fact
+from .fmt import FORMATS
 
 ID_RE = re.compile(r"^(fig|tab)-[a-z0-9][a-z0-9-]*$")
 
@@ -203,8 +204,6 @@ class Chapter:
     def table(self, ident: str, df: pd.DataFrame, *, title: str, caption: str, sources: list[str],
               note: str = "", formats: dict[str, str] | None = None) -> None:
         """Emit a table (rendered as a real HTML/Typst table) and save its data as CSV."""
-        from .fmt import FORMATS
-
         stem = self._claim(ident, f"table {quoted(title)}")
         (title, caption), written = self._resolve(ident, title=title, caption=caption)
         formats = formats or {}

@@ -121,9 +121,19 @@ def _stamp_path() -> Path:
     return paths.cache_dir() / "verified.json"
 
 
+_STAMPS: dict = {"key": None, "stamps": {}}  # the parsed stamp file, re-read only when its size or mtime changes
+
+
 def _read_stamps() -> dict:
+    """The verified files' (size, mtime, sha256) by path; parsed once per version of the file (a profile run
+    resolves hundreds of pinned paths)."""
+    path = _stamp_path()
     try:
-        return json.loads(_stamp_path().read_text(encoding="utf-8"))
+        st = path.stat()
+        key = (str(path), st.st_size, st.st_mtime_ns)
+        if _STAMPS["key"] != key:
+            _STAMPS.update(key=key, stamps=json.loads(path.read_text(encoding="utf-8")))
+        return dict(_STAMPS["stamps"])
     except (FileNotFoundError, json.JSONDecodeError):
         return {}
 

@@ -13,10 +13,11 @@ import pandas as pd
 from wmr.core.errors import LoaderError, not_covered
 
 from .. import plots
-from ..countries import in_text, with_names
+from ..countries import in_text, name, with_names
 from ..facts import FactSpecs, cited_list
 from ..sources import hdi, idmc, ims, m49, naturalearth
 from . import displacement
+from .migrants import country_population, population_source
 
 IDMC = "idmc-gidd"
 HDI = hdi.SOURCE
@@ -64,7 +65,6 @@ def by_hazard_category(last: int) -> pd.DataFrame:
 
 def population_near(ims_source: str, year: int) -> pd.DataFrame:
     """iso3, population, population_year: the edition's population of its latest year not after `year`."""
-    from .migrants import country_population
 
     return country_population(ims_source, year)
 
@@ -142,7 +142,6 @@ def bin_label(value: float) -> str:
 def unassigned_areas(last: int) -> list[str]:
     """Names (the naming table; IDMC's own for codes it lacks) of areas with disaster displacements up to
     `last` that belong to no region."""
-    from ..countries import name
 
     df = events(last)
     df = df[~df["iso3"].isin(ims.region_of().keys())]
@@ -269,7 +268,6 @@ def weather_share_figure(year: int) -> dict:
 
 def country_facts(year: int, ims_source: str, top_n: int) -> FactSpecs:
     """Countries by disaster displacements in `year`: the top ones in numbers and per inhabitant, the map's counts."""
-    from .migrants import population_source
 
     countries = by_country(year, ims_source)
     top, rel = top_countries(year, ims_source, top_n), top_countries(year, ims_source, top_n, relative=True)
@@ -316,7 +314,6 @@ def top_countries_figure(year: int, ims_source: str, top_n: int) -> dict:
 
 def relative_figure(year: int, ims_source: str, top_n: int) -> dict:
     """The top_n countries by disaster displacements per 1,000 inhabitants (bars); cites country_facts."""
-    from .migrants import population_source
 
     rel = top_countries(year, ims_source, top_n, relative=True)
     fig, _ = plots.bar_chart(rel, "country", "per_1000", xlabel="Internal displacements per 1,000 inhabitants",
@@ -336,7 +333,6 @@ def relative_figure(year: int, ims_source: str, top_n: int) -> dict:
 
 def top_countries_table(year: int, ims_source: str, top_n: int) -> dict:
     """The top_n countries with their region, main hazard, displacements and rate per 1,000 inhabitants."""
-    from .migrants import population_source
 
     table = top_countries(year, ims_source, top_n)[["rank", "country", "region", "main_hazard", "displacements",
                                                     "per_1000"]].copy()

@@ -11,6 +11,7 @@ import pandas as pd
 
 from wmr.core.errors import not_covered
 
+from ..countries import name
 from ..facts import FactSpecs
 from ..sources import idmc, unhcr
 
@@ -41,6 +42,37 @@ def gdidata_by_country(year: int) -> pd.DataFrame:
                          "conflict_idps": t.get("conflict", pd.Series(index=t.index, dtype=float)).to_numpy(),
                          "disaster_idps": t.get("disaster", pd.Series(index=t.index, dtype=float)).to_numpy(),
                          "file": d.groupby("iso3")["file"].first().reindex(t.index).to_numpy()})
+
+
+def idps_by_country(year: int) -> pd.DataFrame:
+    """IDPs at the end of `year` by country: iso3, name (IDMC), conflict_idps, disaster_idps, file.
+
+    The same files as `idp_stocks`: the country-year file to 2022, the 2023 figure-level file
+    for 2023 (summed per country). NaN = no figure (disaster stocks start in 2019).
+    """
+    if year <= COUNTRY_YEAR_LAST:
+        cy = idmc.load_country_year()
+        cy = cy[cy["year"] == year]
+        if cy.empty:
+            raise not_covered(f"IDMC country figures for {year}", year, sorted(idmc.load_country_year()["year"].unique().tolist()))
+        out = pd.DataFrame({"iso3": cy["iso3"].to_numpy(), "name": [name(c) for c in cy["iso3"]],
+                            "conflict_idps": cy["conflict_stock"].to_numpy(),
+                            "disaster_idps": cy["disaster_stock"].to_numpy()})
+        file = idmc.FILE_COUNTRY_YEAR
+    elif year == DISAGGREGATED_YEAR:
+        d = idmc.load_disaggregated_2023()
+        d = d[d["category"] == "IDPs"]
+        t = d.groupby(["iso3", "cause"])["total_figures"].sum().unstack("cause")
+        out = pd.DataFrame({"iso3": t.index.to_numpy(), "name": [name(c) for c in t.index],
+                            "conflict_idps": t.get("Conflict", pd.Series(index=t.index, dtype=float)).to_numpy(),
+                            "disaster_idps": t.get("Disaster", pd.Series(index=t.index, dtype=float)).to_numpy()})
+        file = idmc.FILE_DISAGGREGATED
+    else:
+        out = gdidata_by_country(year)
+        out.insert(1, "name", [name(c) for c in out["iso3"]])
+        return out.sort_values("iso3").reset_index(drop=True)
+    out["file"] = file
+    return out.sort_values("iso3").reset_index(drop=True)
 
 
 def refugee_totals(year: int) -> dict:

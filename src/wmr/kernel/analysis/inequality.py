@@ -25,6 +25,7 @@ from .. import plots
 from ..countries import in_text, with_names
 from ..facts import fact_spec
 from ..sources import free_movement, hdi, ims
+from .migrants import country_population
 
 HDI = hdi.SOURCE
 FREE_MOVEMENT = free_movement.SOURCE
@@ -141,7 +142,6 @@ def unclassified_breakdown(ims_source: str, year: int, hdi_year: int | None, sid
 
 def _population(ims_source: str, year: int) -> pd.Series:
     """Population by ISO3 in `year`, from the edition's own workbook (migrants.country_population)."""
-    from .migrants import country_population
 
     pop = country_population(ims_source, year)
     if int(pop["population_year"].iloc[0]) != year:

@@ -12,6 +12,8 @@ import pandas as pd
 from wmr.core.errors import not_covered
 
 from ..countries import with_names
+from ..pins import source
+from ..provenance import short_dataset
 from ..sources import ims
 
 
@@ -22,9 +24,6 @@ def population_source(ims_source: str) -> str:
 
 def population_dataset(ims_source: str) -> str:
     """The name of the data set whose population series the edition divides by ('International Migrant Stock 2024')."""
-    from ..pins import source
-    from ..provenance import short_dataset
-
     return short_dataset(source(population_source(ims_source)).title)
 
 

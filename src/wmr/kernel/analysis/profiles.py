@@ -12,7 +12,7 @@ Two functions are the single points of truth the rest of the module goes through
 Every other quantity a chapter also states comes from the chapter's own choice of source, vintage and year:
 immigrants and emigrants from the bilateral table (`ims.stock_by_destination`/`stock_by_origin` sums), the
 population from the edition's official workbook (`migrants.country_shares`), remittances received from the
-vintage `remittances.source_for` picks (Data360 for 2023), IDP stocks from `regions.idps_by_country` (iom-gdidata
+vintage `remittances.source_for` picks (Data360 for 2023), IDP stocks from `displacement.idps_by_country` (iom-gdidata
 after 2023), regions from `m49.region_of`. `inputs()` is derived from the same choices and the loaders' file
 constants, so the cache key follows any change of pin or vintage.
 
@@ -87,15 +87,11 @@ def received_sources(year: int) -> list[str]:
     return remittances.sources_for(year)
 
 
-_INFLOW_FILES = {rem.SOURCE: [(rem.SOURCE, rem.KNOMAD_INFLOWS), (rem.SOURCE, rem.NAMES_FILE)],
-                 rem.DATA360: [(rem.DATA360, rem.DATA360_FILE), (rem.SOURCE, rem.NAMES_FILE)]}
-
-
 def received_inputs(year: int) -> list[tuple[str, str]]:
     """Files `remittances.source_for(year)` reads: every inflow vintage up to the one it picks."""
     chosen = remittances.source_for(year)
     vintages = rem.INFLOW_SOURCES[:rem.INFLOW_SOURCES.index(chosen) + 1]
-    return [f for v in vintages for f in _INFLOW_FILES[v]]
+    return [f for v in vintages for f in rem.INFLOW_FILES[v]]
 
 
 _OUTFLOW_FILES = {rem.SOURCE: [(rem.SOURCE, rem.KNOMAD_OUTFLOWS), (rem.SOURCE, rem.NAMES_FILE)],
@@ -114,7 +110,7 @@ def sent_inputs(year: int) -> list[tuple[str, str]]:
 
 
 def idp_inputs(year: int) -> list[tuple[str, str]]:
-    """Files the chapters' IDP stocks by country (`regions.idps_by_country`) read for the end of `year`."""
+    """Files the chapters' IDP stocks by country (`displacement.idps_by_country`) read for the end of `year`."""
     if displacement.idp_source(year) == displacement.GDIDATA:
         return [(idmc.GDIDATA, f) for f in idmc.GDIDATA_FILES]
     file = idmc.FILE_COUNTRY_YEAR if year <= displacement.COUNTRY_YEAR_LAST else idmc.FILE_DISAGGREGATED
@@ -249,8 +245,6 @@ def new_displacements_by_country(year: int) -> pd.DataFrame:
 
 def _summary(p: Params, codes: list[str]) -> pd.DataFrame:
     """One row per profile: names, region, population, refugees, IDPs, remittances and HDI."""
-    from .regions import idps_by_country
-
     out = pd.DataFrame({"iso3": codes})
     out["name"] = [display_name(c) for c in codes]
     geo = m49.load_m49().set_index("iso3")
@@ -263,7 +257,7 @@ def _summary(p: Params, codes: list[str]) -> pd.DataFrame:
         g = pop.groupby(col)[["refugees", "asylum_seekers"]].sum()
         out[f"{side}_refugees"] = out["iso3"].map(g["refugees"])
         out[f"{side}_asylum_seekers"] = out["iso3"].map(g["asylum_seekers"])
-    idps = idps_by_country(p.idp_year).set_index("iso3")
+    idps = displacement.idps_by_country(p.idp_year).set_index("iso3")
     out["conflict_idps"] = out["iso3"].map(idps["conflict_idps"])
     out["disaster_idps"] = out["iso3"].map(idps["disaster_idps"])
     new = new_displacements_by_country(p.displacement_year).groupby("iso3").sum(min_count=1)

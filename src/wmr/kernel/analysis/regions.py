@@ -21,10 +21,10 @@ import pandas as pd
 from wmr.core.errors import not_covered
 
 from ..countries import name
-from ..sources import idmc, ims, m49
+from ..sources import ims, m49
 from ..sources import remittances as remittance_source
 from ..sources import unhcr
-from . import displacement
+from . import displacement, remittances
 
 UNALLOCATED = "Unallocated"
 NOT_SPECIFIED = "Origin not specified"
@@ -242,8 +242,6 @@ def emigrant_coverage(ims_source: str, year: int, region: str) -> Coverage:
 # ---------------------------------------------------------------------------------------------- remittances
 
 def _remittance_countries(year: int) -> pd.DataFrame:
-    from . import remittances
-
     df = remittance_source.load_inflows(remittances.source_for(year))
     df = df[(df["kind"] == "country") & (df["year"] == year)]
     if df.empty:
@@ -343,44 +341,13 @@ def refugee_unallocated(year: int) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------- IDPs
 
-def idps_by_country(year: int) -> pd.DataFrame:
-    """IDPs at the end of `year` by country: iso3, name (IDMC), conflict_idps, disaster_idps, file.
-
-    The same files as `displacement.idp_stocks`: the country-year file to 2022, the 2023 figure-level file
-    for 2023 (summed per country). NaN = no figure (disaster stocks start in 2019).
-    """
-    if year <= displacement.COUNTRY_YEAR_LAST:
-        cy = idmc.load_country_year()
-        cy = cy[cy["year"] == year]
-        if cy.empty:
-            raise not_covered(f"IDMC country figures for {year}", year, sorted(idmc.load_country_year()["year"].unique().tolist()))
-        out = pd.DataFrame({"iso3": cy["iso3"].to_numpy(), "name": [name(c) for c in cy["iso3"]],
-                            "conflict_idps": cy["conflict_stock"].to_numpy(),
-                            "disaster_idps": cy["disaster_stock"].to_numpy()})
-        file = idmc.FILE_COUNTRY_YEAR
-    elif year == displacement.DISAGGREGATED_YEAR:
-        d = idmc.load_disaggregated_2023()
-        d = d[d["category"] == "IDPs"]
-        t = d.groupby(["iso3", "cause"])["total_figures"].sum().unstack("cause")
-        out = pd.DataFrame({"iso3": t.index.to_numpy(), "name": [name(c) for c in t.index],
-                            "conflict_idps": t.get("Conflict", pd.Series(index=t.index, dtype=float)).to_numpy(),
-                            "disaster_idps": t.get("Disaster", pd.Series(index=t.index, dtype=float)).to_numpy()})
-        file = idmc.FILE_DISAGGREGATED
-    else:
-        out = displacement.gdidata_by_country(year)
-        out.insert(1, "name", [name(c) for c in out["iso3"]])
-        return out.sort_values("iso3").reset_index(drop=True)
-    out["file"] = file
-    return out.sort_values("iso3").reset_index(drop=True)
-
-
 def idps_in_region(region: str, year: int) -> pd.DataFrame:
     """The region's countries with IDPs at the end of `year`: iso3, country, conflict_idps, disaster_idps.
 
     Missing figures count as 0 here; only countries with a positive figure are listed, largest total first.
     """
     _check_region(region)
-    df = idps_by_country(year)
+    df = displacement.idps_by_country(year)
     df = df[df["iso3"].map(_region_map()) == region].fillna({"conflict_idps": 0.0, "disaster_idps": 0.0})
     df = df[(df["conflict_idps"] > 0) | (df["disaster_idps"] > 0)]
     df = df.assign(_t=df["conflict_idps"] + df["disaster_idps"]).sort_values(["_t", "iso3"], ascending=[False, True])
@@ -390,7 +357,7 @@ def idps_in_region(region: str, year: int) -> pd.DataFrame:
 
 def idp_by_region(year: int) -> pd.DataFrame:
     """IDPs by region and unallocated: region, conflict_idps, disaster_idps (persons, missing = 0)."""
-    df = idps_by_country(year)
+    df = displacement.idps_by_country(year)
     r = df["iso3"].map(_region_map()).fillna(UNALLOCATED)
     g = df.groupby(r)[["conflict_idps", "disaster_idps"]].sum()
     order = [*REGIONS, UNALLOCATED]
@@ -401,7 +368,7 @@ def idp_by_region(year: int) -> pd.DataFrame:
 
 def idp_unallocated(year: int) -> pd.DataFrame:
     """IDP figures outside the M49 regions (e.g. Abyei Area, Kosovo): iso3, name, conflict_idps, disaster_idps."""
-    df = idps_by_country(year)
+    df = displacement.idps_by_country(year)
     df = df[~df["iso3"].isin(set(_region_map()))].fillna({"conflict_idps": 0.0, "disaster_idps": 0.0})
     df = df[(df["conflict_idps"] > 0) | (df["disaster_idps"] > 0)]
     return df[["iso3", "name", "conflict_idps", "disaster_idps"]].reset_index(drop=True)

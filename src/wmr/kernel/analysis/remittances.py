@@ -21,7 +21,7 @@ LMIC = "Low-and Middle-Income Countries"
 def source_for(last: int) -> str:
     """The oldest pinned inflow vintage with data for `last` (so an edition keeps the vintage of its year)."""
     for source in src.INFLOW_SOURCES:
-        if int(src.load_inflows(source)["year"].max()) >= last:
+        if src.last_inflow_year(source) >= last:
             return source
     raise not_covered(f"remittance vintage reaching {last}", last, ", ".join(src.INFLOW_SOURCES) + " (their last years)")
 

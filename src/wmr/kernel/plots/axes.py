@@ -5,6 +5,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
+from .. import style
+
 
 def _scaled_formatter(scale: float, suffix: str = ""):
     """Tick labels divided by `scale`, with one decimal only where a tick needs it (0.5, 1, 1.5)."""
@@ -142,8 +144,6 @@ def break_at_gaps(fig, data: pd.DataFrame, x: str, series: list[str]):
 def index_axes(fig, *, base: float = 100, top: float = 145, ncols: int = 4, color: str | None = None):
     """An index chart's frame: a dashed line at `base` (e.g. 2019 = 100), y from 0 to `top` with ticks up to
     `base`, and the legend in one row at the top, clear of the lines; returns fig."""
-    from .. import style
-
     ax = fig.axes[0]
     ax.axhline(base, color=color or style.MUTED, linewidth=0.8, linestyle="--", zorder=0)
     ax.set_ylim(0, top)

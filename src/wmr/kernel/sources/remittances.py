@@ -28,12 +28,14 @@ Codes not known to UNSD M49, kept and documented in `NON_M49`:
 from __future__ import annotations
 
 import warnings
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from wmr.core.errors import ConfigError, LoaderError
 
+from .. import pins
 from ..tidycache import cached_table
 from ..validate import check_columns, check_no_nulls, check_unique, require_documented_codes
 from . import m49
@@ -345,6 +347,23 @@ def load_outflows(source: str) -> pd.DataFrame:
 def load_inflows(source: str) -> pd.DataFrame:
     """The inflows table of one pinned remittance vintage (see INFLOW_SOURCES)."""
     return _of_vintage(source, "inflow", {SOURCE: load_knomad_inflows, DATA360: load_data360_inflows})
+
+
+INFLOW_FILES = {SOURCE: [(SOURCE, KNOMAD_INFLOWS), (SOURCE, NAMES_FILE)],
+                DATA360: [(DATA360, DATA360_FILE), (SOURCE, NAMES_FILE)]}  # the files load_inflows(source) reads
+
+
+def last_inflow_year(source: str) -> int:
+    """The last year of one pinned inflow vintage; parsed once per process (a profile run asks many times), its
+    files logged as read on every call, so each run's record of what it read stays complete."""
+    for sid, fname in INFLOW_FILES[source]:
+        pins.resolve(sid, fname)
+    return _last_inflow_year(source)
+
+
+@lru_cache(maxsize=None)
+def _last_inflow_year(source: str) -> int:
+    return int(load_inflows(source)["year"].max())
 
 
 # ---------------------------------------------------------------------------------------------- codes
