@@ -143,8 +143,7 @@ def test_a_build_in_another_directory_gives_identical_bytes(built, tmp_path):
     """Executed notebooks and figures are the same bytes when executed elsewhere from scratch, on this machine's
     embedded cluster: two chapters (one with many figures) and two profiles.
 
-    A whole edition built elsewhere, its report included, is compared with `built` in test_cluster.py (on a
-    cluster, in another folder; the assembly is the same code on the client either way).
+    test_cluster.py compares a larger sample executed on a Dask cluster; test_book.py the book's bytes.
     """
     edition = "wmr-2024"
     other = make_project(tmp_path / "elsewhere" / "project")

@@ -118,3 +118,21 @@ def test_output_folders_are_named_in_one_place():
               for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
               if pattern.search(line) and "project_root()" in line]
     assert places == []
+
+
+def test_the_site_only_code_list_names_existing_files_and_no_pdf_code():
+    """The PDFs' keys leave out SITE_ONLY (see assemble.py): each pattern must still name files, and none may
+    name code the PDFs are made with, or a PDF would be carried over after a change that alters it."""
+    import fnmatch
+
+    import wmr
+    from wmr.build.assemble import SITE_ONLY
+
+    pkg = Path(wmr.__file__).parent
+    files = [p.relative_to(pkg).as_posix() for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    for pattern in SITE_ONLY:
+        assert fnmatch.filter(files, pattern), f"{pattern} names no file"
+    pdf_code = ["build/book.py", "build/profilebook.py", "build/document.py", "build/citations.py",
+                "build/templates/wmr-book.typ", "build/templates/profiles-book.typ"]
+    assert [f for f in pdf_code if any(fnmatch.fnmatch(f, p) for p in SITE_ONLY)] == []
+    assert all(f in files for f in pdf_code)

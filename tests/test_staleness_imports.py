@@ -63,3 +63,27 @@ def test_a_site_edit_reassembles_without_executing_and_a_module_edit_reexecutes_
     proc = run_build(project, "--edition", EDITION, "--html-only")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert executed_runs(proc.stdout) == set(REGION_RUNS), proc.stdout
+
+
+@pytest.mark.build
+def test_a_site_edit_keeps_the_published_pdfs_and_a_book_edit_makes_them_again(built_copy):
+    """The PDFs' keys leave out the code that only makes the HTML site: after an edit to it a full build carries
+    the published PDFs over (the same files, hard-linked), while an edit to the book code makes them again."""
+    project = built_copy
+    pkg = _own_source(project)
+    report = project / "report" / EDITION
+    pdfs = [report / f"{EDITION}.pdf", *sorted((report / "chapters").glob("*.pdf"))]
+    assert len(pdfs) > 5
+    before = {p: p.stat().st_ino for p in pdfs}
+    site = pkg / "build" / "site.py"
+    site.write_text(site.read_text() + "\n# an edit to the HTML renderer\n")
+    proc = run_build(project, "--edition", EDITION)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert executed_runs(proc.stdout) == set(), proc.stdout
+    assert {p: p.stat().st_ino for p in pdfs} == before, "a site edit made the PDFs again"
+    book = pkg / "build" / "book.py"
+    book.write_text(book.read_text() + "\n# an edit to the PDF book\n")
+    proc = run_build(project, "--edition", EDITION)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert executed_runs(proc.stdout) == set(), proc.stdout
+    assert all(p.stat().st_ino != before[p] for p in pdfs), "a book edit kept the old PDFs"

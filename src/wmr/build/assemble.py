@@ -41,13 +41,23 @@ class Assembled:
 KEY_FILE = ".assembly-key"
 
 
+# Code that makes only the HTML site: an edit to it leaves the PDFs' keys alone, so their published copies stay.
+SITE_ONLY = ("build/site.py", "build/pagebody.py", "build/searchindex.py", "build/pagecheck.py",
+             "build/localize.py", "build/templates/*.j2", "build/templates/assets/*")
+
+
 def assembly_key(edition: Edition, configs: list, release_date: dt.date, with_pdf: bool,
-                 incomplete: list[str], profile_runs: list | None = None) -> str:
-    """Hash of everything the assembled edition is made from; equal keys mean the published edition is current."""
-    h = hashlib.sha256(freshness.package_fingerprint().encode())  # code, templates and assets
+                 incomplete: list[str], profile_runs: list | None = None, code: str | None = None) -> str:
+    """Hash of everything the assembled edition is made from; equal keys mean the published edition is current.
+    `code`: the fingerprint of the code that makes it (default: the whole package, templates and assets)."""
+    h = hashlib.sha256((code or freshness.package_fingerprint()).encode())
+    h.update(json.dumps(freshness.dependency_versions(), sort_keys=True).encode())   # pandoc, Typst, Babel...
     root = paths.project_root()
-    for f in [root / "editions" / f"{edition.id}.toml", root / "data" / "manifest.json"]:
-        h.update(f.read_bytes())
+    inputs = [root / "editions" / f"{edition.id}.toml", *sorted((root / "data").glob("*.*")),
+              *sorted((root / "editions" / "notes").glob("*"))]   # manifest, references, glossary, notes...
+    for f in inputs:
+        if f.is_file():
+            h.update(f.name.encode() + b"\0" + f.read_bytes())
     for lang in edition.languages[1:]:   # the translations of the languages published
         for f in sorted((root / "locales" / lang).glob("*.po")):
             h.update(f.name.encode() + f.read_bytes())
@@ -105,7 +115,7 @@ def assemble(edition: Edition, release_date: dt.date, with_pdf: bool = True,
 def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: bool, incomplete: list[str],
               key: str, profile_runs: list, release: bool = False) -> Assembled:
     # Imported here: they load pandas and matplotlib, which a build with nothing to assemble never needs.
-    from .book import build_pdf
+    from .book import build_pdf, page_count
     from .document import chapter_pdf_name, load_chapter
     from .profiledoc import load_profiles
     from .site import build_site
@@ -124,17 +134,25 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
         pages = 0
         keys = _pdf_keys(edition, configs, docs, release_date, incomplete, profile_runs if profiles else [])
         if with_pdf:
+            # A PDF whose inputs are those of its published copy (an edit to the site code only) is carried over.
+            current = pdfkeys.current(final, keys)
+            book_pdfs = [n for n in keys if n == pdf_name or n.startswith("chapters/")]
             work = staging / "pdf-build"
-            work.mkdir()
-            pages = build_pdf(edition, docs, work, staging / pdf_name, release_date, incomplete)
-            shutil.rmtree(work)
+            if not set(book_pdfs) <= current:
+                work.mkdir()
+                build_pdf(edition, docs, work, staging / pdf_name, release_date, incomplete)
+                shutil.rmtree(work)
+                current -= set(book_pdfs)
             if profiles:  # the profiles PDF: <edition>-profiles.pdf
                 from .profilebook import build_profiles_pdf, profiles_pdf_name
 
-                work.mkdir()
-                build_profiles_pdf(edition, profiles, work, staging / profiles_pdf_name(edition), release_date)
-                shutil.rmtree(work)
+                if profiles_pdf_name(edition) not in current:
+                    work.mkdir()
+                    build_profiles_pdf(edition, profiles, work, staging / profiles_pdf_name(edition), release_date)
+                    shutil.rmtree(work)
+            pdfkeys.carry(final, staging, sorted(current))
             pdfkeys.write(staging, keys)
+            pages = page_count((staging / pdf_name).read_bytes())
             pdfs = {name: False for name in keys}   # each PDF current
         else:  # every published PDF stays; those made from older inputs are marked stale on the site
             pdfs = pdfkeys.keep(final, staging, keys, pdf_name)
@@ -179,15 +197,17 @@ def _pdf_keys(edition: Edition, configs: list, docs: list, release_date: dt.date
     PDF (its own runs) and the profiles PDF (the profile runs)."""
     from .document import chapter_pdf_name
 
-    keys = {f"{edition.id}.pdf": assembly_key(edition, configs, release_date, True, incomplete)}
+    code = freshness.package_fingerprint(skip=SITE_ONLY)
+    keys = {f"{edition.id}.pdf": assembly_key(edition, configs, release_date, True, incomplete, code=code)}
     by_slug = {c.slug: c for c in configs}
     for doc in docs:
         keys[f"chapters/{chapter_pdf_name(edition, doc)}"] = assembly_key(edition, [by_slug[doc.slug]], release_date,
-                                                                          True, incomplete)
+                                                                          True, incomplete, code=code)
     if profile_runs:
         from .profilebook import profiles_pdf_name
 
-        keys[profiles_pdf_name(edition)] = assembly_key(edition, [], release_date, True, incomplete, profile_runs)
+        keys[profiles_pdf_name(edition)] = assembly_key(edition, [], release_date, True, incomplete, profile_runs,
+                                                        code=code)
     return keys
 
 

@@ -8,6 +8,7 @@ the cached outputs.
 from __future__ import annotations
 
 import functools
+import fnmatch
 import hashlib
 import json
 import tomllib
@@ -25,12 +26,15 @@ from .runs import Run
 
 
 @functools.cache
-def package_fingerprint(pattern: str = "*") -> str:
-    """Hash of the wmr package's files matching `pattern` (names and bytes; caches ignored)."""
+def package_fingerprint(pattern: str = "*", skip: tuple[str, ...] = ()) -> str:
+    """Hash of the wmr package's files matching `pattern` (names and bytes; caches ignored), leaving out the
+    files whose path in the package matches one of the `skip` patterns (e.g. 'build/site.py')."""
     h = hashlib.sha256()
     pkg = Path(__file__).resolve().parents[1]  # the whole wmr package
     for f in sorted(p for p in pkg.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
-        h.update(str(f.relative_to(pkg)).encode() + b"\0" + f.read_bytes())
+        rel = f.relative_to(pkg).as_posix()
+        if not any(fnmatch.fnmatch(rel, pattern_) for pattern_ in skip):
+            h.update(rel.encode() + b"\0" + f.read_bytes())
     return h.hexdigest()
 
 

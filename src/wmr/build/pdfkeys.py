@@ -35,6 +35,24 @@ def recorded(report: Path, book: str) -> dict[str, str]:
         return {}
 
 
+def current(report: Path, keys: dict[str, str]) -> set[str]:
+    """The PDFs of `keys` that `report` publishes made from the same inputs (recorded key equal): no need to make
+    them again."""
+    made_from = recorded(report, "")
+    return {name for name, key in keys.items() if made_from.get(name) == key and (report / name).is_file()}
+
+
+def carry(report: Path, staging: Path, names: list[str]) -> None:
+    """Carry the published PDFs `names` into `staging` byte for byte (a hard link where the file system allows)."""
+    for name in names:
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(report / name, target)   # same bytes, no copy; the swap never deletes what readers download
+        except OSError:
+            shutil.copy2(report / name, target)
+
+
 def write(staging: Path, keys: dict[str, str]) -> None:
     (staging / KEYS_FILE).write_text(json.dumps(keys, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
@@ -47,13 +65,8 @@ def keep(report: Path, staging: Path, current: dict[str, str], book: str) -> dic
     """
     made_from = recorded(report, book)
     kept: dict[str, bool] = {}
+    carry(report, staging, published(report))
     for name in published(report):
-        target = staging / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(report / name, target)   # same bytes, no copy; the swap never deletes what readers download
-        except OSError:
-            shutil.copy2(report / name, target)
         kept[name] = name not in made_from or made_from[name] != current.get(name)
     if kept:
         write(staging, {name: made_from[name] for name in kept if name in made_from})
