@@ -224,17 +224,7 @@ def leftovers(project: Path) -> list[str]:
     return out
 
 
-# Tests known to fail on main, each with what the last full run showed (node id -> reason), marked as expected
-# failures so the rest of the suite guards main while they are fixed; xfail is reported as such, never as passed.
-# Empty since the fixes of 2026-11-29 (19 entries after the merge of issues 12-17); remove an entry when it passes.
-KNOWN_FAILURES: dict[str, str] = {
-}
-
-
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
-        if "built" in item.fixturenames:   # both editions built (or a copy of them): `-m "not build"` leaves it out
-            item.add_marker(pytest.mark.build)
-        reason = KNOWN_FAILURES.get(item.nodeid)
-        if reason:
-            item.add_marker(pytest.mark.xfail(reason=f"known failure after the merge: {reason}", strict=False))
+        if {"built", "built_langs"} & set(item.fixturenames):   # an edition built (or a copy of one): `-m "not build"`
+            item.add_marker(pytest.mark.build)                 # leaves it out

@@ -59,7 +59,12 @@ def _run(y: RS.Years, region: str, top_n: int) -> tuple[dict, dict]:
     return facts, blocks
 
 
-@pytest.fixture(scope="module", params=[(e, r) for e in EDITIONS for r in R.REGIONS], ids=lambda p: f"{p[0]}-{p[1]}")
+FAST = {("wmr-2026", "Africa"), ("wmr-2024", "Oceania")}   # in the fast subset; every other region is `build`
+
+
+@pytest.fixture(scope="module", ids=lambda p: f"{p[0]}-{p[1]}",
+                params=[pytest.param((e, r), marks=() if (e, r) in FAST else pytest.mark.build)
+                        for e in EDITIONS for r in R.REGIONS])
 def run(request):
     edition, region = request.param
     y, top_n = _params(edition)
