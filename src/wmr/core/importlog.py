@@ -36,6 +36,18 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def _digest_once(path: Path, st) -> str:
+    """digest(path), computed once per version (size, mtime) of the file in this process: a status check asks
+    about the same modules for every run."""
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = digest(path)
+    return _DIGESTS[key]
+
+
 def _log(names: list[str]) -> None:
     log = os.environ.get(READ_LOG_ENV)
     if not log:
@@ -87,6 +99,6 @@ def changed_modules(imports: dict[str, str], package_dir: Path | None = None) ->
     out = []
     for name, recorded in sorted(imports.items()):
         path = module_file(name, package_dir)
-        if path is None or digest(path) != recorded:
+        if path is None or _digest_once(path, path.stat()) != recorded:
             out.append(name)
     return out

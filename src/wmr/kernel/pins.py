@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import tempfile
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -187,6 +186,8 @@ def _download(pin: FilePin, target: Path) -> None:
                        expected=str(paths.mirror_dir() / pin.source / pin.name), got="no such file",
                        fix=f"restore the file in the mirror (or set WMR_DATA_MIRROR), or unset {OFFLINE_ENV} "
                            f"to download it from {pin.download_url}")
+    import urllib.request   # here: a build that downloads nothing does not pay for importing it
+
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{pin.name}.", suffix=f".tmp-{os.getpid()}",
                                      delete=False) as tmp:
