@@ -26,6 +26,7 @@ from . import runtask
 SCHEDULER_ENV = "WMR_SCHEDULER"
 HOST = "127.0.0.1"
 CONNECT_TIMEOUT = 10  # seconds to reach an existing scheduler
+STOP_SECONDS = 5      # the longest each step of stopping runs may wait for the cluster (Ctrl-C must stay prompt)
 
 
 class SchedulerError(WMRError):
@@ -131,9 +132,9 @@ def connect(scheduler: str | None, workers: int, identity: dict,
             + (f", dashboard {client.dashboard_link}" if dashboard else ""))
         yield Cluster(client, slots, where, cluster is not None)
     finally:
-        client.close()
+        client.close(timeout=STOP_SECONDS)
         if cluster is not None:
-            cluster.close()
+            cluster.close(timeout=2 * STOP_SECONDS)
 
 
 def check_workers(client, identity: dict) -> None:
@@ -153,8 +154,33 @@ def stop_kernels(client, keys: list[str]) -> None:
         client.run(_kill_kernels, keys)
 
 
-def stop_runs(client, futures: list, keys: list[str]) -> None:
-    """Cancel the futures and kill their kernels on every worker (a cancelled running task is not interrupted)."""
-    with contextlib.suppress(Exception):
-        client.cancel(futures, force=True)
-    stop_kernels(client, keys)
+def stop_runs(cl: Cluster, futures: list, keys: list[str]) -> None:
+    """Cancel the futures and kill their kernels on every worker (a cancelled running task is not interrupted).
+
+    On the embedded cluster the kernels are this process's grandchildren: they are killed here first, so an
+    interrupted build stops at once even if a worker is too busy to answer; each request to the cluster is
+    given STOP_SECONDS."""
+    if cl.embedded:
+        _kill_descendant_kernels()
+    _bounded(lambda: cl.client.cancel(futures, force=True))
+    _bounded(lambda: stop_kernels(cl.client, keys))
+
+
+def _kill_descendant_kernels() -> None:
+    import psutil
+
+    for proc in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if "ipykernel_launcher" in " ".join(proc.cmdline()):
+                proc.kill()
+
+
+def _bounded(step: Callable[[], object]) -> None:
+    """Run `step`, waiting at most STOP_SECONDS for it (it goes on in the background if it takes longer)."""
+    def quietly() -> None:
+        with contextlib.suppress(Exception):
+            step()
+
+    worker = threading.Thread(target=quietly, daemon=True)
+    worker.start()
+    worker.join(STOP_SECONDS)

@@ -289,7 +289,7 @@ def execute_runs(edition: Edition, chapters: list[ChapterConfig], workers: int |
                     results.append(res)
                     emit(res)
         except BaseException:
-            cluster.stop_runs(cl.client, list(running), [f.key for f in running])
+            cluster.stop_runs(cl, list(running), [f.key for f in running])
             raise
         finally:
             shutil.rmtree(staging_root, ignore_errors=True)
