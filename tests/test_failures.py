@@ -216,9 +216,11 @@ def test_ctrl_c_stops_promptly_kills_kernels_and_leaves_no_half_written_file(bui
     add_cell(project, "06_gender.md", f"import pathlib, time\npathlib.Path({str(asleep['gender'])!r}).touch()\n"
                                       "time.sleep(300)")
     env = {**os.environ, "WMR_PROJECT_ROOT": str(project), "WMR_DATA_MIRROR": str(REAL_MIRROR), "WMR_OFFLINE": "1"}
+    # started with Ctrl-C ignored, as a shell script starts a background job: the build still takes Ctrl-C
     proc = subprocess.Popen([sys.executable, str(project / "build.py"), "--edition", EDITION,
                              "--chapters", "overview,gender", "--jobs", "2"], cwd=project, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
         wait_for(lambda: all(p.exists() for p in asleep.values()), "both kernels to enter their sleeping cells",
                  seconds=300, every=0.2)

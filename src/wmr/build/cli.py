@@ -267,6 +267,7 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
         os.environ[paths.ROOT_ENV] = str(project)
     args = parse_args(sys.argv[1:] if argv is None else argv)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the build as Ctrl-C does: kernels killed, nothing half-written
+    signal.signal(signal.SIGINT, _interrupt)   # also when started with Ctrl-C ignored (a background job of a script)
     try:
         if args.command == "verify":
             return cmd_verify()
