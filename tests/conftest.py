@@ -76,36 +76,80 @@ def run_build(project: Path, *args: str, mirror: Path | None = None, timeout: in
                           capture_output=True, text=True, timeout=timeout)
 
 
+def _shared_folder(base: Path) -> Path:
+    """The session's folder shared by the test processes (a worker's base folder is popen-gwN inside it)."""
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def start_built(shared: Path) -> None:
+    """Start building both editions in the background, once per session (the first test process to ask does).
+
+    Called when collection ends, so the build runs while the processes test what needs no build; the `built`
+    fixture then waits for it. WMR_TEST_BUILT=/path/to/project reuses a project an earlier session built
+    (copied, so the tests cannot change it): for re-running a few built-edition tests while working on them.
+    """
+    import fcntl
+    import subprocess
+    import sys
+
+    project, rc = shared / "built" / "project", shared / "built.rc"
+    with open(shared / "built.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)   # released when the file closes, also if this process dies
+        if (shared / "built.started").exists():
+            return
+        (shared / "built.started").touch()
+        if os.environ.get("WMR_TEST_BUILT"):
+            copy_built(Path(os.environ["WMR_TEST_BUILT"]), project)
+            rc.write_text("0")
+            return
+        make_project(project)
+        env = {**os.environ, "WMR_PROJECT_ROOT": str(project), "WMR_DATA_MIRROR": str(REAL_MIRROR),
+               "WMR_OFFLINE": "1"}
+        out, err, tmp = shared / "built.out", shared / "built.err", shared / "built.rc.tmp"
+        log = project / "build.log"   # the build's output, kept with the project (a test reads it)
+        script = (f'"$0" "$1" --all >"{out}" 2>"{err}"; code=$?; cp "{out}" "{log}"; '
+                  f'echo $code >"{tmp}" && mv "{tmp}" "{rc}"')
+        proc = subprocess.Popen(["bash", "-c", script, sys.executable, str(project / "build.py")], cwd=project,
+                                env=env, stdin=subprocess.DEVNULL, start_new_session=True)
+        (shared / "built.pid").write_text(str(proc.pid))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session) -> None:
+    if any("built" in item.fixturenames for item in session.items):
+        start_built(_shared_folder(session.config._tmp_path_factory.getbasetemp()))
+
+
+def pytest_sessionfinish(session) -> None:
+    """A session that ends before the background build (Ctrl-C, -x) stops it."""
+    import signal
+
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    shared = _shared_folder(factory.getbasetemp()) if factory else None
+    if shared and (shared / "built.pid").exists() and not (shared / "built.rc").exists() \
+            and not os.environ.get("PYTEST_XDIST_WORKER"):
+        try:
+            os.killpg(int((shared / "built.pid").read_text()), signal.SIGTERM)
+        except (ProcessLookupError, ValueError):
+            pass
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """Both editions built once for the whole test session (the expensive part of the suite).
 
-    The tests run in two pytest-xdist worker processes (`addopts` in pyproject.toml): the first worker that needs
-    the built project builds it under a file lock in the session's shared temporary folder; the other waits for
-    that lock and reuses the project (a failed build fails both, with the build's output).
-    WMR_TEST_BUILT=/path/to/project reuses a project an earlier session built (copied first, so the tests
-    cannot change it): for re-running a few built-edition tests while working on them.
+    The build starts in the background as soon as the tests are collected (`start_built`); the tests run in
+    two pytest-xdist processes (`addopts` in pyproject.toml) and each waits here for it the first time a test
+    needs it (a failed build fails every such test, with the build's output).
     """
-    import fcntl
-
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    project, done, failed = shared / "built" / "project", shared / "built.done", shared / "built.failed"
-    with open(shared / "built.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)   # released when the file closes, also if this worker dies
-        if failed.exists():
-            raise AssertionError(failed.read_text())
-        if not done.exists():
-            if os.environ.get("WMR_TEST_BUILT"):
-                copy_built(Path(os.environ["WMR_TEST_BUILT"]), project)
-            else:
-                make_project(project)
-                proc = run_build(project, "--all")
-                if proc.returncode != 0:
-                    failed.write_text(f"build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-                    raise AssertionError(failed.read_text())
-                (project / "build.log").write_text(proc.stdout)
-            done.touch()
+    shared = _shared_folder(tmp_path_factory.getbasetemp())
+    start_built(shared)
+    rc = shared / "built.rc"
+    wait_for(rc.exists, "the background build of both editions", seconds=3000, every=1)
+    project = shared / "built" / "project"
+    if rc.read_text().strip() != "0":
+        raise AssertionError(f"build failed ({rc.read_text().strip()}):\n{(shared / 'built.out').read_text()}\n"
+                             f"{(shared / 'built.err').read_text()}")
     return project
 
 
