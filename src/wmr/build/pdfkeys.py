@@ -65,8 +65,9 @@ def keep(report: Path, staging: Path, current: dict[str, str], book: str) -> dic
     """
     made_from = recorded(report, book)
     kept: dict[str, bool] = {}
-    carry(report, staging, published(report))
-    for name in published(report):
+    names = published(report)
+    carry(report, staging, names)
+    for name in names:
         kept[name] = name not in made_from or made_from[name] != current.get(name)
     if kept:
         write(staging, {name: made_from[name] for name in kept if name in made_from})

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import pandas as pd
 
@@ -295,8 +295,6 @@ def _compute(p: Params, *_paths) -> pd.DataFrame:
 
 @lru_cache(maxsize=4)
 def _tables(p: Params) -> Tables:
-    from functools import partial
-
     df = cached_table("profiles", f"{VERSION}-{p.tag()}", inputs(p), partial(_compute, p))
     parts = {name: g.drop(columns="table").dropna(axis=1, how="all").reset_index(drop=True)
              for name, g in df.groupby("table")}
