@@ -272,3 +272,9 @@ def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if {"built", "built_langs"} & set(item.fixturenames):   # an edition built (or a copy of one): `-m "not build"`
             item.add_marker(pytest.mark.build)                 # leaves it out
+    # Files whose tests need the session's built project go last, so both test processes work on everything else
+    # while it builds in the background (xdist hands out files in this order: `--no-loadscope-reorder`); files
+    # that build their own projects go first, as they take longest.
+    waits = {item.path for item in items if "built" in item.fixturenames}
+    builds = {item.path for item in items if item.get_closest_marker("build")}
+    items.sort(key=lambda item: 2 if item.path in waits else 0 if item.path in builds else 1)

@@ -445,12 +445,13 @@ def test_cover_contents_lists_and_chapter_openings_render(book):
 
 def test_two_assemblies_give_identical_bytes(built, monkeypatch, tmp_path):
     """The book is a function of its inputs: assembling again (here, in this process, into another folder) gives
-    the bytes the build published (the first assembly, in the build's process)."""
+    the bytes the build published (the first assembly, in the build's process). One edition: the other's
+    book is the same code on other inputs, and each assembly takes half a minute."""
     from wmr.build import book as pdf_book
     from wmr.build import document, editions
 
     monkeypatch.setenv("WMR_PROJECT_ROOT", str(built))
-    for edition in EDITIONS:
+    for edition in ["wmr-2026"]:
         ed = editions.load(edition)
         docs = [document.load_chapter(ed, c) for c in ed.chapters]
         work = tmp_path / edition

@@ -166,7 +166,7 @@ def _publish_figures(staging: Path, run: Run, edition: str) -> None:
 
 
 def _task(edition: Edition, run: Run, source: nbformat.NotebookNode, key: str, timeout: int,
-          identity: dict, embedded: bool, warm: bool = False) -> dict:
+          identity: dict, embedded: bool, keep_modules: bool = False) -> dict:
     """What a worker needs for one run, by value: notebook, the pins it may read, owned tables, expected library."""
     root = paths.project_root()
     raw = json.loads(pins.manifest_path().read_text(encoding="utf-8"))
@@ -176,7 +176,8 @@ def _task(edition: Edition, run: Run, source: nbformat.NotebookNode, key: str, t
     return {"key": key, "name": run.name, "notebook": nbformat.writes(with_parameters(source, run.parameters)),
             "run": {EDITION_ENV: edition.id, CHAPTER_ENV: run.chapter, RUN_ENV: run.key or ""},  # who the run is
             "sources": sources, "owned": owned, "timeout": timeout, "identity": identity, "origin": str(root),
-            "warm": warm,  # run in the worker's kept kernel (see warmkernel; the many short profile runs)
+            "group": f"{edition.id}/{run.chapter}",   # runs of one group may share loaded modules (see warmkernel)
+            "keep_modules": keep_modules,
             # on this machine (embedded cluster) the workers may use the client's mirror and tidy-table cache
             "mirror": str(paths.mirror_dir()) if embedded else None,
             "cache": str(paths.cache_dir()) if embedded else None}
@@ -265,7 +266,7 @@ def execute_runs(edition: Edition, chapters: list[ChapterConfig], workers: int |
                     read_log.touch()
                     raw_out = staging_root / f"{run.name}.ipynb"
                     key = f"wmr-{edition.id}-{run.name}-{uuid.uuid4().hex[:12]}"
-                    task = _task(edition, run, source, key, timeout, identity, cl.embedded, ch.warm_kernel)
+                    task = _task(edition, run, source, key, timeout, identity, cl.embedded, ch.keep_modules)
                     fut = cl.client.submit(runtask.run_notebook, task, key=key, pure=False)
                     submitted.append(key)
                     running[fut] = (ch, run, inputs, staging, read_log, raw_out)

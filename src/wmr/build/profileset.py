@@ -83,7 +83,7 @@ def config(edition_id: str, raw: dict | None, shared: dict, number: int) -> Chap
         key = check_name("run key", code.lower())
         _check_parameters(f"{SLUG} (run {key})", nb_path, params, declared)
         runs.append(Run(SLUG, key, params))
-    return ChapterConfig(SLUG, number, nb_path, own, tuple(runs), warm_kernel=True)
+    return ChapterConfig(SLUG, number, nb_path, own, tuple(runs), keep_modules=True)
 
 
 def select(cfg: ChapterConfig | None, edition_id: str, wanted: str | None) -> ChapterConfig | None:
@@ -107,4 +107,4 @@ def select(cfg: ChapterConfig | None, edition_id: str, wanted: str | None) -> Ch
                           got=wanted, fix=f"use ISO3 codes such as DEU,IND; `python build.py status --edition "
                                           f"{edition_id}` lists every profile run (profiles-<iso3>)")
     return ChapterConfig(cfg.slug, cfg.number, cfg.notebook, cfg.parameters,
-                         tuple(by_code[c] for c in dict.fromkeys(asked)), warm_kernel=cfg.warm_kernel)
+                         tuple(by_code[c] for c in dict.fromkeys(asked)), keep_modules=cfg.keep_modules)

@@ -36,7 +36,7 @@ class ChapterConfig:
     notebook: Path
     parameters: dict
     runs: tuple[Run, ...]
-    warm_kernel: bool = False   # runs share one kept kernel per worker (profiles: many short runs)
+    keep_modules: bool = False   # runs keep the wmr modules loaded in the worker's kernel (profiles: many short runs)
 
 
 def check_name(kind: str, value: object) -> str:

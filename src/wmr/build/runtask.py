@@ -152,8 +152,8 @@ def run_notebook(task: dict) -> dict:
         kernels.set_owner(task["key"], log)
         try:
             with _environment(env):
-                outcome = execute(task["notebook"], tmp_path / "executed.ipynb", project, task["timeout"],
-                                  env if task.get("warm") else None)
+                outcome = execute(task["notebook"], tmp_path / "executed.ipynb", project, task["timeout"], env,
+                                  group=task.get("group", ""), keep_modules=task.get("keep_modules", False))
         finally:
             kernels.set_owner(None)
             os.close(log)
@@ -174,35 +174,24 @@ def mirror_file(source_id: str, name: str) -> bytes:
     return path.read_bytes()
 
 
-def execute(nb_json: str, out_path: Path, cwd: Path, timeout: int, warm_env: dict[str, str] | None = None) -> dict:
-    """Run papermill on one notebook; the outcome says ok, or which kind of error with its name and value.
-
-    `warm_env`: run it instead in this worker's kept kernel with that environment (see warmkernel).
-    """
+def execute(nb_json: str, out_path: Path, cwd: Path, timeout: int, env: dict[str, str], group: str = "",
+            keep_modules: bool = False) -> dict:
+    """Run papermill on one notebook in this worker's kept kernel (see warmkernel) with the run's environment
+    `env`; the outcome says ok, or which kind of error with its name and value."""
     import nbformat
-    import papermill
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    from .kernels import IpcKernelManager
+    from . import warmkernel
 
     nb = nbformat.reads(nb_json, as_version=4)
     started = time.monotonic()
     outcome = {"ok": False, "kind": "error", "ename": "", "evalue": "", "traceback": ""}
     try:
-        if warm_env is not None:
-            from . import warmkernel
-
-            warmkernel.execute(nb, str(out_path), str(cwd), warm_env, timeout)
-        else:
-            papermill.execute_notebook(nb, str(out_path), kernel_name="python3", cwd=str(cwd), progress_bar=False,
-                                       log_output=False, record_timing=False, execution_timeout=timeout,
-                                       kernel_manager_class=IpcKernelManager)
+        warmkernel.execute(nb, str(out_path), str(cwd), env, timeout, group, keep_modules)
         outcome = {"ok": True}
     except PapermillExecutionError as exc:
         outcome.update(ename=exc.ename, evalue=exc.evalue, traceback="\n".join(exc.traceback))
-    except CellExecutionError as exc:  # from a kept kernel (papermill wraps it into the error above)
-        outcome.update(ename=exc.ename, evalue=exc.evalue, traceback=str(exc))
     except CellTimeoutError:
         outcome.update(kind="timeout", ename="CellTimeoutError",
                        evalue=f"the cell was still running after {timeout} s and was stopped; its kernel was shut down")

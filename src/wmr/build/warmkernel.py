@@ -1,21 +1,24 @@
-"""Many short runs of one notebook in one kernel per worker: the kernel start and imports are paid once.
+"""Every run in its worker's kept kernel, through papermill: the kernel start and library imports are paid once.
 
-Profiles are one notebook run hundreds of times; starting a kernel (about 1 s) and importing pandas,
-matplotlib and `wmr` (about 1.5 s) for each would cost more than the run itself. A worker keeps one
-kernel alive between runs. Before each run the kernel's namespace is cleared (`%reset -f`) and its
-environment is set for the run (figure folder, read log), so a run sees only its own parameters; loaded
-modules and their in-memory caches of tidy tables stay. Execution counts are renumbered from 1, so the
-executed notebook has the same bytes as after a fresh kernel. After a failure the kernel is discarded.
+Starting a kernel (about 1.8 s) and importing pandas and matplotlib (about 1.4 s) cost more than many runs
+themselves (a profile, a region). A worker keeps one kernel alive between runs; papermill executes each
+notebook in it through the engine below. Before each run a hidden cell enters the run's folder, sets its
+environment and clears the namespace (`%reset -f`), so a run sees only its own parameters. Chapters also
+unload every `wmr` module first, so each imports (and logs, see importlog) exactly what it would in a new
+kernel; runs of one notebook many times (profiles) keep them loaded with their in-memory caches and log
+those already loaded. Execution counts are renumbered from 1, so the executed notebook has the bytes it
+would have after a new kernel. After a failure the kernel is discarded.
 """
 from __future__ import annotations
 
 import atexit
-import datetime as dt
 import json
 import threading
 
 import nbformat
-from nbclient import NotebookClient
+import papermill
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
 
 from .kernels import IpcKernelManager
 
@@ -24,33 +27,60 @@ _LOCAL = threading.local()   # one kept kernel per worker thread (a Dask worker 
 
 def _state() -> dict:
     if not hasattr(_LOCAL, "state"):
-        _LOCAL.state = {"km": None, "kc": None}
+        _LOCAL.state = {"km": None, "kc": None, "group": None}
     return _LOCAL.state
 
 
-def _setup_source(env: dict[str, str], cwd: str) -> str:
+# Unload the wmr modules (and the import logger's finder, which `import wmr` installs again) so the run
+# imports them as in a new kernel; third-party libraries stay loaded.
+_UNLOAD = ("import sys as _sys\n"
+           "_sys.meta_path[:] = [_f for _f in _sys.meta_path if type(_f).__module__ != 'wmr.core.importlog']\n"
+           "for _n in [_n for _n in _sys.modules if _n == 'wmr' or _n.startswith('wmr.')]:\n"
+           "    del _sys.modules[_n]\n"
+           "del _sys\n")
+_LOG_LOADED = ("if 'wmr.core.importlog' in __import__('sys').modules:\n"  # this run's read log gets the modules loaded
+               "    __import__('sys').modules['wmr.core.importlog'].log_loaded()\n")
+
+
+def _setup_source(env: dict[str, str], cwd: str, keep_modules: bool) -> str:
     """Code run (hidden) before each notebook: enter the run's folder (the previous run's may be deleted, and
-    `%reset` needs a working directory), set its environment, log the wmr modules already loaded (the
+    `%reset` needs a working directory), set its environment, unload the wmr modules or log those loaded (the
     run's imports, see importlog), then clear the namespace."""
     return ("import os as _os\n"
             f"_os.chdir({json.dumps(cwd)})\n"
             f"_os.environ.update({json.dumps(env)})\n"
             "del _os\n"
-            "if 'wmr.core.importlog' in __import__('sys').modules:\n"  # this run's read log gets the modules loaded
-            "    __import__('sys').modules['wmr.core.importlog'].log_loaded()\n"
+            + (_LOG_LOADED if keep_modules else _UNLOAD) +
             "get_ipython().run_line_magic('reset', '-f')")
 
 
-def _mark_start(cell, cell_index, **_kwargs) -> None:
-    """Record that the cell started, as papermill does, so a failure can be located (execute.mark_failure)."""
-    cell.metadata["papermill"] = {"start_time": dt.datetime.now(dt.timezone.utc).isoformat()}
+class KeptKernelEngine(NBClientEngine):
+    """papermill's nbclient engine, executing in the kernel (manager and client) held in `kept`."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                 start_timeout=60, execution_timeout=None, kept=None, **kwargs):
+        kwargs.pop("input_path", None)
+        client = PapermillNotebookClient(nb_man, km=kept["km"], timeout=execution_timeout,
+                                         startup_timeout=start_timeout, kernel_name=kernel_name,
+                                         log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
+                                         **kwargs)
+        client.kc = kept["kc"]
+        try:
+            return client.execute()
+        finally:
+            kept["kc"] = client.kc
+
+
+ENGINE = "wmr-kept-kernel"
+papermill_engines.register(ENGINE, KeptKernelEngine)
 
 
 def discard(state: dict | None = None) -> None:
     """Shut the thread's kept kernel down (after a failure, or when the worker exits)."""
     state = state if state is not None else _state()
     km, kc = state["km"], state["kc"]
-    state.update(km=None, kc=None)
+    state.update(km=None, kc=None, group=None)
     if kc is not None:
         try:
             kc.stop_channels()
@@ -74,37 +104,49 @@ def _alive(km: IpcKernelManager) -> bool:
         return False
 
 
-def execute(nb: nbformat.NotebookNode, out_path: str, cwd: str, env: dict[str, str], timeout: int) -> None:
-    """Execute `nb` in the worker's kept kernel and write it to `out_path` (also when a cell fails).
+def execute(nb: nbformat.NotebookNode, out_path: str, cwd: str, env: dict[str, str], timeout: int,
+            group: str = "", keep_modules: bool = False) -> None:
+    """Execute `nb` with papermill in the worker's kept kernel and write it to `out_path` (also when a cell fails).
 
-    Raises what nbclient raises (CellExecutionError, CellTimeoutError, DeadKernelError) after writing.
+    Raises what papermill raises (PapermillExecutionError, CellTimeoutError, DeadKernelError) after writing.
+    `keep_modules`: leave the wmr modules loaded when the kernel's previous run was of the same `group` (one
+    notebook run many times, e.g. 'wmr-2026/profiles'); otherwise they are unloaded first.
     """
-    setup = nbformat.v4.new_code_cell(_setup_source(env, cwd))
-    setup.id = "wmr-warm-setup"
-    nb.cells.insert(0, setup)
     state = _state()
     if state["km"] is not None and not _alive(state["km"]):
         discard(state)   # killed since the last run (a build on a shared cluster stops its kernels at its end)
     if state["km"] is None:
         state["km"] = IpcKernelManager(kernel_name="python3")
         atexit.register(discard, state)
-    client = NotebookClient(nb, km=state["km"], timeout=timeout, kernel_name="python3", allow_errors=False,
-                            record_timing=False, on_cell_start=_mark_start)
-    client.kc = state["kc"]
+    keep = keep_modules and state["group"] == group
+    setup = nbformat.v4.new_code_cell(_setup_source(env, cwd, keep))
+    setup.id = "wmr-warm-setup"
+    nb.cells.insert(0, setup)
+    state["group"] = group
     try:
-        client.execute(cwd=cwd)
+        papermill.execute_notebook(nb, out_path, engine_name=ENGINE, kept=state, kernel_name="python3",
+                                   progress_bar=False, log_output=False, record_timing=False,
+                                   execution_timeout=timeout)
     except BaseException:
         discard(state)
         raise
     finally:
-        state["kc"] = client.kc if state["km"] is not None else None
-        nb.cells = [c for c in nb.cells if c.get("id") != setup.id]
-        count = 0
-        for cell in nb.cells:
-            if cell.cell_type == "code" and cell.get("execution_count") is not None:
-                count += 1
-                cell.execution_count = count
-                for out in cell.get("outputs", []):
-                    if "execution_count" in out:
-                        out["execution_count"] = count
-        nbformat.write(nb, out_path)
+        _without_setup(out_path, setup.id)
+
+
+def _without_setup(out_path: str, setup_id: str) -> None:
+    """Remove the hidden set-up cell from the executed notebook and number the executions from 1."""
+    try:
+        nb = nbformat.read(out_path, as_version=4)
+    except (OSError, ValueError):
+        return   # papermill stopped before writing it
+    nb.cells = [c for c in nb.cells if c.get("id") != setup_id]
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            count += 1
+            cell.execution_count = count
+            for out in cell.get("outputs", []):
+                if "execution_count" in out:
+                    out["execution_count"] = count
+    nbformat.write(nb, out_path)

@@ -7,6 +7,7 @@ re-execute. A kept kernel (profiles) logs the modules already loaded at the star
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.machinery
 import os
@@ -19,9 +20,14 @@ PREFIX = "module "  # read-log lines for imports; pinned files are logged as 'so
 PACKAGE = __name__.split(".")[0]
 
 
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]   # the wmr package
+
+
+@functools.lru_cache(maxsize=4096)
 def module_file(name: str, package_dir: Path | None = None) -> Path | None:
-    """The source file of module `name` ('wmr.kernel.analysis.regions') in the package at `package_dir`, if any."""
-    root = package_dir or Path(__file__).resolve().parents[1]  # the wmr package
+    """The source file of module `name` ('wmr.kernel.analysis.regions') in the package at `package_dir`, if any
+    (looked up once per process: a status check asks about the same modules for every run)."""
+    root = package_dir or _PACKAGE_DIR
     parts = name.split(".")[1:]
     if not parts:
         return root / "__init__.py"
@@ -99,6 +105,9 @@ def changed_modules(imports: dict[str, str], package_dir: Path | None = None) ->
     out = []
     for name, recorded in sorted(imports.items()):
         path = module_file(name, package_dir)
-        if path is None or _digest_once(path, path.stat()) != recorded:
+        try:
+            if path is None or _digest_once(path, path.stat()) != recorded:
+                out.append(name)
+        except OSError:   # removed since it was looked up
             out.append(name)
     return out
