@@ -10,6 +10,8 @@ import hashlib
 import json
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -115,7 +117,7 @@ def assemble(edition: Edition, release_date: dt.date, with_pdf: bool = True,
 def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: bool, incomplete: list[str],
               key: str, profile_runs: list, release: bool = False) -> Assembled:
     # Imported here: they load pandas and matplotlib, which a build with nothing to assemble never needs.
-    from .book import build_pdf, page_count
+    from .book import page_count
     from .document import chapter_pdf_name, load_chapter
     from .profiledoc import load_profiles
     from .site import build_site
@@ -128,31 +130,16 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=recovery.staging_prefix(edition.id), dir=final.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the published edition is for readers
+    typesetting = ThreadPoolExecutor(max_workers=1)   # the PDFs, while the sites are written (Typst and pandoc
+    making = None                                     # release the GIL)
     try:
         (staging / "facts.json").write_text(json.dumps(facts, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         pdf_name = f"{edition.id}.pdf"
         pages = 0
         keys = _pdf_keys(edition, configs, docs, release_date, incomplete, profile_runs if profiles else [])
         if with_pdf:
-            # A PDF whose inputs are those of its published copy (an edit to the site code only) is carried over.
-            current = pdfkeys.current(final, keys)
-            book_pdfs = [n for n in keys if n == pdf_name or n.startswith("chapters/")]
-            work = staging / "pdf-build"
-            if not set(book_pdfs) <= current:
-                work.mkdir()
-                build_pdf(edition, docs, work, staging / pdf_name, release_date, incomplete)
-                shutil.rmtree(work)
-                current -= set(book_pdfs)
-            if profiles:  # the profiles PDF: <edition>-profiles.pdf
-                from .profilebook import build_profiles_pdf, profiles_pdf_name
-
-                if profiles_pdf_name(edition) not in current:
-                    work.mkdir()
-                    build_profiles_pdf(edition, profiles, work, staging / profiles_pdf_name(edition), release_date)
-                    shutil.rmtree(work)
-            pdfkeys.carry(final, staging, sorted(current))
-            pdfkeys.write(staging, keys)
-            pages = page_count((staging / pdf_name).read_bytes())
+            making = typesetting.submit(_make_pdfs, edition, docs, profiles, keys, final, staging, release_date,
+                                        incomplete)
             pdfs = {name: False for name in keys}   # each PDF current
         else:  # every published PDF stays; those made from older inputs are marked stale on the site
             pdfs = pdfkeys.keep(final, staging, keys, pdf_name)
@@ -163,13 +150,46 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
                    release_date=release_date, profiles=profiles)
         for lang in edition.languages[1:]:
             _build_language(edition, lang, docs, profiles, staging, release_date, incomplete, release)
+        if making is not None:
+            making.result()
+            pages = page_count((staging / pdf_name).read_bytes())
         (staging / KEY_FILE).write_text(key + "\n", encoding="utf-8")
         _swap(staging, final)
     except BaseException:
+        if making is not None:
+            futures_wait([making], timeout=60)   # it writes into staging: let it end before staging goes
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        typesetting.shutdown(wait=False)
     return Assembled(final, len(docs), sum(len(d.figures) for d in docs + profiles),
                      sum(len(d.tables) for d in docs + profiles), len(facts), pages, profiles=len(profiles))
+
+
+def _make_pdfs(edition: Edition, docs: list, profiles: list, keys: dict[str, str], final: Path, staging: Path,
+               release_date: dt.date, incomplete: list[str]) -> None:
+    """Write the book, the chapters' PDFs and the profiles PDF into `staging`, carrying over the published ones
+    made from the same inputs (e.g. after an edit to the site code only), and their keys."""
+    from .book import build_pdf
+
+    pdf_name = f"{edition.id}.pdf"
+    current = pdfkeys.current(final, keys)
+    book_pdfs = [n for n in keys if n == pdf_name or n.startswith("chapters/")]
+    work = staging / "pdf-build"
+    if not set(book_pdfs) <= current:
+        work.mkdir()
+        build_pdf(edition, docs, work, staging / pdf_name, release_date, incomplete)
+        shutil.rmtree(work)
+        current -= set(book_pdfs)
+    if profiles:  # the profiles PDF: <edition>-profiles.pdf
+        from .profilebook import build_profiles_pdf, profiles_pdf_name
+
+        if profiles_pdf_name(edition) not in current:
+            work.mkdir()
+            build_profiles_pdf(edition, profiles, work, staging / profiles_pdf_name(edition), release_date)
+            shutil.rmtree(work)
+    pdfkeys.carry(final, staging, sorted(current))
+    pdfkeys.write(staging, keys)
 
 
 def _build_language(edition: Edition, lang: str, docs: list, profiles: list, staging: Path, release_date: dt.date,

@@ -12,8 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import os
 import re
 import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -326,12 +329,18 @@ def build_pdf(edition: Edition, docs: list[ChapterDoc], workdir: Path, target: P
     pdf, layout = compile_book(compiler, edition, workdir, stamp)
     starts = {m["slug"]: m["page"] for m in json.loads(compiler.query(f"<{CHAPTER_START}>", field="value"))}
     cites = citations.format_citations([c for d in docs for c in d.cite_clusters()], "markdown")
-    chapters = {}
-    for doc in docs:
+    compilers = threading.local()   # a compiler per thread; pandoc and Typst release the GIL
+
+    def chapter_pdf(doc: ChapterDoc) -> bytes:
+        if not hasattr(compilers, "one"):
+            compilers.one = typst.Compiler(str(main), root=str(workdir), font_paths=chart_fonts(),
+                                           ignore_system_fonts=True)
         inputs = _write_chapter_inputs(edition, doc, workdir, release_date, starts[doc.slug], cites)
         inputs |= layout   # its pages as in the book
-        chapters[chapter_pdf_name(edition, doc)] = _compile(compiler, edition, workdir, stamp, inputs,
-                                                            f"the PDF of chapter {doc.number} ({doc.slug})")
+        return _compile(compilers.one, edition, workdir, stamp, inputs, f"the PDF of chapter {doc.number} ({doc.slug})")
+
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:   # the chapters two at a time
+        chapters = dict(zip([chapter_pdf_name(edition, d) for d in docs], pool.map(chapter_pdf, docs)))
     paths.atomic_write_bytes(target, pdf)
     folder = target.parent / "chapters"
     folder.mkdir(exist_ok=True)

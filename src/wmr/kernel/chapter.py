@@ -186,10 +186,11 @@ class Chapter:
         if not sources:
             raise ChapterError(f"Figure '{ident}' has no sources.", expected="pinned source ids", got=sources,
                                fix="pass sources=[...]")
+        images = style.render_formats(fig)
         files = {
-            "png": self._write(f"{stem}.png", style.render(fig, "png")),
-            "svg": self._write(f"{stem}.svg", style.render(fig, "svg")),
-            "svg_text": self._write(f"{stem}.text.svg", style.render(fig, "svg-text")),  # for the PDF
+            "png": self._write(f"{stem}.png", images["png"]),
+            "svg": self._write(f"{stem}.svg", images["svg"]),
+            "svg_text": self._write(f"{stem}.text.svg", images["svg-text"]),  # for the PDF
             "csv": self._write(f"{stem}.csv", datafiles.csv_bytes(data)),
         }
         style.close(fig)

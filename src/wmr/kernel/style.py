@@ -79,5 +79,16 @@ def render(fig, fmt: str) -> bytes:
     return buf.getvalue()
 
 
+def render_formats(fig) -> dict[str, bytes]:
+    """The figure as text SVG, SVG and PNG (see render), laid out once: the layout engine runs for the first and
+    is then switched off, so the other two draw the same positions (laying out three times cost a fifth of a
+    regional run)."""
+    out = {"svg-text": render(fig, "svg-text")}
+    fig.set_layout_engine("none")
+    out["svg"] = render(fig, "svg")
+    out["png"] = render(fig, "png")
+    return out
+
+
 def close(fig) -> None:
     plt.close(fig)
