@@ -82,6 +82,20 @@ def test_kernel_modules_import_wmr_modules_only_at_the_top():
     assert inside == {}
 
 
+def test_kernel_modules_memoise_only_through_pins_memo():
+    """A run in a kept kernel must record the pinned files it read as in a new kernel: a result cached in memory
+    by an earlier run must log its reads again, which `pins.memo` does and `functools.lru_cache` does not."""
+    found = {}
+    for path in sorted((PKG / "kernel").rglob("*.py")):
+        if path.name == "pins.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        hits = [w for w in ("lru_cache", "functools.cache", "from functools import cache", "@cache") if w in text]
+        if hits:
+            found[_module_name(path)] = hits
+    assert found == {}
+
+
 def test_there_are_no_import_cycles_between_modules():
     graph = _graph()
     for mod in graph:  # a package's __init__ importing its own submodules is not a cycle between modules

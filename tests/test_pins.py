@@ -141,3 +141,32 @@ def test_manifest_json_is_committed_and_sorted():
     raw = json.loads(pins.manifest_path().read_text())
     ids = [s["id"] for s in raw["sources"]]
     assert ids == sorted(ids)
+
+
+def test_a_memoised_result_logs_its_reads_again_the_first_time_each_run_uses_it(tmp_path, monkeypatch):
+    """What a kept kernel records must be what a new kernel would: in a new kernel the first call in a run
+    reads the files (a cache miss) and later calls read nothing (hits)."""
+    log = tmp_path / "reads"
+    monkeypatch.setenv(pins.READ_LOG_ENV, str(log))
+    m49, ocha = "unsd-m49/m49-overview.csv", "ocha-country-taxonomy/ocha-countries-territories-taxonomy.csv"
+
+    @pins.memo()
+    def inner():
+        return pins.resolve(*m49.split("/")).name
+
+    @pins.memo()
+    def outer():
+        pins.resolve(*ocha.split("/"))
+        return inner()
+
+    def run(*calls):
+        pins.start_run()
+        log.write_text("")
+        for call in calls:
+            call()
+        return [line.split("\t")[0] for line in log.read_text().splitlines()], pins.reads()
+
+    assert run(outer, inner, outer) == ([ocha, m49], [ocha, m49])   # computed: read once
+    assert run(outer, inner, outer) == ([ocha, m49], [ocha, m49])   # cached: the same reads logged, once
+    assert run(inner, outer) == ([m49, ocha], [m49, ocha])          # a new kernel: inner read, then outer's own file
+    assert run() == ([], [])

@@ -142,7 +142,7 @@ def load(edition_id: str) -> Edition:
                                   got=name, fix=f"rename the chapter or the run key in {file}")
             run_names[name] = where
             runs.append(Run(slug, key, params))
-        chapters.append(ChapterConfig(slug, number, nb_path, own, tuple(runs)))
+        chapters.append(ChapterConfig(slug, number, nb_path, own, tuple(runs), keep_modules=len(runs) > 1))
     timeout = raw.get("cell_timeout", DEFAULT_CELL_TIMEOUT)
     if timeout < 1:
         raise ConfigError(f"cell_timeout of edition '{edition_id}' is not a positive whole number of seconds.",

@@ -36,7 +36,7 @@ class ChapterConfig:
     notebook: Path
     parameters: dict
     runs: tuple[Run, ...]
-    keep_modules: bool = False   # runs keep the wmr modules loaded in the worker's kernel (profiles: many short runs)
+    keep_modules: bool = False   # its runs keep the wmr modules loaded in a worker's kernel (one notebook run many times)
 
 
 def check_name(kind: str, value: object) -> str:

@@ -39,7 +39,9 @@ _UNLOAD = ("import sys as _sys\n"
            "    del _sys.modules[_n]\n"
            "del _sys\n")
 _LOG_LOADED = ("if 'wmr.core.importlog' in __import__('sys').modules:\n"  # this run's read log gets the modules loaded
-               "    __import__('sys').modules['wmr.core.importlog'].log_loaded()\n")
+               "    __import__('sys').modules['wmr.core.importlog'].log_loaded()\n"
+               "if 'wmr.kernel.pins' in __import__('sys').modules:\n"  # nothing read yet; memoised results replay reads
+               "    __import__('sys').modules['wmr.kernel.pins'].start_run()\n")
 
 
 def _setup_source(env: dict[str, str], cwd: str, keep_modules: bool) -> str:

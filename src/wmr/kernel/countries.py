@@ -6,17 +6,17 @@ names take 'the' ('the United States of America', 'the Philippines', 'the Kingdo
 """
 from __future__ import annotations
 
-from functools import lru_cache
 
 import pandas as pd
 
+from . import pins
 from .sources import countrynames, ims
 
 EXTRA_NAMES = {ims.UNKNOWN_ORIGIN: "Origin not specified"}  # not a country: what the reader needs to know
 SOURCES = list(countrynames.SOURCES)  # the pinned naming table, for source lines of name-only facts
 
 
-@lru_cache(maxsize=1)
+@pins.memo(maxsize=1)
 def _table() -> tuple[dict[str, str], frozenset[str]]:
     iom = countrynames.load_iom_names()
     names = {**dict(zip(countrynames.load_m49_names()["iso3"], countrynames.load_m49_names()["name"])),

@@ -5,6 +5,7 @@ Every read of raw data goes through `resolve()`, which verifies the file's sha25
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -253,11 +254,72 @@ def reads() -> list[str]:
 
 def _log_read(pin: FilePin) -> None:
     """Record the read: in this process (source lines) and in $WMR_READ_LOG (the executor's cache key)."""
-    _READS.append(f"{pin.source}/{pin.name}")
+    _record(f"{pin.source}/{pin.name}", f"{pin.source}/{pin.name}\t{pin.sha256}\n")
+
+
+def _record(ref: str, line: str, framed: bool = True) -> None:
+    _READS.append(ref)
+    if framed and _FRAMES:
+        _FRAMES[-1].append(("read", ref, line))
     log = os.environ.get(READ_LOG_ENV)
     if log:
         with open(log, "a", encoding="utf-8") as fh:
-            fh.write(f"{pin.source}/{pin.name}\t{pin.sha256}\n")
+            fh.write(line)
+
+
+# A memoised result remembers the reads its computation logged and the memoised calls it made ("events"), so
+# the first use of a cached result in a run logs what computing it would have logged (see `memo`).
+_FRAMES: list[list[tuple]] = []            # events of the memoised computations running, innermost last
+_EVENTS: dict[tuple, tuple] = {}           # events of each memoised call computed in this process
+_USED: set[tuple] = set()                  # memoised calls used in this run
+
+
+def start_run() -> None:
+    """A new run in a kept kernel begins: it has read nothing yet, as in a new kernel (see build.warmkernel)."""
+    _READS.clear()
+    _USED.clear()
+
+
+def memo(maxsize: int | None = 128):
+    """`functools.lru_cache` for functions that read pinned files. The first time a run uses a result computed
+    by an earlier run in the same kernel, the reads that computing it logged are logged again, in order; so
+    every run records what it read exactly as it would in a new kernel (its cache key and facts' sources)."""
+    def decorate(fn):
+        @functools.lru_cache(maxsize)
+        def compute(*args, **kwargs):
+            frame: list[tuple] = []
+            _FRAMES.append(frame)
+            try:
+                return fn(*args, **kwargs), frame
+            finally:
+                _FRAMES.pop()
+
+        @functools.wraps(fn)
+        def cached(*args, **kwargs):
+            key = (cached, args, tuple(sorted(kwargs.items())))
+            if _FRAMES:
+                _FRAMES[-1].append(("call", key))
+            hits = compute.cache_info().hits
+            value, events = compute(*args, **kwargs)
+            _EVENTS[key] = tuple(events)
+            if compute.cache_info().hits > hits and key not in _USED:
+                _USED.add(key)
+                _replay(_EVENTS[key])
+            _USED.add(key)
+            return value
+
+        cached.cache_clear = compute.cache_clear
+        return cached
+    return decorate
+
+
+def _replay(events: tuple) -> None:
+    for event in events:
+        if event[0] == "read":
+            _record(event[1], event[2], framed=False)   # the parent computation holds the call, not the reads
+        elif event[1] not in _USED:
+            _USED.add(event[1])
+            _replay(_EVENTS.get(event[1], ()))
 
 
 def resolve(source_id: str, name: str) -> Path:

@@ -14,14 +14,13 @@ year, or the latest earlier year (2022 for 2024).
 """
 from __future__ import annotations
 
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from wmr.core.errors import ConfigError, not_covered
 
-from .. import plots
+from .. import pins, plots
 from ..countries import in_text, with_names
 from ..facts import fact_spec
 from ..sources import free_movement, hdi, ims
@@ -43,7 +42,7 @@ def stocks(ims_source: str) -> pd.DataFrame:
     return _stocks(ims_source).copy()
 
 
-@lru_cache(maxsize=2)
+@pins.memo(maxsize=2)
 def _stocks(ims_source: str) -> pd.DataFrame:
     if ims_source == ims.SOURCE_2019_BILATERAL:
         return ims.load_bilateral_2019()
@@ -91,7 +90,7 @@ def classified_stocks(ims_source: str, hdi_year: int | None) -> pd.DataFrame:
     return _classified(ims_source, hdi_year).copy()
 
 
-@lru_cache(maxsize=4)
+@pins.memo(maxsize=4)
 def _classified(ims_source: str, hdi_year: int | None) -> pd.DataFrame:
     df = _stocks(ims_source)
     parts = []

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import partial
 
 import pandas as pd
 
@@ -156,7 +156,7 @@ class Params:
 UNHCR_POPULATION = (UNHCR, "population.rda")  # the file `unhcr.load_population` reads ('<stem>.rda')
 
 
-@lru_cache(maxsize=8)
+@pins.memo(maxsize=8)
 def _inputs(p: Params) -> tuple[tuple[str, str], ...]:
     files = [(p.ims_source, ims.BILATERAL[p.ims_source][0]), *denominator_inputs(p.ims_source), *NAME_INPUTS,
              *region_inputs(), UNHCR_POPULATION, *idp_inputs(p.idp_year), *new_displacement_inputs(p.displacement_year),
@@ -293,7 +293,7 @@ def _compute(p: Params, *_paths) -> pd.DataFrame:
                      ignore_index=True)
 
 
-@lru_cache(maxsize=4)
+@pins.memo(maxsize=4)
 def _tables(p: Params) -> Tables:
     df = cached_table("profiles", f"{VERSION}-{p.tag()}", inputs(p), partial(_compute, p))
     parts = {name: g.drop(columns="table").dropna(axis=1, how="all").reset_index(drop=True)

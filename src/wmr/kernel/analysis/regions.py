@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
 
 from wmr.core.errors import not_covered
 
+from .. import pins
 from ..countries import name
 from ..sources import ims, m49
 from ..sources import remittances as remittance_source
@@ -104,7 +104,7 @@ def coverage(region: str, iso3_with_data: Iterable[str]) -> Coverage:
 
 # ---------------------------------------------------------------------------------------------- migrant stock
 
-@lru_cache(maxsize=4)
+@pins.memo(maxsize=4)
 def _bilateral(ims_source: str) -> pd.DataFrame:
     """year, dest_iso3, origin_iso3, migrants (both sexes), dest_region, origin_region (read-only, cached)."""
     if ims_source not in ims.BILATERAL:

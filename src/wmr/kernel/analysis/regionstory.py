@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
 
 from wmr.core.errors import ConfigError
 
+from .. import pins
 from ..countries import in_text
 from ..facts import FactSpecs
 from ..sources import ims, m49
@@ -201,7 +201,7 @@ class Story:
 
 # ---------------------------------------------------------------------------------------------- indicators
 
-@lru_cache(maxsize=4)
+@pins.memo(maxsize=4)
 def indicators(y: Years) -> pd.DataFrame:
     """One row per region (index): the quantities the paragraphs compare, from the same functions as the chapter."""
     by_region = R.immigrants_by_region(y.ims_source, y.stock_year).set_index("region")["migrants"]

@@ -1,10 +1,10 @@
 """UNSD M49 country and region codes: the only source of region and sub-region groupings."""
 from __future__ import annotations
 
-from functools import lru_cache
 
 import pandas as pd
 
+from .. import pins
 from ..tidycache import cached_table
 from ..validate import check_columns, check_unique
 
@@ -53,7 +53,7 @@ def load_m49() -> pd.DataFrame:
     return df
 
 
-@lru_cache(maxsize=1)
+@pins.memo(maxsize=1)
 def known_iso3() -> frozenset[str]:
     """All ISO3 codes known to M49 (for validating other sources' codes)."""
     return frozenset(load_m49()["iso3"])

@@ -28,7 +28,6 @@ Codes not known to UNSD M49, kept and documented in `NON_M49`:
 from __future__ import annotations
 
 import warnings
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -361,7 +360,7 @@ def last_inflow_year(source: str) -> int:
     return _last_inflow_year(source)
 
 
-@lru_cache(maxsize=None)
+@pins.memo(maxsize=None)
 def _last_inflow_year(source: str) -> int:
     return int(load_inflows(source)["year"].max())
 
