@@ -64,10 +64,10 @@ def test_a_site_edit_reassembles_without_executing_and_a_module_edit_reexecutes_
     notebooks = {run: project / "chapters" / EDITION / f"{run}.ipynb" for run in REGION_RUNS}
     before = {run: json.loads(path.read_text()) for run, path in notebooks.items()}
     figures = {p: p.read_bytes() for p in (project / "figures" / EDITION / "regions").iterdir()}
-    proc = run_build(project, "--edition", EDITION, "--html-only", "--jobs", "1")
+    proc = run_build(project, "--edition", EDITION, "--html-only")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert executed_runs(proc.stdout) == set(REGION_RUNS), proc.stdout
-    # Five of the six ran after another region in the worker's kernel, which kept the wmr modules and their
+    # Four of the six ran after another region in their worker's kernel, which kept the wmr modules and their
     # in-memory tables: each still records the reads, imports, facts and figures it did in the built project.
     for run, path in notebooks.items():
         now = json.loads(path.read_text())
