@@ -5,8 +5,8 @@ themselves (a profile, a region). A worker keeps one kernel alive between runs; 
 notebook in it through the engine below. Before each run a hidden cell enters the run's folder, sets its
 environment and clears the namespace (`%reset -f`), so a run sees only its own parameters. Chapters also
 unload every `wmr` module first, so each imports (and logs, see importlog) exactly what it would in a new
-kernel; runs of one notebook many times (profiles) keep them loaded with their in-memory caches and log
-those already loaded. Execution counts are renumbered from 1, so the executed notebook has the bytes it
+kernel; consecutive runs of one notebook (the regions, the profiles) keep them loaded with their in-memory
+caches and log those already loaded (`pins.memo` logs the reads behind a cached result again). Execution counts are renumbered from 1, so the executed notebook has the bytes it
 would have after a new kernel. After a failure the kernel is discarded.
 """
 from __future__ import annotations
