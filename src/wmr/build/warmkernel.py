@@ -61,7 +61,7 @@ class KeptKernelEngine(NBClientEngine):
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-                                 start_timeout=60, execution_timeout=None, kept=None, **kwargs):
+                                 start_timeout=60, execution_timeout=None, kept=None, save_to=None, **kwargs):
         kwargs.pop("input_path", None)
         client = PapermillNotebookClient(nb_man, km=kept["km"], timeout=execution_timeout,
                                          startup_timeout=start_timeout, kernel_name=kernel_name,
@@ -70,6 +70,9 @@ class KeptKernelEngine(NBClientEngine):
         client.kc = kept["kc"]
         try:
             return client.execute()
+        except BaseException:   # a timeout or a dead kernel: keep what ran, so the report can name the cell
+            nbformat.write(nb_man.nb, save_to)
+            raise
         finally:
             kept["kc"] = client.kc
 
@@ -126,9 +129,10 @@ def execute(nb: nbformat.NotebookNode, out_path: str, cwd: str, env: dict[str, s
     nb.cells.insert(0, setup)
     state["group"] = group
     try:
-        papermill.execute_notebook(nb, out_path, engine_name=ENGINE, kept=state, kernel_name="python3",
-                                   progress_bar=False, log_output=False, record_timing=False,
-                                   execution_timeout=timeout)
+        # written once at the end (papermill would write the whole notebook twice per cell), or on an error
+        papermill.execute_notebook(nb, out_path, engine_name=ENGINE, kept=state, save_to=out_path,
+                                   request_save_on_cell_execute=False, kernel_name="python3", progress_bar=False,
+                                   log_output=False, record_timing=False, execution_timeout=timeout)
     except BaseException:
         discard(state)
         raise
