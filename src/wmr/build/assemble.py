@@ -26,6 +26,7 @@ from .editions import Edition
 from .locales import pdf_name as language_pdf, site_dir
 
 if TYPE_CHECKING:
+    from .catalogs import Catalog
     from .document import ChapterDoc
 
 
@@ -209,10 +210,10 @@ def _make_pdfs(edition: Edition, docs: list, profiles: list, keys: dict[str, str
 @dataclass
 class Localized:
     """A language's copy of the edition's documents (see localize) with its site catalog and chapters' catalogs."""
-    docs: list
+    docs: list[ChapterDoc]
     profiles: list
-    site: object
-    catalogs: list
+    site: Catalog
+    catalogs: list[Catalog]
 
 
 def _localized(edition: Edition, lang: str, docs: list, profiles: list) -> Localized:
