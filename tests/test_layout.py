@@ -150,3 +150,10 @@ def test_the_site_only_code_list_names_existing_files_and_no_pdf_code():
                 "build/templates/wmr-book.typ", "build/templates/profiles-book.typ"]
     assert [f for f in pdf_code if any(fnmatch.fnmatch(f, p) for p in SITE_ONLY)] == []
     assert all(f in files for f in pdf_code)
+    # the other languages' books are also made with the localized documents, their words and their fonts
+    from wmr.build.assemble import LANGUAGE_SITE_ONLY
+
+    language_code = pdf_code + ["build/localize.py", "build/booktext.py", "build/localefmt.py", "build/catalogs.py",
+                                "build/fonts/Amiri-Regular.ttf"]
+    assert [f for f in language_code if any(fnmatch.fnmatch(f, p) for p in LANGUAGE_SITE_ONLY)] == []
+    assert all(f in files for f in language_code)

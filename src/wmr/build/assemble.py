@@ -1,4 +1,5 @@
-"""Assemble an edition from its executed chapters: facts.json, HTML site and PDF book, swapped in atomically.
+"""Assemble an edition from its executed chapters: facts.json, HTML site and PDF book, swapped in atomically;
+then the same for each other language of the edition, from its localized documents (report/<edition>/<lang>/).
 
 Everything is written into a staging folder first; the published report/<edition>/ is replaced only when
 all of it succeeded, so a failure never leaves a half-written or half-old edition behind.
@@ -22,9 +23,10 @@ from wmr.core.paths import chapters_dir, report_dir
 
 from . import freshness, pdfkeys, recovery
 from .editions import Edition
-from .locales import site_dir
+from .locales import pdf_name as language_pdf, site_dir
 
 if TYPE_CHECKING:
+    from .catalogs import Catalog
     from .document import ChapterDoc
 
 
@@ -46,6 +48,8 @@ KEY_FILE = ".assembly-key"
 # Code that makes only the HTML site: an edit to it leaves the PDFs' keys alone, so their published copies stay.
 SITE_ONLY = ("build/site.py", "build/pagebody.py", "build/searchindex.py", "build/pagecheck.py",
              "build/localize.py", "build/templates/*.j2", "build/templates/assets/*")
+# ... but the other languages' books are typeset from the localized documents too
+LANGUAGE_SITE_ONLY = tuple(p for p in SITE_ONLY if p != "build/localize.py")
 
 
 def assembly_key(edition: Edition, configs: list, release_date: dt.date, with_pdf: bool,
@@ -109,7 +113,8 @@ def assemble(edition: Edition, release_date: dt.date, with_pdf: bool = True,
         current = (final / KEY_FILE).read_text(encoding="utf-8").strip() == key
     except OSError:
         current = False
-    if current and (not with_pdf or (final / f"{edition.id}.pdf").is_file()):
+    if current and (not with_pdf or all((final / language_pdf(edition.id, lang)).is_file()
+                                         for lang in edition.languages)):
         return Assembled(final, len(configs), 0, 0, 0, 0, reused=True)
     return _assemble(edition, configs, release_date, with_pdf, incomplete, key, profile_runs, release)
 
@@ -137,9 +142,10 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
         pdf_name = f"{edition.id}.pdf"
         pages = 0
         keys = _pdf_keys(edition, configs, docs, release_date, incomplete, profile_runs if profiles else [])
+        localized = {lang: _localized(edition, lang, docs, profiles) for lang in edition.languages[1:]}
         if with_pdf:
             making = typesetting.submit(_make_pdfs, edition, docs, profiles, keys, final, staging, release_date,
-                                        incomplete)
+                                        incomplete, {lang: loc.docs for lang, loc in localized.items()})
             pdfs = {name: False for name in keys}   # each PDF current
         else:  # every published PDF stays; those made from older inputs are marked stale on the site
             pdfs = pdfkeys.keep(final, staging, keys, pdf_name)
@@ -148,8 +154,8 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
         build_site(edition, docs, staging / "html", facts, pdf_name=f"../{pdf_name}" if pdf_name in pdfs else None,
                    incomplete=incomplete, pdf_stale=pdfs.get(pdf_name, False), chapter_pdfs=chapter_pdfs,
                    release_date=release_date, profiles=profiles)
-        for lang in edition.languages[1:]:
-            _build_language(edition, lang, docs, profiles, staging, release_date, incomplete, release)
+        for lang, loc in localized.items():
+            _build_language(edition, lang, loc, staging, release_date, incomplete, release, pdfs, with_pdf)
         if making is not None:
             making.result()
             pages = page_count((staging / pdf_name).read_bytes())
@@ -167,10 +173,12 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
 
 
 def _make_pdfs(edition: Edition, docs: list, profiles: list, keys: dict[str, str], final: Path, staging: Path,
-               release_date: dt.date, incomplete: list[str]) -> None:
-    """Write the book, the chapters' PDFs and the profiles PDF into `staging`, carrying over the published ones
-    made from the same inputs (e.g. after an edit to the site code only), and their keys."""
+               release_date: dt.date, incomplete: list[str], books: dict[str, list]) -> None:
+    """Write the book, the chapters' PDFs, the profiles PDF and each other language's book (`books`: language ->
+    its localized documents) into `staging`, carrying over the published ones made from the same inputs (e.g.
+    after an edit to the site code only), and their keys."""
     from .book import build_pdf
+    from .booktext import Words
 
     pdf_name = f"{edition.id}.pdf"
     current = pdfkeys.current(final, keys)
@@ -188,37 +196,71 @@ def _make_pdfs(edition: Edition, docs: list, profiles: list, keys: dict[str, str
             work.mkdir()
             build_profiles_pdf(edition, profiles, work, staging / profiles_pdf_name(edition), release_date)
             shutil.rmtree(work)
+    for lang, ldocs in books.items():   # the book only: a language's chapters are read in its book or site
+        name = language_pdf(edition.id, lang)
+        if name not in current:
+            work.mkdir()
+            (staging / lang).mkdir(exist_ok=True)   # the language's site may be being written there
+            build_pdf(edition, ldocs, work, staging / name, release_date, incomplete, Words.load(lang), chapters=False)
+            shutil.rmtree(work)
     pdfkeys.carry(final, staging, sorted(current))
     pdfkeys.write(staging, keys)
 
 
-def _build_language(edition: Edition, lang: str, docs: list, profiles: list, staging: Path, release_date: dt.date,
-                    incomplete: list[str], release: bool) -> None:
-    """One translated site in staging/<lang>/html/ (and its facts.json), from the same executed runs as English."""
+@dataclass
+class Localized:
+    """A language's copy of the edition's documents (see localize) with its site catalog and chapters' catalogs."""
+    docs: list[ChapterDoc]
+    profiles: list
+    site: Catalog
+    catalogs: list[Catalog]
+
+
+def _localized(edition: Edition, lang: str, docs: list, profiles: list) -> Localized:
+    """The documents of language `lang`, made once for its site and its book."""
     from .catalogs import SITE, Catalog
-    from .localize import check_release, localize
-    from .site import build_site
+    from .localize import localize
 
     site = Catalog.load(lang, SITE)
     ldocs, lprofiles, catalogs = localize(edition, lang, docs, profiles, site)
-    lfacts = collect_facts(ldocs + lprofiles)
-    (staging / lang).mkdir()
+    return Localized(ldocs, lprofiles, site, catalogs)
+
+
+def _build_language(edition: Edition, lang: str, loc: Localized, staging: Path, release_date: dt.date,
+                    incomplete: list[str], release: bool, pdfs: dict[str, bool], with_pdf: bool) -> None:
+    """One translated site in staging/<lang>/html/ (and its facts.json), from the same executed runs as English,
+    linking the language's own book when there is one (`pdfs`: the PDFs published, each stale or not)."""
+    from .localize import check_release
+    from .site import build_site
+
+    lfacts = collect_facts(loc.docs + loc.profiles)
+    (staging / lang).mkdir(exist_ok=True)   # its book may be there already
     (staging / lang / "facts.json").write_text(json.dumps(lfacts, indent=1, ensure_ascii=False) + "\n",
                                                encoding="utf-8")
-    build_site(edition, ldocs, staging / site_dir(lang), lfacts, pdf_name=None, incomplete=incomplete,
-               chapter_pdfs={}, release_date=release_date, profiles=lprofiles, lang=lang, catalog=site)
+    book = language_pdf(edition.id, lang)
+    build_site(edition, loc.docs, staging / site_dir(lang), lfacts,
+               pdf_name=f"../{Path(book).name}" if book in pdfs else None, pdf_stale=pdfs.get(book, False),
+               incomplete=incomplete, chapter_pdfs={}, release_date=release_date, profiles=loc.profiles, lang=lang,
+               catalog=loc.site)
     if release:
-        check_release(edition, lang, catalogs + [site])
+        from .booktext import release_catalog
+
+        check_release(edition, lang, loc.catalogs + [loc.site] + ([release_catalog(edition, lang)] if with_pdf else []))
 
 
 def _pdf_keys(edition: Edition, configs: list, docs: list, release_date: dt.date, incomplete: list[str],
               profile_runs: list) -> dict[str, str]:
     """The key of the inputs of each PDF a full build writes (relative path -> key): the book, each chapter's
-    PDF (its own runs) and the profiles PDF (the profile runs)."""
+    PDF (its own runs), the profiles PDF (the profile runs) and each other language's book."""
     from .document import chapter_pdf_name
 
     code = freshness.package_fingerprint(skip=SITE_ONLY)
     keys = {f"{edition.id}.pdf": assembly_key(edition, configs, release_date, True, incomplete, code=code)}
+    if len(edition.languages) > 1:
+        localized = freshness.package_fingerprint(skip=LANGUAGE_SITE_ONLY)
+        for lang in edition.languages[1:]:
+            key = assembly_key(edition, configs, release_date, True, incomplete, code=localized)
+            keys[language_pdf(edition.id, lang)] = hashlib.sha256(f"{key} {lang}".encode()).hexdigest()
     by_slug = {c.slug: c for c in configs}
     for doc in docs:
         keys[f"chapters/{chapter_pdf_name(edition, doc)}"] = assembly_key(edition, [by_slug[doc.slug]], release_date,

@@ -4,8 +4,11 @@ Prose (Markdown with links, emphasis, lists, headings) goes through pandoc, with
 displays) backslash-escaped so pandoc treats it literally. Figures, tables, the cover and the data-sources
 appendix are drawn by functions of the template (templates/wmr-book.typ) from `book.json`: the prose only
 names them by label, so no caption, country name or citation ever becomes Typst markup. Fonts are Typst's
-bundled ones (system fonts ignored) and the timestamp is the edition's release date, so the same inputs
-give the same PDF bytes.
+bundled ones (system fonts ignored; a script they lack takes the font vendored in fonts/) and the timestamp is
+the edition's release date, so the same inputs give the same PDF bytes.
+
+A language's book is typeset from that language's documents (see localize) with the book's own words from its
+book.po (see booktext); English, the source, is the edition's `language`.
 """
 from __future__ import annotations
 
@@ -28,7 +31,8 @@ from wmr.core.errors import AssemblyError
 from wmr.kernel import pins
 from wmr.kernel.provenance import repository_url, source_lines
 
-from . import citations, frontmatter
+from . import citations, frontmatter, locales
+from .booktext import Words
 from .document import ChapterDoc, Figure, Prose, Table, chapter_pdf_name, label, resolve_roles, source_uses
 from .editions import Edition
 from .markup import markdown_literal
@@ -39,6 +43,7 @@ LIBRARY = "wmr-book.typ"    # functions drawing figures, tables and sources from
 DATA = "book.json"
 BODY = "body.typ"           # the chapters, written by pandoc
 FIG_ROOT = "figures"
+FONTS = Path(__file__).parent / "fonts"   # vendored fonts (with their licences) for scripts Typst's lack: Amiri
 PDF_STANDARDS = ["ua-1"]   # tagged PDF/UA-1: structure tree, alt text, document language and title (Typst checks)
 CHAPTER_START = "wmr-chapter-start"   # marker after each chapter heading: its slug and page number
 TEXT_END = "wmr-text-end"             # marker after a chapter's last paragraph: its slug and page number
@@ -99,13 +104,13 @@ def _role(doc: ChapterDoc, kind: str, payload, cites: citations.Formatted | None
     return esc(payload)
 
 
-def references_markdown(doc: ChapterDoc, cites: citations.Formatted) -> list[str]:
+def references_markdown(doc: ChapterDoc, cites: citations.Formatted, words: Words = Words()) -> list[str]:
     """The chapter's reference list (unnumbered section), entries in the style's order, each labelled."""
     cited = set(doc.cited_keys())
     entries = [(k, e) for k, e in cites.entries.items() if k in cited]
     if not entries:
         return []
-    out = [f"## References {{.unnumbered #{_key('references:' + doc.slug)}}}", "",
+    out = [f"## {esc(words('References'))} {{.unnumbered #{_key('references:' + doc.slug)}}}", "",
            "```{=typst}", f"#place(top + left, context [#metadata((slug: {typst_string(doc.slug)}, "
            f"page: here().page(), y: here().position().y.pt()))<{REFERENCES_START}>])", "#wmr-references[", "```", ""]
     for key, entry in entries:
@@ -113,7 +118,7 @@ def references_markdown(doc: ChapterDoc, cites: citations.Formatted) -> list[str
     return out + ["```{=typst}", "]", "```", ""]
 
 
-def chapter_markdown(doc: ChapterDoc, cites: citations.Formatted | None = None) -> str:
+def chapter_markdown(doc: ChapterDoc, cites: citations.Formatted | None = None, words: Words = Words()) -> str:
     """One chapter as pandoc Markdown: labelled heading, prose, a template call per figure or table, references."""
     out = [f"# {esc(doc.title)} {{#{chapter_key(doc)}}}", "",
            "```{=typst}", f"#context [#metadata((slug: {typst_string(doc.slug)}, page: counter(page).get().first()))"
@@ -130,13 +135,18 @@ def chapter_markdown(doc: ChapterDoc, cites: citations.Formatted | None = None) 
             f"page: here().page(), y: here().position().y.pt(), bottom: (page.height - margin.bottom).to-absolute().pt(), "
             f"full: (page.height - margin.top - margin.bottom).to-absolute().pt()))<{TEXT_END}>])", "#place.flush()", "```", ""]
     if cites is not None:
-        out += references_markdown(doc, cites)
+        out += references_markdown(doc, cites, words)
     return "\n".join(out)
 
 
 def _figure_svg(fig: Figure) -> str:
     """The SVG the PDF sets: the one whose text is text (charts stay searchable), else the outlined one."""
     return fig.files.get("svg_text", fig.files["svg"])
+
+
+def font_paths() -> list[str]:
+    """The fonts Typst may use besides its bundled ones: the charts' DejaVu Sans and the vendored fonts."""
+    return [*chart_fonts(), str(FONTS)]
 
 
 def chart_fonts() -> list[str]:
@@ -169,52 +179,59 @@ def _block_data(doc: ChapterDoc, block: Figure | Table) -> dict:
     return common | {"units": "", "columns": block.columns, "numeric": block.numeric, "rows": block.rows}
 
 
-def _file_data(pin: pins.FilePin) -> dict:
+def _file_data(pin: pins.FilePin, words: Words) -> dict:
     rf = pin.retrieved_from or {}
-    return {"name": pin.name, "bytes": f"{pin.bytes:,}", "sha256": pin.sha256, "repo": rf.get("repo", ""),
+    return {"name": pin.name, "bytes": words.count(pin.bytes), "sha256": pin.sha256, "repo": rf.get("repo", ""),
             "commit": rf.get("commit", ""), "path": rf.get("path", ""), "repository_url": repository_url(pin) or "",
             "download_url": pin.download_url or "", "owned_path": pin.owned_path or ""}
 
 
-def _sources_data(edition: Edition, docs: list[ChapterDoc]) -> list[dict]:
+def _sources_data(edition: Edition, docs: list[ChapterDoc], words: Words) -> list[dict]:
     """Every source the edition pins or a chapter cites, with its files and the blocks that cite it."""
     manifest = pins.load_manifest()
     uses = source_uses(docs)
     out = []
     for sid in dict.fromkeys([*edition.sources, *sorted(uses)]):
         s = manifest[sid]
-        used = [{"chapter": f"Chapter {u.doc.number}", "key": chapter_key(u.doc), "facts": u.facts,
+        used = [{"chapter": words("Chapter %(number)s", number=u.doc.number), "key": chapter_key(u.doc), "facts": u.facts,
                  "items": [{"text": label(b), "key": block_key(u.doc, b)} for b in u.blocks]}
                 for u in uses.get(sid, [])]
         out.append({"id": s.id, "key": source_key(s.id), "title": s.title, "publisher": s.publisher,
                     "edition": s.edition, "citation": s.citation, "license": s.license, "url": s.url,
-                    "files": [_file_data(f) for f in s.files], "used": used})
+                    "files": [_file_data(f, words) for f in s.files], "used": used})
     return out
 
 
-def _front_data(edition: Edition) -> dict:
+def _front_data(edition: Edition, words: Words) -> dict:
     """The imprint's fields for the template (the citation and notes are set by pandoc: front.typ, citation.typ)."""
     fm = edition.front
-    return {"official": fm.official, "notice": fm.notice, "copyright": fm.copyright, "licence": fm.licence,
-            "disclaimer": [" ".join(p.split()) for p in fm.disclaimer.split("\n\n") if p.strip()],
+    return {"official": fm.official, "notice": words.text(fm.notice), "copyright": words.text(fm.copyright),
+            "licence": words.text(fm.licence),
+            "disclaimer": [words.text(" ".join(p.split())) for p in fm.disclaimer.split("\n\n") if p.strip()],
             "identifiers": [list(i) for i in fm.identifiers], "acronyms": [list(a) for a in fm.acronyms]}
 
 
-def front_markdown(edition: Edition, cites: citations.Formatted) -> str:
+def front_markdown(edition: Edition, cites: citations.Formatted, words: Words = Words()) -> str:
     """Editorial notes, then acronyms and glossary (with the references of the definitions), as pandoc Markdown."""
     fm = edition.front
+    # notes and glossary are written in English only: in another language's book they are marked as English
+    # (set left to right in a right-to-left book)
+    english, end = ([], []) if words.lang == locales.SOURCE else (["::: {lang=en}", ""], [":::", ""])
     out = []
     for note in fm.notes:
-        out += [f"# {esc(note.title)} {{.unnumbered}}", "", note.markdown, ""]
-    out += ["# Acronyms and glossary {.unnumbered #front:glossary}", "", "## Acronyms {.unnumbered}", "",
-            "```{=typst}", "#wmr-acronyms()", "```", "", "## Glossary {.unnumbered}", ""]
+        out += [f"# {esc(note.title)} {{.unnumbered}}", "", *english, note.markdown, "", *end]
+    out += [f"# {esc(words('Acronyms and glossary'))} {{.unnumbered #front:glossary}}", "",
+            f"## {esc(words('Acronyms'))} {{.unnumbered}}", "",
+            *english, "```{=typst}", "#wmr-acronyms()", "```", "", *end, f"## {esc(words('Glossary'))} {{.unnumbered}}", "",
+            *english]
     for t in fm.glossary:
         cite = f" [{cites.clusters[t.cite]}](#{_key('ref:front:' + t.cite[0])})" if t.cite else ""
         out += [f"**{esc(t.term)}**", f":   {esc(t.definition)}{cite}", ""]
+    out += end
     cited = {k for t in fm.glossary for k in t.cite}
     entries = [(k, e) for k, e in cites.entries.items() if k in cited]
     if entries:
-        out += ["## References {.unnumbered}", "", "```{=typst}", "#wmr-references[", "```", ""]
+        out += [f"## {esc(words('References'))} {{.unnumbered}}", "", "```{=typst}", "#wmr-references[", "```", ""]
         for key, entry in entries:
             out += [f"::: {{#{_key('ref:front:' + key)}}}", entry, ":::", ""]
         out += ["```{=typst}", "]", "```", ""]
@@ -222,16 +239,19 @@ def front_markdown(edition: Edition, cites: citations.Formatted) -> str:
 
 
 def book_data(edition: Edition, docs: list[ChapterDoc], release_date: dt.date,
-              incomplete: list[str] | tuple[str, ...] = ()) -> dict:
-    """Everything the template draws from data: edition metadata, figures and tables by label, sources."""
-    lang, _, region = edition.language.partition("-")
+              incomplete: list[str] | tuple[str, ...] = (), words: Words = Words()) -> dict:
+    """Everything the template draws from data: edition metadata, figures and tables by label, sources; `words`:
+    the book's language and its fixed words (English, the edition's `language`, by default)."""
+    lang, _, region = edition.language.partition("-") if words.lang == locales.SOURCE else (words.lang, "", "")
+    extra = {} if words.lang == locales.SOURCE else {"words": words.table(), "fonts": list(locales.book_fonts(lang)),
+                                                     "dir": locales.direction(lang)}
     return {
-        "edition": {"id": edition.id, "title": edition.title, "subtitle": edition.subtitle,
+        "edition": {"id": edition.id, "title": words.text(edition.title), "subtitle": words.text(edition.subtitle),
                     "publisher": edition.publisher, "lang": lang, "region": region or None,
                     "date": {"year": release_date.year, "month": release_date.month, "day": release_date.day},
-                    "front": _front_data(edition)},
+                    "published": words.date(release_date), "front": _front_data(edition, words)} | extra,
         "blocks": {block_key(d, b): _block_data(d, b) for d in docs for b in d.blocks if isinstance(b, (Figure, Table))},
-        "sources": _sources_data(edition, docs),
+        "sources": _sources_data(edition, docs, words),
         "incomplete": list(incomplete),  # chapters that failed: the cover says the edition is incomplete
     }
 
@@ -243,21 +263,21 @@ def _write_typst(target: Path, markdown: str) -> None:
 
 
 def _write_inputs(edition: Edition, docs: list[ChapterDoc], workdir: Path, release_date: dt.date,
-                  incomplete: list[str]) -> Path:
+                  incomplete: list[str], words: Words = Words()) -> Path:
     """Write the Typst sources, book.json and the figures into `workdir`; returns the main file."""
     for doc in docs:
         dest = workdir / FIG_ROOT / doc.slug
         dest.mkdir(parents=True, exist_ok=True)
         for fig in doc.figures:
             shutil.copy2(doc.figures_dir / _figure_svg(fig), dest / _figure_svg(fig))
-    data = book_data(edition, docs, release_date, incomplete)
+    data = book_data(edition, docs, release_date, incomplete, words)
     (workdir / DATA).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
     glossary_clusters = [t.cite for t in edition.front.glossary if t.cite]
     cites = citations.format_citations([c for d in docs for c in d.cite_clusters()] + glossary_clusters, "markdown")
-    md = "\n\n".join(chapter_markdown(d, cites) for d in docs)
+    md = "\n\n".join(chapter_markdown(d, cites, words) for d in docs)
     (workdir / "body.md").write_text(md, encoding="utf-8")
     _write_typst(workdir / BODY, md)
-    _write_typst(workdir / "front.typ", front_markdown(edition, cites))
+    _write_typst(workdir / "front.typ", front_markdown(edition, cites, words))
     _write_typst(workdir / "citation.typ", frontmatter.suggested_citation(edition, release_date, "markdown"))
     for name in (MAIN, LIBRARY):
         shutil.copyfile(TEMPLATES / name, workdir / name)
@@ -281,15 +301,16 @@ def _compile(compiler, edition: Edition, workdir: Path, stamp: int, sys_inputs: 
 
 
 def _write_chapter_inputs(edition: Edition, doc: ChapterDoc, workdir: Path, release_date: dt.date,
-                          first_page: int, cites: citations.Formatted) -> dict[str, str]:
+                          first_page: int, cites: citations.Formatted, words: Words = Words()) -> dict[str, str]:
     """A chapter's own data file and body (its blocks, the sources it uses); returns the Typst sys.inputs."""
-    data = book_data(edition, [doc], release_date)
-    data["edition"] |= {"document-title": f"{edition.title}, Chapter {doc.number}: {doc.title}",
+    data = book_data(edition, [doc], release_date, words=words)
+    data["edition"] |= {"document-title": words("%(title)s, Chapter %(number)s: %(chapter)s",
+                                                title=data["edition"]["title"], number=doc.number, chapter=doc.title),
                         "first-page": first_page}
     data["sources"] = [s for s in data["sources"] if s["used"]]
     name = f"chapter-{doc.number:02d}"
     (workdir / f"{name}.json").write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-    _write_typst(workdir / f"{name}.typ", chapter_markdown(doc, cites))
+    _write_typst(workdir / f"{name}.typ", chapter_markdown(doc, cites, words))
     return {"chapter": str(doc.number), "data": f"{name}.json", "body": f"{name}.typ"}
 
 
@@ -320,22 +341,26 @@ def lone_source_lines(ends: list[dict], sources: list[dict]) -> set[str]:
 
 
 def build_pdf(edition: Edition, docs: list[ChapterDoc], workdir: Path, target: Path, release_date: dt.date,
-              incomplete: list[str] | tuple[str, ...] = ()) -> int:
-    """Write the book to `target` and each chapter's own PDF to `target`'s chapters/ folder (via `workdir`);
-    returns the number of pages of the book. `incomplete`: failed chapters."""
-    main = _write_inputs(edition, docs, workdir, release_date, list(incomplete))
+              incomplete: list[str] | tuple[str, ...] = (), words: Words = Words(), chapters: bool = True) -> int:
+    """Write the book to `target` and, with `chapters`, each chapter's own PDF to `target`'s chapters/ folder (via
+    `workdir`); returns the number of pages of the book. `incomplete`: failed chapters; `words`: the book's
+    language (its documents `docs` are that language's, see localize)."""
+    main = _write_inputs(edition, docs, workdir, release_date, list(incomplete), words)
     stamp = int(dt.datetime.combine(release_date, dt.time(12), tzinfo=dt.timezone.utc).timestamp())
-    compiler = typst.Compiler(str(main), root=str(workdir), font_paths=chart_fonts(), ignore_system_fonts=True)
+    compiler = typst.Compiler(str(main), root=str(workdir), font_paths=font_paths(), ignore_system_fonts=True)
     pdf, layout = compile_book(compiler, edition, workdir, stamp)
+    if not chapters:
+        paths.atomic_write_bytes(target, pdf)
+        return page_count(pdf)
     starts = {m["slug"]: m["page"] for m in json.loads(compiler.query(f"<{CHAPTER_START}>", field="value"))}
     cites = citations.format_citations([c for d in docs for c in d.cite_clusters()], "markdown")
     compilers = threading.local()   # a compiler per thread; pandoc and Typst release the GIL
 
     def chapter_pdf(doc: ChapterDoc) -> bytes:
         if not hasattr(compilers, "one"):
-            compilers.one = typst.Compiler(str(main), root=str(workdir), font_paths=chart_fonts(),
+            compilers.one = typst.Compiler(str(main), root=str(workdir), font_paths=font_paths(),
                                            ignore_system_fonts=True)
-        inputs = _write_chapter_inputs(edition, doc, workdir, release_date, starts[doc.slug], cites)
+        inputs = _write_chapter_inputs(edition, doc, workdir, release_date, starts[doc.slug], cites, words)
         inputs |= layout   # its pages as in the book
         return _compile(compilers.one, edition, workdir, stamp, inputs, f"the PDF of chapter {doc.number} ({doc.slug})")
 

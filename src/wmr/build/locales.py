@@ -13,6 +13,9 @@ SOURCE = "en"
 NAMES: dict[str, str] = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية",
                          "ru": "Русский", "zh": "中文"}
 RTL = frozenset({"ar"})
+# Fonts a language's PDF book sets its text in before Typst's bundled Libertinus Serif, for a script that font
+# lacks (vendored in wmr/build/fonts/ with their licences; see book.FONTS).
+BOOK_FONTS: dict[str, tuple[str, ...]] = {"ar": ("Amiri",)}
 
 
 def check_languages(raw: object, file: str) -> tuple[str, ...]:
@@ -40,6 +43,16 @@ def check_languages(raw: object, file: str) -> tuple[str, ...]:
 def site_dir(lang: str) -> str:
     """The folder of a language's site inside report/<edition>/: 'html' for English, '<lang>/html' otherwise."""
     return "html" if lang == SOURCE else f"{lang}/html"
+
+
+def book_fonts(lang: str) -> tuple[str, ...]:
+    """The fonts `lang`'s book sets first (none: Typst's bundled fonts cover its script)."""
+    return BOOK_FONTS.get(lang, ())
+
+
+def pdf_name(edition_id: str, lang: str) -> str:
+    """A language's book inside report/<edition>/: '<edition>.pdf' for English, '<lang>/<edition>-<lang>.pdf'."""
+    return f"{edition_id}.pdf" if lang == SOURCE else f"{lang}/{edition_id}-{lang}.pdf"
 
 
 def direction(lang: str) -> str:

@@ -1,6 +1,7 @@
 """The PDFs an edition publishes and the inputs each was made from.
 
-A full build records, beside the PDFs, a key per PDF (the book, each chapter's PDF, the profiles PDF). An
+A full build records, beside the PDFs, a key per PDF (the book, each chapter's PDF, the profiles PDF, each other
+language's book in <lang>/). An
 HTML-only build carries every published PDF into the new edition unchanged and compares the recorded keys
 with the current inputs, so the site can mark a PDF that is out of date instead of deleting it.
 """
@@ -16,10 +17,11 @@ OLD_KEY_FILE = ".pdf-key"      # written before per-PDF keys: the book's key onl
 
 
 def published(report: Path) -> list[str]:
-    """The PDFs of a published edition folder (relative paths): the book, the profiles PDF, the chapters' PDFs."""
+    """The PDFs of a published edition folder (relative paths): the book, the profiles PDF, the chapters' PDFs
+    (chapters/) and the other languages' books (<lang>/)."""
     if not report.is_dir():
         return []
-    found = list(report.glob("*.pdf")) + list((report / "chapters").glob("*.pdf"))
+    found = list(report.glob("*.pdf")) + list(report.glob("*/*.pdf"))
     return sorted(str(p.relative_to(report)) for p in found if p.is_file())
 
 
@@ -61,11 +63,12 @@ def keep(report: Path, staging: Path, current: dict[str, str], book: str) -> dic
     """Carry every PDF published in `report` into `staging`, byte for byte, with the keys it was made from.
 
     Returns {relative path: stale}: stale when the PDF was made from other inputs than `current` gives for it
-    (or from unknown ones). A PDF the current edition would not make (a chapter since removed) is kept too.
+    (or from unknown ones). A PDF the current edition would not make (a chapter since removed) is kept too, but
+    not the book of a language the edition no longer publishes (its site is gone with it).
     """
     made_from = recorded(report, book)
     kept: dict[str, bool] = {}
-    names = published(report)
+    names = [n for n in published(report) if "/" not in n or n.startswith("chapters/") or n in current]
     carry(report, staging, names)
     for name in names:
         kept[name] = name not in made_from or made_from[name] != current.get(name)

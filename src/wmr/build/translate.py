@@ -10,7 +10,7 @@ from pathlib import Path
 
 from wmr.core.paths import project_root
 
-from . import catalogs, execute, notebooks
+from . import booktext, catalogs, execute, notebooks
 from .editions import Edition
 from .localize import messages
 
@@ -58,7 +58,8 @@ def site_messages() -> list[tuple[str, str]]:
 
 
 def translate(editions: list[Edition], say=print) -> list[Path]:
-    """Update locales/<lang>/<slug>.po of every chapter and locales/<lang>/site.po for every language but English.
+    """Update locales/<lang>/<slug>.po of every chapter, locales/<lang>/site.po (the site templates) and
+    locales/<lang>/book.po (the PDF book's words and the editions' front-matter texts) for every language but English.
 
     The catalogs are shared by the editions (a chapter's texts differ little between them), so each holds the
     texts of every edition that declares the language: a text only one edition has is not made obsolete by
@@ -73,6 +74,7 @@ def translate(editions: list[Edition], say=print) -> list[Path]:
     site = site_messages()
     for lang in dict.fromkeys(lang for e in editions for lang in e.languages[1:]):
         wanted[(lang, catalogs.SITE)] = site
+        wanted[(lang, booktext.BOOK)] = booktext.messages([e for e in editions if lang in e.languages])
     changed = [catalogs.catalog_path(lang, name) for (lang, name), msgs in wanted.items()
                if catalogs.update(lang, name, msgs)]
     for path in changed:
