@@ -17,7 +17,7 @@ from .catalogs import NAMES, Catalog, normalise, release_problems
 from .collation import sort_key
 from .document import ChapterDoc, Figure, Prose, Table
 from .editions import Edition
-from .localefmt import format_date_text, format_fact, format_names
+from .localefmt import format_date_text, format_fact, format_names, number_text
 from .locales import SOURCE
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
@@ -164,12 +164,13 @@ class Translator:
 
 
 def _chapter(doc: ChapterDoc, lang: str, site: Catalog, catalog: Catalog | None = None,
-             sentences: bool = False) -> tuple[ChapterDoc, Catalog]:
+             sentences: bool = False, title: str | None = None) -> tuple[ChapterDoc, Catalog]:
+    """A chapter (or, with `catalog`, `sentences` and its `title` given, a profile) in `lang`."""
     catalog = catalog or Catalog.load(lang, doc.slug)
     tr = Translator(catalog, lang, sentences)
     ledgers = {run: type(ledger)(ledger.chapter, {n: _fact(f, lang) for n, f in ledger.facts.items()})
                for run, ledger in doc.ledgers.items()}
-    new = replace(doc, title=tr.text(doc.title) or doc.title, blocks=[], ledgers=ledgers, refs={})
+    new = replace(doc, title=title or tr.text(doc.title) or doc.title, blocks=[], ledgers=ledgers, refs={})
     moved = {}
     for block in doc.blocks:
         if isinstance(block, Prose):
@@ -188,15 +189,15 @@ def _chapter(doc: ChapterDoc, lang: str, site: Catalog, catalog: Catalog | None 
     return new, catalog
 
 
-def _cells(table: Table, english: dict[str, str], tr: Translator, lang: str) -> Table:
-    """A profile's table in `lang`: headers and labels from the catalog, each value the localized display of
-    the fact it shows (`english`: English display -> localized display), years in the locale's digits."""
+def _cells(table: Table, shown: dict[str, str], tr: Translator, lang: str) -> Table:
+    """A profile's table in `lang`: headers and labels from the catalog, each value as the language displays the
+    fact it shows (`shown`: English display -> display in `lang`), other numbers and years in the locale's digits."""
     def cell(text: str) -> str:
-        if text in english:
-            return english[text]
-        if re.fullmatch(r"\d{4}", text):
-            return format_fact(int(text), "year", lang, text)
-        return (tr.text(text) or text) if text.strip() else text
+        if text in shown:
+            return shown[text]
+        if re.search(r"[^\W\d_]", text):
+            return tr.text(text) or text
+        return number_text(text, lang) if text.strip() else text
     return replace(table, columns=[cell(c) for c in table.columns],
                    rows=[[cell(c) for c in row] for row in table.rows])
 
@@ -204,18 +205,18 @@ def _cells(table: Table, english: dict[str, str], tr: Translator, lang: str) -> 
 def _profile(doc, lang: str, site: Catalog, catalog: Catalog):
     """A profile in `lang`: its texts sentence by sentence from the profiles catalog, its facts, name, region
     and key figures table in the language."""
-    new, _ = _chapter(doc, lang, site, catalog, sentences=True)
+    name = _fact(doc.ledgers[doc.iso3].facts["name"], lang).display   # its title: the name in the language
+    new, _ = _chapter(doc, lang, site, catalog, sentences=True, title=str(name))
     facts = new.ledgers[doc.iso3].facts
     before = doc.ledgers[doc.iso3].facts
-    shown = {str(before[n].display): str(f.display) for n, f in facts.items() if str(before[n].display)
-             and f.fmt not in (None, "text")}
+    shown = {str(before[n].display): str(f.display) for n, f in facts.items()}
     tr = Translator(catalog, lang)
     moved = {id(b): _cells(b, shown, tr, lang) for b in new.blocks if isinstance(b, Table)}
     new.blocks = [moved.get(id(b), b) for b in new.blocks]
     new.refs = {key: moved.get(id(b), b) for key, b in new.refs.items()}
     region = place_name(doc.region, lang) or doc.region
     subregion = (place_name(doc.subregion, lang) or doc.subregion) if doc.subregion else ""
-    return replace(new, title=str(facts["name"].display), region_name=region, subregion_name=subregion)
+    return replace(new, region_name=region, subregion_name=subregion)
 
 
 def localize(edition: Edition, lang: str, docs: list, profiles: list, site: Catalog

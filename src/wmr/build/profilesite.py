@@ -102,7 +102,7 @@ def regions(profiles: list[ProfileDoc]) -> list[dict]:
 
 def build_profile_pages(env: Environment, target: Path, profiles: list[ProfileDoc], common: dict) -> list[dict]:
     """Write the index and every profile page (and its CSV) into `target`; return them for the search index."""
-    _ = env.globals["gettext_plain"]
+    gettext = env.globals["gettext_plain"]   # the page's language (site.po), English for the English site
     searchable = []
     shapes, small = world_map(profiles)
     groups = regions(profiles)
@@ -110,14 +110,14 @@ def build_profile_pages(env: Environment, target: Path, profiles: list[ProfileDo
                                                               groups=groups, shapes=shapes, small=small, total=len(profiles),
                                                               map_size=(MAP_WIDTH, MAP_HEIGHT), **common)
     _write(target, INDEX_PAGE, index)
-    searchable.append({"url": INDEX_PAGE, "title": _("Countries and areas"), "html": index, "first_anchor": "top"})
+    searchable.append({"url": INDEX_PAGE, "title": gettext("Countries and areas"), "html": index, "first_anchor": "top"})
     (target / CSV_DIR).mkdir(exist_ok=True)
     (target / "figures" / "profiles").mkdir(parents=True, exist_ok=True)
     tmpl = env.get_template("profile.html.j2")
     for i, doc in enumerate(profiles):
         body, sections, _ = chapter_body(Page(doc, doc.page, doc.title, None, list(doc.blocks)), env, {})
         facts = chapter_facts(doc)
-        sections.append({"id": "numbers", "text": _("Numbers in this profile")})
+        sections.append({"id": "numbers", "text": gettext("Numbers in this profile")})
         page = tmpl.render(current=doc, current_file=doc.page, sections=sections, body=Markup(body), facts=facts, page="profile",
                            csv=csv_name(doc), prev_profile=profiles[i - 1] if i else None,
                            next_profile=profiles[i + 1] if i + 1 < len(profiles) else None, **common)
@@ -127,7 +127,7 @@ def build_profile_pages(env: Environment, target: Path, profiles: list[ProfileDo
             if isinstance(block, (Figure, Table)):
                 for name in block.files.values():
                     (target / "figures" / "profiles" / name).write_bytes((doc.figures_dir / name).read_bytes())
-        searchable.append({"url": doc.page, "title": _("%(name)s (profile)") % {"name": doc.title}, "html": page, "first_anchor": "top"})
+        searchable.append({"url": doc.page, "title": gettext("%(name)s (profile)") % {"name": doc.title}, "html": page, "first_anchor": "top"})
     return searchable
 
 

@@ -54,15 +54,19 @@ def profile_messages(edition: Edition) -> list[tuple[str, str]]:
 
 def names_messages() -> list[tuple[str, str]]:
     """(msgid, where) of the names text facts show, read from the pinned data through the loaders: UN M49 regions
-    and sub-regions, HDI groups, IDMC causes and hazard types, and the Missing Migrants causes, routes and regions
+    and sub-regions, the places the report names that have no UN M49 name in other languages, HDI groups, IDMC causes and hazard types, and the Missing Migrants causes, routes and regions
     (a name joining several with ',' is not one)."""
     from wmr.kernel.analysis import inequality, profiles, security
-    from wmr.kernel.sources import hdi, idmc, m49
+    from wmr.kernel.sources import countrynames, hdi, idmc, m49
     from wmr.kernel.sources import missing_migrants as mm
 
     regions = m49.load_m49()
     out = [(n, "M49 regions") for col in ("region", "wmr_region", "subregion", "intermediate_region")
            for n in sorted(set(regions[col]) - {""})]
+    translated = set(countrynames.load_m49_translations()["iso3"])   # the other places: no M49 name to take
+    iom = countrynames.load_iom_names()
+    out += [(n, "IOM names without an M49 translation") for code, n in zip(iom["iso3"], iom["name"])
+            if code not in translated]
     out += [(profiles.NO_REGION, "wmr/kernel/analysis/profiles.py")]
     out += [(g, "HDI groups") for g in (*hdi.GROUPS, inequality.UNCLASSIFIED)]
     out += [(c, "IDMC causes") for c in ("Conflict and violence", "Disasters")]
