@@ -21,6 +21,7 @@ from wmr.core.paths import project_root
 from wmr.core.protocol import ROLE_RE
 
 SITE = "site"          # the catalog of the templates' strings
+NAMES = "names"        # region, sub-region, HDI group, hazard, cause and route names shown by text facts
 FUZZY_CUTOFF = 0.7     # similarity above which a changed msgid keeps its old translation, marked fuzzy (as Babel)
 
 
@@ -63,6 +64,7 @@ class Catalog:
     entries: dict[str, str] = field(default_factory=dict)
     fuzzy: set[str] = field(default_factory=set)
     missing: list[str] = field(default_factory=list)
+    msgids: set[str] = field(default_factory=set)   # every current msgid, translated or not
 
     @classmethod
     def load(cls, lang: str, name: str) -> "Catalog":
@@ -71,7 +73,10 @@ class Catalog:
         if not path.is_file():
             return cat
         for e in polib.pofile(str(path)):
-            if e.obsolete or not e.msgstr.strip():
+            if e.obsolete:
+                continue
+            cat.msgids.add(e.msgid)
+            if not e.msgstr.strip():
                 continue
             if e.fuzzy:
                 cat.fuzzy.add(e.msgid)

@@ -7,9 +7,11 @@ the display the kernel wrote, and another language formats the same value here: 
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 
-from babel import Locale, numbers
+from babel import Locale, dates, lists, numbers
 
 from wmr.core.errors import AssemblyError, shown
 
@@ -51,6 +53,16 @@ def _usd_billions(value: float, lang: str) -> str:
     return (pattern.prefix[0] + amount + pattern.suffix[0]).replace("¤", symbol)
 
 
+def _usd(value: float, lang: str) -> str:
+    """US dollars in billions from a billion up, else in millions (kernel format 'usd'), per the locale."""
+    if value >= 1e9:
+        return _usd_billions(value, lang)
+    locale = Locale.parse(lang)
+    pattern = numbers.parse_pattern(locale.currency_formats["standard"].pattern)
+    amount = _scaled(value, lang, 6)
+    return (pattern.prefix[0] + amount + pattern.suffix[0]).replace("¤", locale.currency_symbols.get("USD", "US$"))
+
+
 def _compact(value: float, lang: str) -> str:
     if abs(value) >= 1e9:
         return _scaled(value, lang, 9)
@@ -64,18 +76,61 @@ FORMATTERS = {
     "millions": lambda v, lang: _scaled(v, lang, 6),
     "percent": _percent,
     "usd_billions": _usd_billions,
+    "usd": _usd,
+    "percent_whole": lambda v, lang: _percent(v, lang, 0),
+    "index": lambda v, lang: _number(v, lang, 3),
     "compact": _compact,
     "year": lambda v, lang: numbers.format_decimal(int(v), format="0", locale=lang, numbering_system=NUMBERING),
 }
 
 
+PLAIN_NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%?)$")   # '107%', '+10.8', '0.550', '1,234'
+
+
+def number_text(english: str, lang: str) -> str:
+    """A number a chapter displayed by hand in English ('107%', '-8.9', '0.550') written as `lang` writes numbers,
+    with the same sign, decimals and percent sign; any other display is returned as it is."""
+    m = PLAIN_NUMBER.match(english)
+    if lang == SOURCE or not m or re.fullmatch(r"\d{4}", english):   # a year stays as it is written
+        return english
+    sign, whole, decimals, percent = m.groups()
+    number = float(whole.replace(",", "") + ("." + decimals if decimals else ""))
+    digits = len(decimals or "")
+    return sign + (_percent(number, lang, digits) if percent else _number(number, lang, digits))
+
+
 def format_fact(value: object, fmt: str, lang: str, english: str) -> str:
     """How language `lang` shows a fact whose value is `value`, recorded with format `fmt` and shown in English as
-    `english` (kept as it is for English, for text facts and for facts recorded with a display of their own)."""
-    if lang == SOURCE or fmt not in FORMATTERS:
+    `english` (kept as it is for English and text facts; a number given a display by hand keeps its digits and
+    takes the language's separators and percent sign)."""
+    if lang == SOURCE:
         return english
+    if fmt not in FORMATTERS:
+        return number_text(english, lang) if fmt is None else english
     if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(float(value)):
         raise AssemblyError(f"A fact recorded with the number format '{fmt}' holds no number.",
                             expected="an int or float value", got=shown(value),
                             fix="record the fact with fmt='text' or with a numeric value")
     return FORMATTERS[fmt](float(value), lang)
+
+
+ENGLISH_MONTHS = {name: n for n, name in Locale.parse(SOURCE).months["format"]["wide"].items()}
+DAY_MONTH_YEAR = re.compile(r"^(\d{1,2}) ([A-Z][a-z]+) (\d{4})$")   # '10 December 2018' (a date fact's display)
+MONTH_YEAR = re.compile(r"^([A-Z][a-z]+) (\d{4})$")                # 'December 2018'
+
+
+def format_date_text(english: str, lang: str) -> str | None:
+    """A date as the kernel writes it ('10 December 2018', 'December 2018') in `lang` (CLDR long date or
+    month-and-year skeleton: '10 décembre 2018', 'décembre 2018'); None when it is not such a date."""
+    if m := DAY_MONTH_YEAR.match(english):
+        if m.group(2) in ENGLISH_MONTHS:
+            day = dt.date(int(m.group(3)), ENGLISH_MONTHS[m.group(2)], int(m.group(1)))
+            return dates.format_date(day, format="long", locale=lang)
+    elif (m := MONTH_YEAR.match(english)) and m.group(1) in ENGLISH_MONTHS:
+        return dates.format_skeleton("yMMMM", dt.date(int(m.group(2)), ENGLISH_MONTHS[m.group(1)], 1), locale=lang)
+    return None
+
+
+def format_names(names: list[str], lang: str) -> str:
+    """Names as a list in `lang`'s words ('Oman, Bhoutan et Maldives'), through CLDR list patterns."""
+    return lists.format_list(names, style="standard", locale=lang)

@@ -13,10 +13,12 @@ from functools import lru_cache
 from wmr.core.errors import AssemblyError
 from wmr.core.protocol import ROLE_RE
 
-from .catalogs import Catalog, normalise, release_problems
+from .catalogs import NAMES, Catalog, normalise, release_problems
+from .collation import sort_key
 from .document import ChapterDoc, Figure, Prose, Table
 from .editions import Edition
-from .localefmt import format_fact
+from .localefmt import format_date_text, format_fact, format_names, number_text
+from .locales import SOURCE
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 LIST_ITEM = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)(.*)$")
@@ -38,11 +40,49 @@ def country_names(lang: str) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=8)
+def names_catalog(lang: str) -> Catalog:
+    """locales/<lang>/names.po: region, sub-region, HDI group, hazard, cause and route names (official UN terms),
+    loaded once per language and process; it records the names it could not translate."""
+    return Catalog.load(lang, NAMES)
+
+
+def place_name(english: str, lang: str) -> str | None:
+    """A region, group or other name of the names catalog in `lang`; a name written in lower case mid-sentence
+    ('very high', 'flood') finds its capitalised msgid and keeps the lower case. None when not a catalog name."""
+    if lang == SOURCE:
+        return english
+    catalog = names_catalog(lang)
+    for msgid in (english, english[:1].upper() + english[1:]):
+        if msgid in catalog.msgids:
+            done = catalog.get(msgid)
+            if done is not None and msgid != english:
+                done = done[:1].lower() + done[1:]
+            return done
+    return None
+
+
+def text_display(english: str, unit: str, lang: str) -> str | None:
+    """How `lang` shows a text fact displayed `english`: a country or area by its UN M49 name, a region or group
+    from the names catalog, a date per CLDR, a list of such names in the language's list pattern; None: as is."""
+    countries = country_names(lang)
+    one = countries.get(english.removeprefix("the ")) or place_name(english, lang)
+    if one or unit == "date":
+        return one or format_date_text(english, lang)
+    parts = [p for p in re.split(r",\s*|\s+and\s+", english) if p]
+    if len(parts) > 1:
+        local = [countries.get(p.removeprefix("the ")) or place_name(p, lang) for p in parts]
+        if all(local):
+            return format_names(local, lang)
+    return None
+
+
 def _fact(fact, lang: str):
-    """The fact as `lang` shows it: numbers per CLDR, a country name per M49; values unchanged."""
+    """The fact as `lang` shows it: numbers per CLDR, names per M49 or the names catalog, dates per CLDR; values
+    unchanged."""
     if fact.fmt == "text" or (fact.fmt is None and isinstance(fact.value, str)):
-        name = country_names(lang).get(str(fact.display).removeprefix("the "))
-        return replace(fact, display=name) if name else fact
+        shown = text_display(str(fact.display), fact.unit, lang)
+        return replace(fact, display=shown) if shown else fact
     return replace(fact, display=format_fact(fact.value, fact.fmt, lang, fact.display))
 
 
@@ -76,14 +116,24 @@ def messages(markdown: str) -> list[str]:
     return [normalise(text) for _, text, kind in split_units(markdown) if kind]
 
 
-class Translator:
-    """Translates one chapter's texts with its catalog, marking in the page what has no translation."""
+SENTENCE_END = re.compile(r"(?<=\.)\s+|(?<=\.\*\*)\s+")   # after 'lived abroad.' or a bold lead-in '**Coverage.**'
 
-    def __init__(self, catalog: Catalog, lang: str):
-        self.catalog, self.lang = catalog, lang
+
+class Translator:
+    """Translates one chapter's texts with its catalog, marking in the page what has no translation.
+    `sentences`: a paragraph the catalog lacks is translated sentence by sentence (profiles: their paragraphs
+    are sentences chosen by the figures, and the catalog holds the sentences)."""
+
+    def __init__(self, catalog: Catalog, lang: str, sentences: bool = False):
+        self.catalog, self.lang, self.sentences = catalog, lang, sentences
 
     def text(self, english: str) -> str | None:
-        return self.catalog.get(english) if normalise(english) else english
+        if not normalise(english):
+            return english
+        if not self.sentences or normalise(english) in self.catalog.entries:
+            return self.catalog.get(english)
+        done = [self.catalog.get(part) for part in SENTENCE_END.split(normalise(english))]
+        return None if None in done else " ".join(done)
 
     def markdown(self, markdown: str) -> str:
         out = []
@@ -113,12 +163,14 @@ class Translator:
                            if m.group("role") == "fact" else m.group(0), done)
 
 
-def _chapter(doc: ChapterDoc, lang: str, site: Catalog) -> tuple[ChapterDoc, Catalog]:
-    catalog = Catalog.load(lang, doc.slug)
-    tr = Translator(catalog, lang)
+def _chapter(doc: ChapterDoc, lang: str, site: Catalog, catalog: Catalog | None = None,
+             sentences: bool = False, title: str | None = None) -> tuple[ChapterDoc, Catalog]:
+    """A chapter (or, with `catalog`, `sentences` and its `title` given, a profile) in `lang`."""
+    catalog = catalog or Catalog.load(lang, doc.slug)
+    tr = Translator(catalog, lang, sentences)
     ledgers = {run: type(ledger)(ledger.chapter, {n: _fact(f, lang) for n, f in ledger.facts.items()})
                for run, ledger in doc.ledgers.items()}
-    new = replace(doc, title=tr.text(doc.title) or doc.title, blocks=[], ledgers=ledgers, refs={})
+    new = replace(doc, title=title or tr.text(doc.title) or doc.title, blocks=[], ledgers=ledgers, refs={})
     moved = {}
     for block in doc.blocks:
         if isinstance(block, Prose):
@@ -137,12 +189,48 @@ def _chapter(doc: ChapterDoc, lang: str, site: Catalog) -> tuple[ChapterDoc, Cat
     return new, catalog
 
 
+def _cells(table: Table, shown: dict[str, str], tr: Translator, lang: str) -> Table:
+    """A profile's table in `lang`: headers and labels from the catalog, each value as the language displays the
+    fact it shows (`shown`: English display -> display in `lang`), other numbers and years in the locale's digits."""
+    def cell(text: str) -> str:
+        if text in shown:
+            return shown[text]
+        if re.search(r"[^\W\d_]", text):
+            return tr.text(text) or text
+        return number_text(text, lang) if text.strip() else text
+    return replace(table, columns=[cell(c) for c in table.columns],
+                   rows=[[cell(c) for c in row] for row in table.rows])
+
+
+def _profile(doc, lang: str, site: Catalog, catalog: Catalog):
+    """A profile in `lang`: its texts sentence by sentence from the profiles catalog, its facts, name, region
+    and key figures table in the language."""
+    name = _fact(doc.ledgers[doc.iso3].facts["name"], lang).display   # its title: the name in the language
+    new, _ = _chapter(doc, lang, site, catalog, sentences=True, title=str(name))
+    facts = new.ledgers[doc.iso3].facts
+    before = doc.ledgers[doc.iso3].facts
+    shown = {str(before[n].display): str(f.display) for n, f in facts.items()}
+    tr = Translator(catalog, lang)
+    moved = {id(b): _cells(b, shown, tr, lang) for b in new.blocks if isinstance(b, Table)}
+    new.blocks = [moved.get(id(b), b) for b in new.blocks]
+    new.refs = {key: moved.get(id(b), b) for key, b in new.refs.items()}
+    region = place_name(doc.region, lang) or doc.region
+    subregion = (place_name(doc.subregion, lang) or doc.subregion) if doc.subregion else ""
+    return replace(new, region_name=region, subregion_name=subregion)
+
+
 def localize(edition: Edition, lang: str, docs: list, profiles: list, site: Catalog
              ) -> tuple[list, list, list[Catalog]]:
-    """The chapters and profiles of language `lang` (their facts: same ids and values as English), and the
-    chapters' catalogs (with what they missed); `site`: the language's site.po."""
+    """The chapters and profiles of language `lang` (their facts: same ids and values as English; profiles sorted
+    by their name in the language), and the catalogs (with what they missed); `site`: the language's site.po."""
     pairs = [_chapter(d, lang, site) for d in docs]
-    return [d for d, _ in pairs], profiles, [c for _, c in pairs]
+    catalogs = [c for _, c in pairs]
+    if profiles:
+        catalog = Catalog.load(lang, profiles[0].slug)
+        profiles = sorted((_profile(d, lang, site, catalog) for d in profiles),
+                          key=lambda d: (sort_key(d.title), d.iso3))
+        catalogs.append(catalog)
+    return [d for d, _ in pairs], profiles, catalogs + [names_catalog(lang)]
 
 
 def check_release(edition: Edition, lang: str, catalogs: list[Catalog]) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from wmr.kernel.facts import Ledger
 
+from .collation import sort_key
 from .document import ChapterDoc, Figure, Table, load_chapter
 from .editions import Edition
 from .runs import ChapterConfig, Run
@@ -22,8 +23,10 @@ class ProfileDoc(ChapterDoc):
     """A profile: a one-run chapter with its ISO3 code, name, region and sub-region."""
 
     iso3: str = ""
-    region: str = ""
+    region: str = ""          # English, as the data name it (groups the index)
     subregion: str = ""
+    region_name: str = ""     # as the page's language shows them
+    subregion_name: str = ""
 
     @property
     def page(self) -> str:
@@ -47,8 +50,10 @@ def load_profile(edition: Edition, cfg: ChapterConfig, run: Run) -> ProfileDoc:
             n[block.kind] += 1
             block.number = f"{code}.{n[block.kind]}"
     facts = doc.ledgers[code].facts
-    prof = ProfileDoc(**vars(doc), iso3=code, region=str(facts[REGION_FACT].value),
-                      subregion=str(facts[SUBREGION_FACT].value) if SUBREGION_FACT in facts else "")
+    region = str(facts[REGION_FACT].value)
+    subregion = str(facts[SUBREGION_FACT].value) if SUBREGION_FACT in facts else ""
+    prof = ProfileDoc(**vars(doc), iso3=code, region=region, subregion=subregion, region_name=region,
+                      subregion_name=subregion)
     prof.title = str(facts[NAME_FACT].value)
     return prof
 
@@ -57,4 +62,4 @@ def load_profiles(edition: Edition, runs: list[Run]) -> list[ProfileDoc]:
     """The executed profiles among `runs`, sorted by name."""
     cfg = edition.profiles
     docs = [load_profile(edition, cfg, run) for run in runs]
-    return sorted(docs, key=lambda d: (d.title.casefold(), d.iso3))
+    return sorted(docs, key=lambda d: (sort_key(d.title), d.iso3))

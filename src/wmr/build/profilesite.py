@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from wmr.kernel.sources import m49, naturalearth
 
+from .collation import sort_key
 from .document import Figure, Table, label
 from .pagebody import Page, chapter_body, chapter_facts, fact_id
 from .pagecheck import check_page
@@ -86,19 +87,22 @@ def world_map(profiles: list[ProfileDoc]) -> tuple[list[dict], list[ProfileDoc]]
 
 
 def regions(profiles: list[ProfileDoc]) -> list[dict]:
-    """Profiles grouped by region (M49 order, then places outside M49), each group sorted by name."""
+    """Profiles grouped by region (M49 order, then places outside M49), each group sorted by name as the page's
+    language collates it; a group is named in that language (`region_name`), its id stays the English one."""
     names = list(REGION_ORDER) + sorted({d.region for d in profiles} - set(REGION_ORDER))
     groups = []
     for region in names:
-        members = [d for d in profiles if d.region == region]
+        members = sorted((d for d in profiles if d.region == region), key=lambda d: (sort_key(d.title), d.iso3))
         if members:
-            groups.append({"name": region, "id": "region-" + "".join(c if c.isalnum() else "-" for c in region.lower()),
+            groups.append({"name": members[0].region_name or region,
+                           "id": "region-" + "".join(c if c.isalnum() else "-" for c in region.lower()),
                            "profiles": members})
     return groups
 
 
 def build_profile_pages(env: Environment, target: Path, profiles: list[ProfileDoc], common: dict) -> list[dict]:
     """Write the index and every profile page (and its CSV) into `target`; return them for the search index."""
+    gettext = env.globals["gettext_plain"]   # the page's language (site.po), English for the English site
     searchable = []
     shapes, small = world_map(profiles)
     groups = regions(profiles)
@@ -106,14 +110,14 @@ def build_profile_pages(env: Environment, target: Path, profiles: list[ProfileDo
                                                               groups=groups, shapes=shapes, small=small, total=len(profiles),
                                                               map_size=(MAP_WIDTH, MAP_HEIGHT), **common)
     _write(target, INDEX_PAGE, index)
-    searchable.append({"url": INDEX_PAGE, "title": "Countries and areas", "html": index, "first_anchor": "top"})
+    searchable.append({"url": INDEX_PAGE, "title": gettext("Countries and areas"), "html": index, "first_anchor": "top"})
     (target / CSV_DIR).mkdir(exist_ok=True)
     (target / "figures" / "profiles").mkdir(parents=True, exist_ok=True)
     tmpl = env.get_template("profile.html.j2")
     for i, doc in enumerate(profiles):
         body, sections, _ = chapter_body(Page(doc, doc.page, doc.title, None, list(doc.blocks)), env, {})
         facts = chapter_facts(doc)
-        sections.append({"id": "numbers", "text": "Numbers in this profile"})
+        sections.append({"id": "numbers", "text": gettext("Numbers in this profile")})
         page = tmpl.render(current=doc, current_file=doc.page, sections=sections, body=Markup(body), facts=facts, page="profile",
                            csv=csv_name(doc), prev_profile=profiles[i - 1] if i else None,
                            next_profile=profiles[i + 1] if i + 1 < len(profiles) else None, **common)
@@ -123,7 +127,7 @@ def build_profile_pages(env: Environment, target: Path, profiles: list[ProfileDo
             if isinstance(block, (Figure, Table)):
                 for name in block.files.values():
                     (target / "figures" / "profiles" / name).write_bytes((doc.figures_dir / name).read_bytes())
-        searchable.append({"url": doc.page, "title": f"{doc.title} (profile)", "html": page, "first_anchor": "top"})
+        searchable.append({"url": doc.page, "title": gettext("%(name)s (profile)") % {"name": doc.title}, "html": page, "first_anchor": "top"})
     return searchable
 
 

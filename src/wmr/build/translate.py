@@ -38,8 +38,49 @@ def chapter_messages(edition: Edition, cfg) -> list[tuple[str, str]]:
     return out
 
 
+def profile_messages(edition: Edition) -> list[tuple[str, str]]:
+    """(msgid, where) of the country and area profiles: the profile notebook's headings and every sentence,
+    title, caption, alt text and table label the profile code can write (one msgid per sentence: a profile's
+    paragraphs are sentences chosen by its figures, translated one by one)."""
+    from wmr.kernel.analysis import profilefigures, profiles
+
+    nb = Path(edition.profiles.notebook)
+    where = str(nb.relative_to(project_root())) if nb.is_absolute() else str(nb)
+    out = [(m, where) for cell in notebooks.read(nb).cells if cell.cell_type == "markdown"
+           for m in messages(cell.source)]
+    out += [(t, "wmr/kernel/analysis/profiles.py") for t in profiles.texts()]
+    return out + [(t, "wmr/kernel/analysis/profilefigures.py") for t in profilefigures.texts()]
+
+
+def names_messages() -> list[tuple[str, str]]:
+    """(msgid, where) of the names text facts show, read from the pinned data through the loaders: UN M49 regions
+    and sub-regions, the places the report names that have no UN M49 name in other languages, HDI groups, IDMC causes and hazard types, and the Missing Migrants causes, routes and regions
+    (a name joining several with ',' is not one)."""
+    from wmr.kernel.analysis import inequality, profiles, security
+    from wmr.kernel.sources import countrynames, hdi, idmc, m49
+    from wmr.kernel.sources import missing_migrants as mm
+
+    regions = m49.load_m49()
+    out = [(n, "M49 regions") for col in ("region", "wmr_region", "subregion", "intermediate_region")
+           for n in sorted(set(regions[col]) - {""})]
+    translated = set(countrynames.load_m49_translations()["iso3"])   # the other places: no M49 name to take
+    iom = countrynames.load_iom_names()
+    out += [(n, "IOM names without an M49 translation") for code, n in zip(iom["iso3"], iom["name"])
+            if code not in translated]
+    out += [(profiles.NO_REGION, "wmr/kernel/analysis/profiles.py")]
+    out += [(g, "HDI groups") for g in (*hdi.GROUPS, inequality.UNCLASSIFIED)]
+    out += [(c, "IDMC causes") for c in ("Conflict and violence", "Disasters")]
+    out += [(h, "IDMC hazard types") for h in sorted(set(idmc.load_disaster_events()["hazard_type"]) - {""})]
+    incidents = mm.load_incidents()
+    out += [(c, "Missing Migrants causes") for c in sorted(set(mm.cause_categories(incidents["cause"])))]
+    out += [(r, "Missing Migrants routes") for r in sorted(set(incidents["route"])) if r and "," not in r]
+    out += [(security.NO_ROUTE, "wmr/kernel/analysis/security.py")]
+    return out + [(r, "Missing Migrants regions") for r in sorted(set(incidents["region"])) if r and "," not in r]
+
+
 # Texts the site code (not a template) puts on pages: figure and table labels, sidebar sections.
-CODE_MESSAGES = ["Figure", "Table", "References", "Numbers on this page", "Numbers in this chapter"]
+CODE_MESSAGES = ["Figure", "Table", "References", "Numbers on this page", "Numbers in this chapter",
+                 "Countries and areas", "Numbers in this profile", "%(name)s (profile)"]
 
 
 def site_messages() -> list[tuple[str, str]]:
@@ -58,8 +99,9 @@ def site_messages() -> list[tuple[str, str]]:
 
 
 def translate(editions: list[Edition], say=print) -> list[Path]:
-    """Update locales/<lang>/<slug>.po of every chapter, locales/<lang>/site.po (the site templates) and
-    locales/<lang>/book.po (the PDF book's words and the editions' front-matter texts) for every language but English.
+    """Update locales/<lang>/<slug>.po of every chapter, profiles.po, site.po (the site templates), names.po (the
+    names text facts show) and book.po (the PDF book's words and the editions' front-matter texts) for every
+    language but English.
 
     The catalogs are shared by the editions (a chapter's texts differ little between them), so each holds the
     texts of every edition that declares the language: a text only one edition has is not made obsolete by
@@ -71,10 +113,17 @@ def translate(editions: list[Edition], say=print) -> list[Path]:
             msgs = chapter_messages(edition, cfg)
             for lang in edition.languages[1:]:
                 wanted.setdefault((lang, cfg.slug), []).extend(msgs)
+        if edition.profiles is not None:
+            msgs = profile_messages(edition)
+            for lang in edition.languages[1:]:
+                wanted.setdefault((lang, edition.profiles.slug), []).extend(msgs)
     site = site_messages()
-    for lang in dict.fromkeys(lang for e in editions for lang in e.languages[1:]):
+    langs = list(dict.fromkeys(lang for e in editions for lang in e.languages[1:]))
+    names = names_messages() if langs else []
+    for lang in langs:
         wanted[(lang, catalogs.SITE)] = site
         wanted[(lang, booktext.BOOK)] = booktext.messages([e for e in editions if lang in e.languages])
+        wanted[(lang, catalogs.NAMES)] = names
     changed = [catalogs.catalog_path(lang, name) for (lang, name), msgs in wanted.items()
                if catalogs.update(lang, name, msgs)]
     for path in changed:

@@ -32,6 +32,17 @@ def usd_billions(value_usd: float, digits: int = 1) -> str:
     return f"US${_check(value_usd) / 1e9:,.{digits}f} billion"
 
 
+def usd(value_usd: float) -> str:
+    """US dollars in billions from a billion up, else in millions: 'US$1.2 billion', 'US$45.3 million'."""
+    v = _check(value_usd)
+    return usd_billions(v) if v >= 1e9 else f"US${v / 1e6:,.1f} million"
+
+
+def index(value: float) -> str:
+    """An index with three decimals, as UNDP prints the HDI: '0.950'."""
+    return f"{_check(value):.3f}"
+
+
 def percent(value: float, digits: int = 1) -> str:
     """A percentage already expressed in percent units: '3.6%'."""
     return f"{_check(value):.{digits}f}%"
@@ -47,5 +58,6 @@ def compact(value: float) -> str:
     return count(v)
 
 
-FORMATS = {"count": count, "millions": millions, "usd_billions": usd_billions, "percent": percent,
-           "compact": compact, "text": str, "year": lambda v: str(int(v))}
+FORMATS = {"count": count, "millions": millions, "usd_billions": usd_billions, "usd": usd, "percent": percent,
+           "percent_whole": lambda v: percent(v, 0), "index": index, "compact": compact, "text": str,
+           "year": lambda v: str(int(v))}

@@ -376,53 +376,75 @@ def _missing(v) -> bool:
 NAME = "{fact}`name_in_text`"   # the country or area as it runs in a sentence ('the Philippines')
 
 
-def coverage_notes(prof: Profile) -> list[str]:
-    """One sentence per indicator the pins have no figure for (never shown as zero), as MyST text whose names
-    and years are roles (the facts of `fact_specs` and the edition's parameters)."""
-    p, r, n = prof.params, prof.row, NAME
-    notes = []
+COVERAGE = {   # one sentence per indicator the pins have no figure for; names and years are roles
+    "population": "UN DESA's workbook gives no population figure for " + NAME + ": immigrants as a share of the "
+                  "population cannot be given.",
+    "emigrants": "UN DESA gives no emigrant estimate for " + NAME + " in {param}`stock_year`.",
+    "hosted": "UNHCR records no refugees or asylum-seekers hosted by " + NAME + " at the end of {param}`refugee_year`.",
+    "originating": "UNHCR records no refugees or asylum-seekers from " + NAME + " at the end of {param}`refugee_year`.",
+    "idmc": "IDMC has no internal displacement figures for " + NAME + " (stocks at the end of {param}`idp_year`, "
+            "new displacements {param}`displacement_year`).",
+    "idmc_conflict": "The IDMC data used here give no conflict displacements by country for "
+                     "{param}`displacement_year` (its events file covers disasters only).",
+    "remittances": "The World Bank-KNOMAD files have no remittance figures for " + NAME + " (inflows "
+                   "{param}`remittance_year`, outflows {fact}`sent_year`).",
+    "received": "No remittance inflows for " + NAME + " in {param}`remittance_year` (World Bank-KNOMAD).",
+    "sent": "No remittance outflows for " + NAME + " in {fact}`sent_year` (World Bank-KNOMAD).",
+    "sent_pct_year": "Remittances sent as a share of GDP are for {fact}`sent_pct_gdp_year`, the only year the World "
+                     "Bank-KNOMAD files give them.",
+    "hdi": "UNDP publishes no Human Development Index for " + NAME + ".",
+    "no_region": NAME + " is in neither the UN's standard country list nor UN DESA's regional grouping, "
+                 "so it belongs to no region in this report.",
+    "not_m49": NAME + " is not in the UN's standard country list; it is counted in {fact}`region`, "
+               "where UN DESA's migrant stock tables place it.",
+    "complete": "Every source used here has figures for " + NAME + ".",
+}
+COVERAGE_LABEL = "**Coverage.**"   # the coverage paragraph's lead-in
+
+
+def coverage_keys(prof: Profile) -> list[str]:
+    """Which COVERAGE sentences apply: one per indicator the pins have no figure for (never shown as zero)."""
+    p, r = prof.params, prof.row
+    keys = []
     if _missing(r.get("population")):
-        notes.append(f"UN DESA's workbook gives no population figure for {n}: immigrants as a share of the "
-                     "population cannot be given.")
+        keys.append("population")
     if prof.last("emigrants") != prof.last("emigrants"):
-        notes.append(f"UN DESA gives no emigrant estimate for {n} in {{param}}`stock_year`.")
+        keys.append("emigrants")
     if _missing(r.get("hosted_refugees")) and _missing(r.get("hosted_asylum_seekers")):
-        notes.append(f"UNHCR records no refugees or asylum-seekers hosted by {n} at the end of {{param}}`refugee_year`.")
+        keys.append("hosted")
     if _missing(r.get("originating_refugees")) and _missing(r.get("originating_asylum_seekers")):
-        notes.append(f"UNHCR records no refugees or asylum-seekers from {n} at the end of {{param}}`refugee_year`.")
+        keys.append("originating")
     if all(_missing(r.get(k)) for k in ("conflict_idps", "disaster_idps", "conflict_new", "disaster_new")):
-        notes.append(f"IDMC has no internal displacement figures for {n} (stocks at the end of {{param}}`idp_year`, "
-                     "new displacements {param}`displacement_year`).")
+        keys.append("idmc")
     elif _missing(r.get("conflict_new")) and p.displacement_year > displacement.DISAGGREGATED_YEAR:
-        notes.append("The IDMC data used here give no conflict displacements by country for "
-                     "{param}`displacement_year` (its events file covers disasters only).")
+        keys.append("idmc_conflict")
     if _missing(r.get("received_usd")) and _missing(r.get("sent_usd")):
-        notes.append(f"The World Bank-KNOMAD files have no remittance figures for {n} (inflows "
-                     "{param}`remittance_year`, outflows {fact}`sent_year`).")
+        keys.append("remittances")
     else:
-        if _missing(r.get("received_usd")):
-            notes.append(f"No remittance inflows for {n} in {{param}}`remittance_year` (World Bank-KNOMAD).")
-        if _missing(r.get("sent_usd")):
-            notes.append(f"No remittance outflows for {n} in {{fact}}`sent_year` (World Bank-KNOMAD).")
+        keys += ["received"] if _missing(r.get("received_usd")) else []
+        keys += ["sent"] if _missing(r.get("sent_usd")) else []
     sent_year = int(r["sent_year"]) if not _missing(r.get("sent_year")) else p.remittance_year
     pct_year = int(r["sent_pct_gdp_year"]) if not _missing(r.get("sent_pct_gdp_year")) else sent_year
     if not _missing(r.get("sent_pct_gdp")) and pct_year != sent_year:
-        notes.append("Remittances sent as a share of GDP are for {fact}`sent_pct_gdp_year`, the only year the World "
-                     "Bank-KNOMAD files give them.")
+        keys.append("sent_pct_year")
     if _missing(r.get("hdi")):
-        notes.append(f"UNDP publishes no Human Development Index for {n}.")
+        keys.append("hdi")
     if r.get("region") == NO_REGION:
-        notes.append(f"{n} is in neither the UN's standard country list nor UN DESA's regional grouping, "
-                     "so it belongs to no region in this report.")
+        keys.append("no_region")
     elif prof.iso3 not in m49.known_iso3():
-        notes.append(f"{n} is not in the UN's standard country list; it is counted in {{fact}}`region`, "
-                     "where UN DESA's migrant stock tables place it.")
-    return notes
+        keys.append("not_m49")
+    return keys
+
+
+def coverage_notes(prof: Profile) -> list[str]:
+    """One sentence per indicator the pins have no figure for, as MyST text whose names and years are roles
+    (the facts of `fact_specs` and the edition's parameters)."""
+    return [COVERAGE[k] for k in coverage_keys(prof)]
 
 
 def coverage_text(prof: Profile) -> str:
     """The profile's coverage paragraph: its notes, or that every source has figures for it."""
-    return " ".join(prof.notes) or f"Every source used here has figures for {NAME}."
+    return " ".join(prof.notes) or COVERAGE["complete"]
 
 
 # ------------------------------------------------------------------------------- facts and wording
@@ -464,15 +486,15 @@ def fact_specs(prof: Profile) -> FactSpecs:
         if not _missing(r.get(key)):
             out.add(key, float(r[key]), unit, "count", year=year, sources=[src])
     if not _missing(r.get("received_usd")):
-        out.add("received_usd", float(r["received_usd"]), "US$", "usd_billions", year=p.remittance_year,
-                sources=received_sources(p.remittance_year), display=usd(float(r["received_usd"])))
+        out.add("received_usd", float(r["received_usd"]), "US$", "usd", year=p.remittance_year,
+                sources=received_sources(p.remittance_year))
     sent_year = int(r["sent_year"]) if not _missing(r.get("sent_year")) else p.remittance_year
     out.year_of("sent_year", sent_year, sources=[sent_source(p.remittance_year)])
     if not _missing(r.get("sent_pct_gdp_year")) and not _missing(r.get("sent_pct_gdp")):
         out.year_of("sent_pct_gdp_year", int(r["sent_pct_gdp_year"]), sources=[REMITTANCES])
     if not _missing(r.get("sent_usd")):
-        out.add("sent_usd", float(r["sent_usd"]), "US$", "usd_billions", year=sent_year,
-                sources=[sent_source(p.remittance_year)], display=usd(float(r["sent_usd"])),
+        out.add("sent_usd", float(r["sent_usd"]), "US$", "usd", year=sent_year,
+                sources=[sent_source(p.remittance_year)],
                 note=sent_note(p.remittance_year, sent_year))
     if not _missing(r.get("received_pct_gdp")):
         out.add("received_pct_gdp", float(r["received_pct_gdp"]), "percent of GDP", "percent",
@@ -482,7 +504,7 @@ def fact_specs(prof: Profile) -> FactSpecs:
                 year=int(r["sent_pct_gdp_year"]), sources=[REMITTANCES])
     if not _missing(r.get("hdi")):
         y = int(r["hdi_year"])
-        out.add("hdi", float(r["hdi"]), "index", year=y, sources=[HDI], display=f"{float(r['hdi']):.3f}")
+        out.add("hdi", float(r["hdi"]), "index", "index", year=y, sources=[HDI])
         out.add("hdi_group", str(r["hdi_group"]), "HDI group", "text", year=y, sources=[HDI])
     add_narrative_facts(out, prof)
     return out
@@ -498,11 +520,6 @@ def sent_note(remittance_year: int, sent_year: int) -> str:
     return "; ".join(parts)
 
 
-def usd(value: float) -> str:
-    """US dollars in billions from a billion up, else millions: 'US$1.2 billion', 'US$45.3 million'."""
-    return f"US${value / 1e9:,.1f} billion" if value >= 1e9 else f"US${value / 1e6:,.1f} million"
-
-
 def add_narrative_facts(out: FactSpecs, prof: Profile) -> None:
     """Add the figures the narrative cites beyond the key figures: change since the first year, main partners,
     refugees and asylum-seekers hosted."""
@@ -511,8 +528,8 @@ def add_narrative_facts(out: FactSpecs, prof: Profile) -> None:
     first = prof.stock.iloc[0]
     if first["immigrants"] > 0 and int(first["year"]) < p.stock_year:
         change = 100 * (prof.last("immigrants") / first["immigrants"] - 1)
-        out.add("imm_change_pct", abs(change), "percent", "percent", year=p.stock_year, sources=ims_s,
-                display=f"{abs(change):.0f}%", note="change since the first year, in either direction")
+        out.add("imm_change_pct", abs(change), "percent", "percent_whole", year=p.stock_year, sources=ims_s,
+                note="change since the first year, in either direction")
     if not prof.origins.empty:
         o = prof.origins.iloc[0]
         out.add("top_origin", countries.in_text(o["iso3"]), "country", "text", year=p.stock_year, sources=ims_s,
@@ -592,6 +609,13 @@ LABELS = {
 }
 
 
+NO_DATA = "no data"
+KEY_TITLE = "Key figures: {fact}`name`"
+KEY_CAPTION = ("Migration, displacement, remittances and human development; 'no data' where the pinned source has "
+               "no figure.")
+KEY_COLUMNS = ["Indicator", "Value", "Year"]
+
+
 def key_figures(specs: FactSpecs) -> pd.DataFrame:
     """Indicator, Value, Year of every key figure with data; indicators without data say 'no data'."""
     by_name = {s["name"]: s for s in specs}
@@ -599,10 +623,17 @@ def key_figures(specs: FactSpecs) -> pd.DataFrame:
     for key, label in LABELS.items():
         s = by_name.get(key)
         if s is None:
-            rows.append((label, "no data", ""))
+            rows.append((label, NO_DATA, ""))
         else:
             rows.append((label, make_fact(**s).display, "" if s["year"] is None else str(s["year"])))
-    return pd.DataFrame(rows, columns=["Indicator", "Value", "Year"])
+    return pd.DataFrame(rows, columns=KEY_COLUMNS)
+
+
+def texts() -> list[str]:
+    """Every English text the profile code may write on a page (sentences, table title, caption, headers and labels),
+    so the translation catalogs hold them all, whichever profiles were executed."""
+    return [*NARRATIVE.values(), COVERAGE_LABEL, *COVERAGE.values(), KEY_TITLE, KEY_CAPTION, *KEY_COLUMNS,
+            *LABELS.values(), NO_DATA]
 
 
 def trend_data(prof: Profile) -> pd.DataFrame:
