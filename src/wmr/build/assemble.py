@@ -200,7 +200,7 @@ def _build_language(edition: Edition, lang: str, docs: list, profiles: list, sta
     from .site import build_site
 
     site = Catalog.load(lang, SITE)
-    ldocs, lprofiles, catalogs = localize(edition, lang, docs, profiles, site)
+    ldocs, lprofiles, catalogs = localize(edition, lang, docs, profiles, site, staging / site_dir(lang) / "figures")
     lfacts = collect_facts(ldocs + lprofiles)
     (staging / lang).mkdir()
     (staging / lang / "facts.json").write_text(json.dumps(lfacts, indent=1, ensure_ascii=False) + "\n",

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 from functools import lru_cache
 
 from wmr.core.errors import AssemblyError
 from wmr.core.protocol import ROLE_RE
 
 from .catalogs import Catalog, normalise, release_problems
+from .chartlang import Labels, localize_figures
 from .document import ChapterDoc, Figure, Prose, Table
 from .editions import Edition
 from .localefmt import format_fact
@@ -137,12 +139,19 @@ def _chapter(doc: ChapterDoc, lang: str, site: Catalog) -> tuple[ChapterDoc, Cat
     return new, catalog
 
 
-def localize(edition: Edition, lang: str, docs: list, profiles: list, site: Catalog
+def localize(edition: Edition, lang: str, docs: list, profiles: list, site: Catalog, figures: Path | None = None
              ) -> tuple[list, list, list[Catalog]]:
     """The chapters and profiles of language `lang` (their facts: same ids and values as English), and the
-    chapters' catalogs (with what they missed); `site`: the language's site.po."""
+    catalogs (chapters' and charts', with what they missed); `site`: the language's site.po; `figures`: the
+    language site's figure folder, where the charts' translated copies are written (see chartlang)."""
     pairs = [_chapter(d, lang, site) for d in docs]
-    return [d for d, _ in pairs], profiles, [c for _, c in pairs]
+    docs, catalogs = [d for d, _ in pairs], [c for _, c in pairs]
+    if figures is not None:
+        labels = Labels(lang)
+        docs = [localize_figures(d, labels, figures / d.slug) for d in docs]
+        profiles = [localize_figures(p, labels, figures / "profiles") for p in profiles]
+        catalogs.append(labels.catalog)
+    return docs, profiles, catalogs
 
 
 def check_release(edition: Edition, lang: str, catalogs: list[Catalog]) -> None:
