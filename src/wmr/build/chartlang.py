@@ -15,7 +15,8 @@ on the English block and aligned as the English lines were (start, middle or end
 chart font's advance widths). A label that would run outside the chart is condensed to fit (`textLength`
 with `lengthAdjust`); none other is. Arabic labels are wrapped in right-to-left marks (U+200F) so that
 browsers and Typst (usvg) order them right to left while matplotlib's anchors keep their physical sides,
-and take an Arabic font first in their font list. Every translated label gets a font list that falls back
+and take an Arabic font first in their font list; they are measured for wrapping at ARABIC_SCALE of DejaVu
+Sans's isolated forms and never condensed. Every translated label gets a font list that falls back
 sensibly where DejaVu Sans is not installed (the HTML site shows this SVG as an image).
 """
 from __future__ import annotations
@@ -169,10 +170,16 @@ def _advances() -> tuple[dict[int, float], float]:
     return widths, widths.get(ord("n"), 0.6)
 
 
+# Arabic set in its joined forms is narrower than DejaVu Sans's isolated forms: Chromium sets these charts'
+# Arabic labels in Amiri (the books' Arabic face) at 0.44-0.76 of that measure, in DejaVu Sans at 0.61-0.88.
+ARABIC_SCALE = 0.8
+
+
 def width(text: str, size: float) -> float:
-    """Width of `text` in DejaVu Sans at `size` px (no kerning, as matplotlib's SVG layout)."""
+    """Width of `text` in DejaVu Sans at `size` px (no kerning, as matplotlib's SVG layout); Arabic letters
+    count ARABIC_SCALE of their isolated forms' width."""
     widths, default = _advances()
-    return sum(widths.get(ord(c), default) for c in text) * size
+    return sum(widths.get(ord(c), default) * (ARABIC_SCALE if ARABIC.match(c) else 1.0) for c in text) * size
 
 
 def wrap(text: str, lines: int) -> list[str]:
@@ -193,19 +200,26 @@ def _fmt(v: float) -> str:
 
 class _Layout:
     """Writes translated labels into one SVG, keeping them inside its canvas: a label too long for the room
-    between its anchor and the edge is wrapped onto more lines (horizontal labels), and a Latin-script line
-    still too long is condensed to the room (`textLength`). Arabic is measured in DejaVu Sans, whose Arabic
-    is wider than the Arabic faces browsers and the PDF use, so its lines err on the short side; it is never
-    condensed (a wrong `textLength` would stretch it)."""
+    between its anchor and the edge is wrapped onto more lines (horizontal labels, while the taller block
+    reaches no other English label's place), and a Latin-script line still too long is condensed to the
+    room (`textLength`). Arabic is only estimated (see `width`), so it
+    is never condensed: a wrong `textLength` would stretch it."""
 
-    MAX_EXTRA_LINES = 3
+    MAX_EXTRA_LINES = 3   # more lines than the English label had, as long as they reach no other label
 
-    def __init__(self, svg: str):
+    def __init__(self, svg: str, runs: list[list[Line]]):
         box = VIEWBOX.search(svg)
         self.w, self.h = (float(box.group(1)), float(box.group(2))) if box else (float("inf"), float("inf"))
+        self.boxes = [_english_box(lines) for lines in runs]   # where the English labels are
 
-    def label(self, lines: list[Line], done: str) -> str:
-        """The `<text>` elements of a translated label."""
+    def _collides(self, box: tuple[float, float, float, float], own: int) -> bool:
+        """Whether `box` (x0, x1, y0, y1) would reach into another horizontal label's place."""
+        x0, x1, y0, y1 = box
+        return any(b is not None and i != own and b[0] < x1 and x0 < b[1] and b[2] < y1 and y0 < b[3]
+                   for i, b in enumerate(self.boxes))
+
+    def label(self, lines: list[Line], done: str, own: int) -> str:
+        """The `<text>` elements of a translated label (`own`: its index among the chart's labels)."""
         first = lines[0]
         size = float(SIZE.search(first.attrs).group(1)) if SIZE.search(first.attrs) else 10.0
         place = _where(first.attrs)
@@ -230,10 +244,11 @@ class _Layout:
         room = self._room(x, y, angle, anchor)
         count = len(lines)
         parts = wrap(done, count)
-        while (angle == 0 and room is not None and any(width(p, size) > room for p in parts)
-               and count < len(lines) + self.MAX_EXTRA_LINES and len(parts) == count):
-            count += 1
-            parts = wrap(done, count)
+        while angle == 0 and room is not None and any(width(p, size) > room for p in parts) and len(parts) == count:
+            more = wrap(done, count + 1)
+            if count == len(lines) + self.MAX_EXTRA_LINES or self._collides(_box(x, centre, step, anchor, more, size), own):
+                break
+            count, parts = count + 1, more
         out = []
         for j, part in enumerate(parts):
             yj = centre + (j - (len(parts) - 1) / 2) * step
@@ -262,6 +277,28 @@ class _Layout:
 
 
 ANCHORS = {0.0: "start", 0.5: "middle", 1.0: "end"}
+ASCENT, DESCENT = 0.8, 0.25   # of the font size, above and below the baseline
+
+
+def _box(x: float, centre: float, step: float, anchor: str, parts: list[str], size: float
+         ) -> tuple[float, float, float, float]:
+    """(x0, x1, y0, y1) of horizontal lines `parts` anchored at x, centred on `centre`, `step` apart."""
+    w = max(width(p, size) for p in parts)
+    x0 = {"start": x, "middle": x - w / 2, "end": x - w}[anchor]
+    half = (len(parts) - 1) / 2 * step
+    return x0, x0 + w, centre - half - ASCENT * size, centre + half + DESCENT * size
+
+
+def _english_box(lines: list[Line]) -> tuple[float, float, float, float] | None:
+    """Where a horizontal English label is (None for a rotated one or one in a form not known)."""
+    boxes = []
+    for line in lines:
+        place = _where(line.attrs)
+        if place is None or place[2] != 0:
+            return None
+        size = float(SIZE.search(line.attrs).group(1)) if SIZE.search(line.attrs) else 10.0
+        boxes.append(_box(place[0], place[1], 0, place[3] or "start", [line.text], size))
+    return (min(b[0] for b in boxes), max(b[1] for b in boxes), min(b[2] for b in boxes), max(b[3] for b in boxes))
 XY = re.compile(r' x="([-\d.e]+)" y="([-\d.e]+)" transform="rotate\(([-\d.e]+) [-\d.e]+ [-\d.e]+\)"')
 
 
@@ -289,14 +326,15 @@ def _at(attrs: str, x: float, y: float, angle: float, anchor: str) -> str:
 
 def translate_svg(svg: str, tr: Labels) -> str:
     """The text SVG `svg` with its labels in `tr`'s language (unchanged bytes where nothing is translated)."""
-    layout = _Layout(svg)
+    runs = labels(svg)
+    layout = _Layout(svg, runs)
     out, at = [], 0
-    for lines in labels(svg):
+    for own, lines in enumerate(runs):
         english = label_text(lines)
         done = tr.get(english)
         if done is None or done == english and not ARABIC.search(done):
             continue
-        out += [svg[at:lines[0].start], layout.label(lines, done)]
+        out += [svg[at:lines[0].start], layout.label(lines, done, own)]
         at = lines[-1].end
     return "".join(out) + svg[at:]
 
