@@ -89,12 +89,11 @@ def numeric(label: str, lang: str) -> str | None:
 class Labels:
     """Translates the chart labels of one language; its catalog records the labels it had no translation for."""
 
-    def __init__(self, lang: str):
-        from .localize import country_names
-
+    def __init__(self, lang: str, countries: dict[str, str]):
+        """`countries`: English country or area name -> its UN M49 name in `lang` (localize.country_names)."""
         self.lang = lang
         self.catalog = Catalog.load(lang, DOMAIN)
-        self.countries = country_names(lang)
+        self.countries = countries
 
     def get(self, english: str) -> str | None:
         """`english` (a whole label, its lines joined) in the language; None if it has no translation."""

@@ -147,7 +147,7 @@ def localize(edition: Edition, lang: str, docs: list, profiles: list, site: Cata
     pairs = [_chapter(d, lang, site) for d in docs]
     docs, catalogs = [d for d, _ in pairs], [c for _, c in pairs]
     if figures is not None:
-        labels = Labels(lang)
+        labels = Labels(lang, country_names(lang))
         docs = [localize_figures(d, labels, figures / d.slug) for d in docs]
         profiles = [localize_figures(p, labels, figures / "profiles") for p in profiles]
         catalogs.append(labels.catalog)
