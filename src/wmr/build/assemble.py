@@ -202,7 +202,7 @@ def _build_language(edition: Edition, lang: str, docs: list, profiles: list, sta
     site = Catalog.load(lang, SITE)
     ldocs, lprofiles, catalogs = localize(edition, lang, docs, profiles, site, staging / site_dir(lang) / "figures")
     lfacts = collect_facts(ldocs + lprofiles)
-    (staging / lang).mkdir()
+    (staging / lang).mkdir(exist_ok=True)   # localize wrote the translated charts into it
     (staging / lang / "facts.json").write_text(json.dumps(lfacts, indent=1, ensure_ascii=False) + "\n",
                                                encoding="utf-8")
     build_site(edition, ldocs, staging / site_dir(lang), lfacts, pdf_name=None, incomplete=incomplete,
