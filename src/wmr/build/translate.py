@@ -98,7 +98,8 @@ def translate(editions: list[Edition], say=print) -> list[Path]:
             for lang in edition.languages[1:]:
                 wanted.setdefault((lang, cfg.slug), []).extend(msgs)
         for lang in edition.languages[1:]:
-            wanted.setdefault((lang, chartlang.DOMAIN), []).extend(chart_messages(edition, lang))
+            if labels := chart_messages(edition, lang):   # no executed chart: charts.po is left as it is
+                wanted.setdefault((lang, chartlang.DOMAIN), []).extend(labels)
     site = site_messages()
     for lang in dict.fromkeys(lang for e in editions for lang in e.languages[1:]):
         wanted[(lang, catalogs.SITE)] = site
