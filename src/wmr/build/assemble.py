@@ -142,7 +142,8 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
         pdf_name = f"{edition.id}.pdf"
         pages = 0
         keys = _pdf_keys(edition, configs, docs, release_date, incomplete, profile_runs if profiles else [])
-        localized = {lang: _localized(edition, lang, docs, profiles) for lang in edition.languages[1:]}
+        localized = {lang: _localized(edition, lang, docs, profiles, staging / site_dir(lang) / "figures")
+                     for lang in edition.languages[1:]}
         if with_pdf:
             making = typesetting.submit(_make_pdfs, edition, docs, profiles, keys, final, staging, release_date,
                                         incomplete, {lang: loc.docs for lang, loc in localized.items()})
@@ -216,13 +217,13 @@ class Localized:
     catalogs: list[Catalog]
 
 
-def _localized(edition: Edition, lang: str, docs: list, profiles: list) -> Localized:
-    """The documents of language `lang`, made once for its site and its book."""
+def _localized(edition: Edition, lang: str, docs: list, profiles: list, figures: Path) -> Localized:
+    """The documents of language `lang`, made once for its site and its book (translated charts into `figures`)."""
     from .catalogs import SITE, Catalog
     from .localize import localize
 
     site = Catalog.load(lang, SITE)
-    ldocs, lprofiles, catalogs = localize(edition, lang, docs, profiles, site)
+    ldocs, lprofiles, catalogs = localize(edition, lang, docs, profiles, site, figures)
     return Localized(ldocs, lprofiles, site, catalogs)
 
 
@@ -234,7 +235,7 @@ def _build_language(edition: Edition, lang: str, loc: Localized, staging: Path, 
     from .site import build_site
 
     lfacts = collect_facts(loc.docs + loc.profiles)
-    (staging / lang).mkdir(exist_ok=True)   # its book may be there already
+    (staging / lang).mkdir(exist_ok=True)   # its book and translated charts may be there already
     (staging / lang / "facts.json").write_text(json.dumps(lfacts, indent=1, ensure_ascii=False) + "\n",
                                                encoding="utf-8")
     book = language_pdf(edition.id, lang)

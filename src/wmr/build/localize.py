@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 from functools import lru_cache
 
 from wmr.core.errors import AssemblyError
 from wmr.core.protocol import ROLE_RE
 
 from .catalogs import NAMES, Catalog, normalise, release_problems
+from .chartlang import Labels, localize_figures
 from .collation import sort_key
 from .document import ChapterDoc, Figure, Prose, Table
 from .editions import Edition
@@ -219,18 +221,24 @@ def _profile(doc, lang: str, site: Catalog, catalog: Catalog):
     return replace(new, region_name=region, subregion_name=subregion)
 
 
-def localize(edition: Edition, lang: str, docs: list, profiles: list, site: Catalog
+def localize(edition: Edition, lang: str, docs: list, profiles: list, site: Catalog, figures: Path | None = None
              ) -> tuple[list, list, list[Catalog]]:
     """The chapters and profiles of language `lang` (their facts: same ids and values as English; profiles sorted
-    by their name in the language), and the catalogs (with what they missed); `site`: the language's site.po."""
+    by their name in the language), and the catalogs (with what they missed); `site`: the language's site.po;
+    `figures`: the language site's figure folder, where the charts' translated copies are written (see chartlang)."""
     pairs = [_chapter(d, lang, site) for d in docs]
-    catalogs = [c for _, c in pairs]
+    docs, catalogs = [d for d, _ in pairs], [c for _, c in pairs]
     if profiles:
         catalog = Catalog.load(lang, profiles[0].slug)
         profiles = sorted((_profile(d, lang, site, catalog) for d in profiles),
                           key=lambda d: (sort_key(d.title), d.iso3))
         catalogs.append(catalog)
-    return [d for d, _ in pairs], profiles, catalogs + [names_catalog(lang)]
+    if figures is not None:
+        labels = Labels(lang, country_names(lang))
+        docs = [localize_figures(d, labels, figures / d.slug) for d in docs]
+        profiles = [localize_figures(p, labels, figures / "profiles") for p in profiles]
+        catalogs.append(labels.catalog)
+    return docs, profiles, catalogs + [names_catalog(lang)]
 
 
 def check_release(edition: Edition, lang: str, catalogs: list[Catalog]) -> None:

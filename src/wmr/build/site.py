@@ -213,7 +213,8 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
         for block in doc.blocks:
             if isinstance(block, (Figure, Table)):
                 for name in block.files.values():
-                    shutil.copy2(doc.figures_dir / name, dest / name)
+                    if doc.figures_dir != dest:   # a translated site's figures are written there already
+                        shutil.copy2(doc.figures_dir / name, dest / name)
     if profiles:
         from .profilesite import build_profile_pages
 

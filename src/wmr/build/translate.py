@@ -2,15 +2,18 @@
 
 The msgids come from the notebooks' Markdown cells (title, paragraphs, headings, list items) and, for chapters
 already executed, from their runs' payloads: prose written by code, and the titles, captions and alt texts of
-figures and tables as written (with their roles). Catalogs are updated as sphinx-intl does (see catalogs.update).
+figures and tables as written (with their roles). The labels drawn in the charts (titles, axis labels, legend
+entries, annotations, category names) go to one `charts` catalog per language, read from the English text SVGs
+of the executed chapters and profiles (see chartlang). Catalogs are updated as sphinx-intl does (see
+catalogs.update).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from wmr.core.paths import project_root
+from wmr.core.paths import chapters_dir, project_root
 
-from . import booktext, catalogs, execute, notebooks
+from . import booktext, catalogs, chartlang, execute, notebooks
 from .editions import Edition
 from .localize import messages
 
@@ -78,6 +81,30 @@ def names_messages() -> list[tuple[str, str]]:
     return out + [(r, "Missing Migrants regions") for r in sorted(set(incidents["region"])) if r and "," not in r]
 
 
+def chart_messages(edition: Edition, lang: str) -> list[tuple[str, str]]:
+    """(msgid, where) of the labels of every executed chart of the edition (chapters, then profiles) that the
+    `charts` catalog of `lang` must translate: not numbers, and not countries or areas with an M49 name."""
+    from .document import load_chapter
+    from .localize import country_names
+    from .profiledoc import load_profile
+
+    countries = country_names(lang)
+    docs = [load_chapter(edition, cfg) for cfg in edition.chapters if execute.is_executed(edition.id, cfg)]
+    if edition.profiles is not None:
+        docs += [load_profile(edition, edition.profiles, run) for run in edition.profiles.runs
+                 if (chapters_dir(edition.id) / f"{run.name}.ipynb").is_file()]
+    out: list[tuple[str, str]] = []
+    for doc in docs:
+        for fig in doc.figures:
+            if "svg_text" not in fig.files:
+                continue
+            svg = (doc.figures_dir / fig.files["svg_text"]).read_text(encoding="utf-8")
+            where = f"{edition.id}/{doc.slug}/{fig.id}"
+            out += [(text, where) for text in map(chartlang.label_text, chartlang.labels(svg))
+                    if chartlang.is_catalog_label(text, countries)]
+    return out
+
+
 # Texts the site code (not a template) puts on pages: figure and table labels, sidebar sections.
 CODE_MESSAGES = ["Figure", "Table", "References", "Numbers on this page", "Numbers in this chapter",
                  "Countries and areas", "Numbers in this profile", "%(name)s (profile)"]
@@ -117,6 +144,9 @@ def translate(editions: list[Edition], say=print) -> list[Path]:
             msgs = profile_messages(edition)
             for lang in edition.languages[1:]:
                 wanted.setdefault((lang, edition.profiles.slug), []).extend(msgs)
+        for lang in edition.languages[1:]:
+            if labels := chart_messages(edition, lang):   # no executed chart: charts.po is left as it is
+                wanted.setdefault((lang, chartlang.DOMAIN), []).extend(labels)
     site = site_messages()
     langs = list(dict.fromkeys(lang for e in editions for lang in e.languages[1:]))
     names = names_messages() if langs else []
