@@ -360,6 +360,9 @@ def localize_figures(doc, tr: Labels, dest: Path):
         else:
             shutil.copyfile(doc.figures_dir / files["svg"], dest / files["svg"])
         moved[id(block)] = replace(block, files=files)
+    for table in doc.tables:   # the folder moves: the tables' files (CSV) come along
+        for name in table.files.values():
+            shutil.copyfile(doc.figures_dir / name, dest / name)
     new = replace(doc, figures_dir=dest, blocks=[moved.get(id(b), b) for b in doc.blocks])
     new.refs = {key: moved.get(id(b), b) for key, b in doc.refs.items()}
     return new
