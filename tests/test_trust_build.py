@@ -392,8 +392,11 @@ def test_a_build_killed_at_any_stage_is_healed_by_the_next(built_copy, tmp_path,
         args = ("--edition", EDITION)
         reached = lambda: list((project / "report").glob(".staging-*"))  # noqa: E731
     build = start_build(project, *args, TMPDIR=str(sockets))
-    try:
-        wait_for(reached, f"the build to reach the {stage} stage", seconds=600, every=0.02)
+    try:   # a build that ends before the stage fails the test at once, with its output
+        wait_for(lambda: reached() or build.poll() is not None, f"the build to reach the {stage} stage", seconds=600,
+                 every=0.02)
+        assert build.poll() is None, f"the build ended before the {stage} stage (exit {build.returncode}):\n" + \
+            build.stdout.read()[-3000:] + build.stderr.read()[-6000:]
     finally:
         os.killpg(build.pid, signal.SIGKILL)   # everything in the build's session, no chance to clean up
         build.wait(timeout=60)
