@@ -402,6 +402,15 @@ def test_text_has_chapter_titles_and_key_fact_displays(book):
     assert [k for k, d in overview.items() if squash(d) not in chapter_one] == []
 
 
+def font_name(obj) -> str:
+    """The base name of the font a PDF text object (pypdfium2) is set in, without the subset prefix."""
+    font = pdfium_c.FPDFTextObj_GetFont(obj.raw)
+    size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+    buf = ctypes.create_string_buffer(size)
+    pdfium_c.FPDFFont_GetBaseFontName(font, buf, size)
+    return buf.value.decode().split("+")[-1]
+
+
 def test_fonts_are_bundled_with_typst_and_charts_are_vector(book):
     # Typst's bundled fonts, and DejaVu Sans of the charts' text (from the pinned matplotlib, see book.chart_fonts)
     bundled = ("LibertinusSerif", "NewCM", "NewComputerModern", "DejaVuSansMono", "DejaVuSans")
@@ -409,11 +418,7 @@ def test_fonts_are_bundled_with_typst_and_charts_are_vector(book):
     for page in range(len(book.doc)):
         for obj in book.doc[page].get_objects(max_depth=15):
             if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                font = pdfium_c.FPDFTextObj_GetFont(obj.raw)
-                size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
-                buf = ctypes.create_string_buffer(size)
-                pdfium_c.FPDFFont_GetBaseFontName(font, buf, size)
-                fonts.add(buf.value.decode().split("+")[-1])
+                fonts.add(font_name(obj))
             elif obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 images += 1
     assert fonts and all(f.startswith(bundled) for f in fonts), fonts

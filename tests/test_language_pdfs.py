@@ -6,7 +6,6 @@ rebuild keeps the books byte for byte.
 One small project (chapter 1 of wmr-2026, languages en, fr, ar, with the PDFs) is built once for the module."""
 from __future__ import annotations
 
-import ctypes
 import re
 import shutil
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT, run_build
+from .test_book import font_name
 from .test_failures import EDITION
 from .test_languages import small_project
 
@@ -84,11 +84,7 @@ def fonts(path: Path) -> set[str]:
     for i in range(len(doc)):
         for obj in doc[i].get_objects(max_depth=15):
             if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                font = pdfium_c.FPDFTextObj_GetFont(obj.raw)
-                size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
-                buf = ctypes.create_string_buffer(size)
-                pdfium_c.FPDFFont_GetBaseFontName(font, buf, size)
-                out.add(buf.value.decode().split("+")[-1])
+                out.add(font_name(obj))
     return out
 
 
