@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -52,16 +53,26 @@ PROFILE_SAMPLES = {"wmr-2024": [c for c in PROFILE_SAMPLE if c != "TWN"],  # no 
                    "wmr-2026": PROFILE_SAMPLE}
 
 
-def make_project(dest: Path, profiles: dict[str, list[str]] | None = None) -> Path:
-    """A scratch copy of the project's inputs sharing the real tidy cache, building only a sample of profiles."""
+def make_project(dest: Path, profiles: dict[str, list[str]] | None = None, all_languages: bool = False) -> Path:
+    """A scratch copy of the project's inputs sharing the real tidy cache, building only a sample of profiles.
+
+    Published in English only unless `all_languages`: the editions' other languages are tested on the session's
+    `built` project (both editions in every language) and in the language tests' own projects, and would
+    otherwise add three sites and books to every build of the other tests."""
     from wmr.build.scratch import make_project as copy_inputs
 
     project = copy_inputs(ROOT, dest)
-    for edition, codes in (PROFILE_SAMPLES if profiles is None else profiles).items():
+    for edition in ("wmr-2024", "wmr-2026"):
         cfg = project / "editions" / f"{edition}.toml"
         text = cfg.read_text(encoding="utf-8")
-        assert text.rstrip().endswith('notebook = "notebooks/profile.md"'), "the [profiles] table must end the config"
-        cfg.write_text(text.rstrip() + "\nonly = [" + ", ".join(f'"{c}"' for c in codes) + "]\n", encoding="utf-8")
+        assert re.search(r'^languages = \["en", ', text, re.M), f"{cfg.name} declares its languages"
+        if not all_languages:
+            text = re.sub(r"^languages = .*$", 'languages = ["en"]', text, count=1, flags=re.M)
+        codes = (PROFILE_SAMPLES if profiles is None else profiles).get(edition)
+        if codes is not None:
+            assert text.rstrip().endswith('notebook = "notebooks/profile.md"'), "the [profiles] table must end the config"
+            text = text.rstrip() + "\nonly = [" + ", ".join(f'"{c}"' for c in codes) + "]\n"
+        cfg.write_text(text, encoding="utf-8")
     return project
 
 
@@ -102,7 +113,7 @@ def start_built(shared: Path) -> None:
             copy_built(Path(os.environ["WMR_TEST_BUILT"]), project)
             rc.write_text("0")
             return
-        make_project(project)
+        make_project(project, all_languages=True)
         env = {**os.environ, "WMR_PROJECT_ROOT": str(project), "WMR_DATA_MIRROR": str(REAL_MIRROR),
                "WMR_OFFLINE": "1"}
         out, err, tmp = shared / "built.out", shared / "built.err", shared / "built.rc.tmp"

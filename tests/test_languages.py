@@ -22,8 +22,7 @@ def small_project(dest: Path, languages: list[str]) -> Path:
     cfg = project / "editions" / f"{EDITION}.toml"
     text = cfg.read_text(encoding="utf-8")
     head = text[:text.index("[[chapters]]")]
-    head = re.sub(r'^language = "en".*$', 'language = "en"\nlanguages = ' + str(languages).replace("'", '"'),
-                  head, count=1, flags=re.M)
+    head = re.sub(r'^languages = .*$', 'languages = ' + str(languages).replace("'", '"'), head, count=1, flags=re.M)
     cfg.write_text(head + '[[chapters]]\nslug = "overview"\nnotebook = "notebooks/01_overview.md"\n', encoding="utf-8")
     return project
 
@@ -53,7 +52,7 @@ def pages(site: Path) -> list[Path]:
 ])
 def test_a_wrong_languages_key_is_refused_before_anything_runs(tmp_path, line, message):
     project = make_project(tmp_path / "project")
-    set_config(project, r'^language = "en"', 'language = "en"\n' + line)
+    set_config(project, r'^languages = .*$', line)
     err = refused(project)
     assert message in err, err
 

@@ -36,7 +36,7 @@ def built_text(tmp_path_factory) -> Path:
     cfg = project / "editions" / f"{EDITION}.toml"
     text = cfg.read_text(encoding="utf-8")
     head, profiles = text[:text.index("[[chapters]]")], text[text.index("[profiles]"):]
-    head = re.sub(r'^language = "en".*$', 'language = "en"\nlanguages = ["en", "fr", "ar"]', head, count=1, flags=re.M)
+    head = re.sub(r'^languages = .*$', 'languages = ["en", "fr", "ar"]', head, count=1, flags=re.M)
     cfg.write_text(head + '[[chapters]]\nslug = "overview"\nnotebook = "notebooks/01_overview.md"\n\n' + profiles,
                    encoding="utf-8")
     proc = build(project)

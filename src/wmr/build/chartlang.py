@@ -47,6 +47,7 @@ VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
 ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 RLM = "\u200f"
 CORRIDOR = " → "
+RTL_ARROW = "←"   # the corridor's arrow in right-to-left labels
 # Fonts tried in turn where the kernel's DejaVu Sans is missing (a reader's browser); Arabic text first tries
 # Arabic faces (Amiri is the one the PDF books vendor).
 FALLBACK = "'DejaVu Sans', 'Noto Sans', 'Liberation Sans', Arial, sans-serif"
@@ -259,9 +260,11 @@ class _Layout:
         attrs = FONT.sub(lambda m: "font-family: " + (ARABIC_FONTS if arabic else FALLBACK), attrs, count=1)
         if room is not None and not arabic and width(text, size) > room:
             attrs += f' textLength="{_fmt(room)}" lengthAdjust="spacingAndGlyphs"'
-        if arabic:
-            text = RLM + text + RLM
-        return f"<text{attrs}>{escape(text)}</text>"
+        if not arabic:
+            return f"<text{attrs}>{escape(text)}</text>"
+        # A corridor reads right to left, so its arrow points left; Amiri has no arrows: DejaVu Sans draws it
+        arrow = f'<tspan style="font-family: {FALLBACK}">{RTL_ARROW}</tspan>'
+        return f"<text{attrs}>{escape(RLM + text + RLM).replace(CORRIDOR.strip(), arrow)}</text>"
 
     def _room(self, x: float, y: float, angle: float, anchor: str) -> float | None:
         """How long a line anchored at (x, y) may be without leaving the canvas (None: not known)."""

@@ -46,21 +46,20 @@ def _percent(value: float, lang: str, digits: int = 1) -> str:
 
 def _usd_billions(value: float, lang: str) -> str:
     """US dollars in billions: the long compact billions in the locale's currency pattern with its US$ symbol."""
+    return _in_dollars(_scaled(value, lang, 9), lang)
+
+
+def _in_dollars(amount: str, lang: str) -> str:
+    """An amount already written in words ('1,2 milliard') in the locale's currency pattern with its US$ symbol."""
     locale = Locale.parse(lang)
     pattern = numbers.parse_pattern(locale.currency_formats["standard"].pattern)
     symbol = locale.currency_symbols.get("USD", "US$")
-    amount = _scaled(value, lang, 9)
     return (pattern.prefix[0] + amount + pattern.suffix[0]).replace("¤", symbol)
 
 
 def _usd(value: float, lang: str) -> str:
     """US dollars in billions from a billion up, else in millions (kernel format 'usd'), per the locale."""
-    if value >= 1e9:
-        return _usd_billions(value, lang)
-    locale = Locale.parse(lang)
-    pattern = numbers.parse_pattern(locale.currency_formats["standard"].pattern)
-    amount = _scaled(value, lang, 6)
-    return (pattern.prefix[0] + amount + pattern.suffix[0]).replace("¤", locale.currency_symbols.get("USD", "US$"))
+    return _in_dollars(_scaled(value, lang, 9 if value >= 1e9 else 6), lang)
 
 
 def _compact(value: float, lang: str) -> str:
@@ -134,3 +133,31 @@ def format_date_text(english: str, lang: str) -> str | None:
 def format_names(names: list[str], lang: str) -> str:
     """Names as a list in `lang`'s words ('Oman, Bhoutan et Maldives'), through CLDR list patterns."""
     return lists.format_list(names, style="standard", locale=lang)
+
+
+def join_names(names: list[str], lang: str) -> str:
+    """Names run together with the separator `lang` puts between the middle items of a list ('A, B, C'), for a
+    list that goes on in words ('... and 34 others')."""
+    middle = Locale.parse(lang).list_patterns["standard"]["middle"]
+    out = names[0]
+    for name in names[1:]:
+        out = middle.format(out, name)
+    return out
+
+
+SCALED = re.compile(r"^(US\$)?(-?\d[\d,]*(?:\.(\d+))?) (million|billion)$")
+
+
+def scaled_text(english: str, lang: str) -> str | None:
+    """A count or an amount of US dollars a chapter's table shows in words ('304.0 million', 'US$21.3 billion')
+    as `lang` writes it ('304,0 millions', '21,3 milliards $US'), with the same decimals; None when `english`
+    is not such a number."""
+    m = SCALED.match(english)
+    if not m:
+        return None
+    if lang == SOURCE:
+        return english
+    usd, number, decimals, word = m.groups()
+    magnitude = 6 if word == "million" else 9
+    amount = _scaled(float(number.replace(",", "")) * 10 ** magnitude, lang, magnitude, len(decimals or ""))
+    return _in_dollars(amount, lang) if usd else amount

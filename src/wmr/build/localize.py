@@ -19,7 +19,7 @@ from .chartlang import Labels, localize_figures
 from .collation import sort_key
 from .document import ChapterDoc, Figure, Prose, Table
 from .editions import Edition
-from .localefmt import format_date_text, format_fact, format_names, number_text
+from .localefmt import format_date_text, format_fact, format_names, join_names, number_text, scaled_text
 from .locales import SOURCE
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
@@ -86,6 +86,12 @@ def _fact(fact, lang: str):
         shown = text_display(str(fact.display), fact.unit, lang)
         return replace(fact, display=shown) if shown else fact
     return replace(fact, display=format_fact(fact.value, fact.fmt, lang, fact.display))
+
+
+def _param(value: object, lang: str) -> object:
+    """A parameter as {param} shows it in `lang`: a region or other name in the language (names catalog or UN
+    M49); other values (years, source ids) as they are."""
+    return (text_display(value, "", lang) or value) if isinstance(value, str) else value
 
 
 def split_units(markdown: str) -> list[tuple[str, str, str]]:
@@ -172,7 +178,9 @@ def _chapter(doc: ChapterDoc, lang: str, site: Catalog, catalog: Catalog | None 
     tr = Translator(catalog, lang, sentences)
     ledgers = {run: type(ledger)(ledger.chapter, {n: _fact(f, lang) for n, f in ledger.facts.items()})
                for run, ledger in doc.ledgers.items()}
-    new = replace(doc, title=title or tr.text(doc.title) or doc.title, blocks=[], ledgers=ledgers, refs={})
+    params = {run: {name: _param(value, lang) for name, value in values.items()} for run, values in doc.params.items()}
+    new = replace(doc, title=title or tr.text(doc.title) or doc.title, blocks=[], ledgers=ledgers, refs={},
+                  params=params)
     moved = {}
     for block in doc.blocks:
         if isinstance(block, Prose):
@@ -186,20 +194,112 @@ def _chapter(doc: ChapterDoc, lang: str, site: Catalog, catalog: Catalog | None 
         word = "Figure" if isinstance(block, Figure) else "Table"
         changes["label_word"] = site.get(word) or word
         moved[id(block)] = replace(block, **changes)
+        if isinstance(block, Table) and not sentences:   # a profile's key figures: see _profile
+            moved[id(block)] = _cells(moved[id(block)], {}, tr, lang)
         new.blocks.append(moved[id(block)])
     new.refs = {key: moved.get(id(b), b) for key, b in doc.refs.items()}
     return new, catalog
 
 
+OTHERS = re.compile(r"^(.+?),? and (\d+) others?$")                   # 'Albania, Andorra and 34 others'
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+NAMED = re.compile(r"^(.+) \(([^()]+)\)$")                              # 'Germany (16.8 million)'
+SEMICOLON = {"ar": "؛ "}   # between a cell's parts, where the language does not write '; '
+
+TEMPLATED = 60   # a cell up to this long with numbers among its words is looked up with the numbers as placeholders
+
+
+def cell_template(text: str) -> tuple[str, list[str]]:
+    """A table text with its numbers replaced by placeholders ('Female share %(n1)s (%)') and the numbers, so
+    one msgid serves every year and count ('Arrivals 2019', 'Arrivals 2022'); longer texts are looked up whole."""
+    found = NUMBER.findall(text)
+    if not found or len(text) > TEMPLATED or "http" in text:
+        return text, []
+    counter = iter(range(1, len(found) + 1))
+    return NUMBER.sub(lambda m: f"%(n{next(counter)})s", text), found
+
+
+def cell_msgids(text: str, lang: str) -> list[str]:
+    """The msgids a chapter's table cell or column needs from the chapter catalog: none when the cell is a
+    number, a country or area (UN M49), a catalog name, a list of those, a count of millions or such a name
+    with its number in brackets; a cell of parts separated by ';' needs those of each part."""
+    key = normalise(text)
+    if "; " in key:
+        return [m for part in key.split("; ") for m in cell_msgids(part, lang)]
+    if not re.search(r"[^\W\d_]", key) or scaled_text(key, lang) or text_display(key, "", lang):
+        return []
+    if (m := NAMED.match(key)) and text_display(m.group(1), "", lang) and _value(m.group(2), lang):
+        return []
+    if (m := OTHERS.match(key)) and _name_list(m.group(1), lang):
+        return ["%(names)s and %(n1)s others"]
+    return [] if _name_list(key, lang) else [cell_template(key)[0]]
+
+
+def _value(text: str, lang: str) -> str | None:
+    """A number or a count of millions in `lang`; None when `text` is neither."""
+    if scaled := scaled_text(text, lang):
+        return scaled
+    return number_text(text, lang) if not re.search(r"[^\W\d_]", text) else None
+
+
+def _name_list(text: str, lang: str) -> list[str] | None:
+    """The names of a comma-separated list of countries, areas or catalog names in `lang` (a name may hold a
+    comma itself: 'Bonaire, Sint Eustatius and Saba'); None unless every item is such a name."""
+    countries, parts, out, i = country_names(lang), text.split(", "), [], 0
+    while i < len(parts):
+        for j in range(len(parts), i, -1):   # the longest name first
+            name = ", ".join(parts[i:j])
+            if local := countries.get(name.removeprefix("the ")) or place_name(name, lang):
+                out.append(local)
+                i = j
+                break
+        else:
+            return None
+    return out
+
+
+def cell_text(text: str, lang: str, tr: Translator) -> str:
+    """A table cell or column of a chapter in `lang`: numbers per CLDR, names per UN M49 or the names catalog,
+    the other words from the chapter catalog (numbers kept in place); untranslated, the English text."""
+    key = normalise(text)
+    if not key:
+        return text
+    if "; " in key:
+        return SEMICOLON.get(lang, "; ").join(cell_text(part, lang, tr) for part in key.split("; "))
+    if value := _value(key, lang):
+        return value
+    if shown := text_display(key, "", lang):
+        return shown
+    if (m := NAMED.match(key)) and (name := text_display(m.group(1), "", lang)) \
+            and (value := _value(m.group(2), lang)):
+        return f"{name} ({value})"
+    if local := _name_list(key, lang):
+        return join_names(local, lang)
+    if (m := OTHERS.match(key)) and (local := _name_list(m.group(1), lang)):
+        done = tr.text("%(names)s and %(n1)s others")
+        if done is None:
+            return text
+        return done.replace("%(names)s", join_names(local, lang)).replace("%(n1)s", number_text(m.group(2), lang))
+    template, found = cell_template(key)
+    done = tr.text(template)
+    if done is None:
+        return text
+    for i, number in enumerate(found, 1):
+        done = done.replace(f"%(n{i})s", number_text(number, lang))
+    return done
+
+
 def _cells(table: Table, shown: dict[str, str], tr: Translator, lang: str) -> Table:
-    """A profile's table in `lang`: headers and labels from the catalog, each value as the language displays the
-    fact it shows (`shown`: English display -> display in `lang`), other numbers and years in the locale's digits."""
+    """A table in `lang` (`shown`: a profile's English fact displays -> their displays in `lang`; a profile's
+    labels are whole msgids of the profiles catalog)."""
     def cell(text: str) -> str:
         if text in shown:
             return shown[text]
-        if re.search(r"[^\W\d_]", text):
-            return tr.text(text) or text
-        return number_text(text, lang) if text.strip() else text
+        if tr.sentences:
+            if re.search(r"[^\W\d_]", text):
+                return tr.text(text) or text
+            return number_text(text, lang) if text.strip() else text
+        return cell_text(text, lang, tr)
     return replace(table, columns=[cell(c) for c in table.columns],
                    rows=[[cell(c) for c in row] for row in table.rows])
 

@@ -15,13 +15,15 @@ from wmr.core.paths import chapters_dir, project_root
 
 from . import booktext, catalogs, chartlang, execute, notebooks
 from .editions import Edition
-from .localize import messages
+from .localize import cell_msgids, messages
 
 
-def chapter_messages(edition: Edition, cfg) -> list[tuple[str, str]]:
-    """(msgid, where) of one chapter, in reading order."""
+def chapter_messages(edition: Edition, cfg) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(msgid, where) of one chapter, in reading order, and (text, where) of its tables' columns and cells (a
+    language's msgids among them: see table_messages)."""
     where = str(Path(cfg.notebook).relative_to(project_root())) if Path(cfg.notebook).is_absolute() else str(cfg.notebook)
     out: list[tuple[str, str]] = []
+    cells: list[tuple[str, str]] = []
     for cell in notebooks.read(Path(cfg.notebook)).cells:
         if cell.cell_type == "markdown":
             out += [(m, where) for m in messages(cell.source)]
@@ -38,7 +40,15 @@ def chapter_messages(edition: Edition, cfg) -> list[tuple[str, str]]:
                     text = catalogs.normalise(block.written.get(part, ""))
                     if text:
                         out.append((text, f"{kind} {block.id} {part}"))
-    return out
+                if kind == "table":
+                    cells += [(text, f"table {block.id}") for text in (*block.columns, *(c for r in block.rows for c in r))]
+    return out, cells
+
+
+def table_messages(cells: list[tuple[str, str]], lang: str) -> list[tuple[str, str]]:
+    """(msgid, where) the chapter catalog of `lang` needs for these table texts: not numbers, nor names that UN
+    M49 or the names catalog give (see localize.cell_msgids)."""
+    return [(msgid, where) for text, where in cells for msgid in cell_msgids(text, lang)]
 
 
 def profile_messages(edition: Edition) -> list[tuple[str, str]]:
@@ -137,9 +147,9 @@ def translate(editions: list[Edition], say=print) -> list[Path]:
     wanted: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for edition in editions:
         for cfg in edition.chapters:
-            msgs = chapter_messages(edition, cfg)
+            msgs, cells = chapter_messages(edition, cfg)
             for lang in edition.languages[1:]:
-                wanted.setdefault((lang, cfg.slug), []).extend(msgs)
+                wanted.setdefault((lang, cfg.slug), []).extend(msgs + table_messages(cells, lang))
         if edition.profiles is not None:
             msgs = profile_messages(edition)
             for lang in edition.languages[1:]:
