@@ -146,7 +146,7 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
                      for lang in edition.languages[1:]}
         if with_pdf:
             making = typesetting.submit(_make_pdfs, edition, docs, profiles, keys, final, staging, release_date,
-                                        incomplete, {lang: loc.docs for lang, loc in localized.items()})
+                                        incomplete, {lang: (loc.edition, loc.docs) for lang, loc in localized.items()})
             pdfs = {name: False for name in keys}   # each PDF current
         else:  # every published PDF stays; those made from older inputs are marked stale on the site
             pdfs = pdfkeys.keep(final, staging, keys, pdf_name)
@@ -174,9 +174,9 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
 
 
 def _make_pdfs(edition: Edition, docs: list, profiles: list, keys: dict[str, str], final: Path, staging: Path,
-               release_date: dt.date, incomplete: list[str], books: dict[str, list]) -> None:
+               release_date: dt.date, incomplete: list[str], books: dict[str, tuple[Edition, list]]) -> None:
     """Write the book, the chapters' PDFs, the profiles PDF and each other language's book (`books`: language ->
-    its localized documents) into `staging`, carrying over the published ones made from the same inputs (e.g.
+    the edition and its documents as that language publishes them) into `staging`, carrying over the published ones made from the same inputs (e.g.
     after an edit to the site code only), and their keys."""
     from .book import build_pdf
     from .booktext import Words
@@ -197,12 +197,12 @@ def _make_pdfs(edition: Edition, docs: list, profiles: list, keys: dict[str, str
             work.mkdir()
             build_profiles_pdf(edition, profiles, work, staging / profiles_pdf_name(edition), release_date)
             shutil.rmtree(work)
-    for lang, ldocs in books.items():   # the book only: a language's chapters are read in its book or site
+    for lang, (ledition, ldocs) in books.items():   # the book only: its chapters are read in the book or site
         name = language_pdf(edition.id, lang)
         if name not in current:
             work.mkdir()
             (staging / lang).mkdir(exist_ok=True)   # the language's site may be being written there
-            build_pdf(edition, ldocs, work, staging / name, release_date, incomplete, Words.load(lang), chapters=False)
+            build_pdf(ledition, ldocs, work, staging / name, release_date, incomplete, Words.load(lang), chapters=False)
             shutil.rmtree(work)
     pdfkeys.carry(final, staging, sorted(current))
     pdfkeys.write(staging, keys)
@@ -210,21 +210,24 @@ def _make_pdfs(edition: Edition, docs: list, profiles: list, keys: dict[str, str
 
 @dataclass
 class Localized:
-    """A language's copy of the edition's documents (see localize) with its site catalog and chapters' catalogs."""
+    """A language's copy of the edition and its documents (see localize) with its site catalog, front-matter
+    catalog and chapters' catalogs."""
+    edition: Edition
     docs: list[ChapterDoc]
     profiles: list
     site: Catalog
+    front: Catalog
     catalogs: list[Catalog]
 
 
 def _localized(edition: Edition, lang: str, docs: list, profiles: list, figures: Path) -> Localized:
     """The documents of language `lang`, made once for its site and its book (translated charts into `figures`)."""
     from .catalogs import SITE, Catalog
-    from .localize import localize
+    from .localize import FRONT, edition_in, localize
 
-    site = Catalog.load(lang, SITE)
+    site, front = Catalog.load(lang, SITE), Catalog.load(lang, FRONT)
     ldocs, lprofiles, catalogs = localize(edition, lang, docs, profiles, site, figures)
-    return Localized(ldocs, lprofiles, site, catalogs)
+    return Localized(edition_in(edition, lang, front), ldocs, lprofiles, site, front, catalogs)
 
 
 def _build_language(edition: Edition, lang: str, loc: Localized, staging: Path, release_date: dt.date,
@@ -239,14 +242,15 @@ def _build_language(edition: Edition, lang: str, loc: Localized, staging: Path, 
     (staging / lang / "facts.json").write_text(json.dumps(lfacts, indent=1, ensure_ascii=False) + "\n",
                                                encoding="utf-8")
     book = language_pdf(edition.id, lang)
-    build_site(edition, loc.docs, staging / site_dir(lang), lfacts,
+    build_site(loc.edition, loc.docs, staging / site_dir(lang), lfacts,
                pdf_name=f"../{Path(book).name}" if book in pdfs else None, pdf_stale=pdfs.get(book, False),
                incomplete=incomplete, chapter_pdfs={}, release_date=release_date, profiles=loc.profiles, lang=lang,
                catalog=loc.site)
     if release:
         from .booktext import release_catalog
 
-        check_release(edition, lang, loc.catalogs + [loc.site] + ([release_catalog(edition, lang)] if with_pdf else []))
+        check_release(edition, lang, loc.catalogs + [loc.site, loc.front]
+                      + ([release_catalog(edition, lang)] if with_pdf else []))
 
 
 def _pdf_keys(edition: Edition, configs: list, docs: list, release_date: dt.date, incomplete: list[str],

@@ -29,13 +29,14 @@ import typst
 from wmr.core import paths
 from wmr.core.errors import AssemblyError
 from wmr.kernel import pins
-from wmr.kernel.provenance import repository_url, source_lines
+from wmr.kernel.provenance import repository_url
 
 from . import citations, frontmatter, locales
 from .booktext import Words
 from .document import ChapterDoc, Figure, Prose, Table, chapter_pdf_name, label, resolve_roles, source_uses
 from .editions import Edition
 from .markup import markdown_literal
+from .sourceline import source_lines
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAIN = "book.typ"           # the book: settings, cover, front matter, chapters, data sources
@@ -213,21 +214,16 @@ def _front_data(edition: Edition, words: Words) -> dict:
 
 def front_markdown(edition: Edition, cites: citations.Formatted, words: Words = Words()) -> str:
     """Editorial notes, then acronyms and glossary (with the references of the definitions), as pandoc Markdown."""
-    fm = edition.front
-    # notes and glossary are written in English only: in another language's book they are marked as English
-    # (set left to right in a right-to-left book)
-    english, end = ([], []) if words.lang == locales.SOURCE else (["::: {lang=en}", ""], [":::", ""])
+    fm = edition.front   # in another language's book, as localize.edition_in translated it
     out = []
     for note in fm.notes:
-        out += [f"# {esc(note.title)} {{.unnumbered}}", "", *english, note.markdown, "", *end]
+        out += [f"# {esc(note.title)} {{.unnumbered}}", "", note.markdown, ""]
     out += [f"# {esc(words('Acronyms and glossary'))} {{.unnumbered #front:glossary}}", "",
             f"## {esc(words('Acronyms'))} {{.unnumbered}}", "",
-            *english, "```{=typst}", "#wmr-acronyms()", "```", "", *end, f"## {esc(words('Glossary'))} {{.unnumbered}}", "",
-            *english]
+            "```{=typst}", "#wmr-acronyms()", "```", "", f"## {esc(words('Glossary'))} {{.unnumbered}}", ""]
     for t in fm.glossary:
         cite = f" [{cites.clusters[t.cite]}](#{_key('ref:front:' + t.cite[0])})" if t.cite else ""
         out += [f"**{esc(t.term)}**", f":   {esc(t.definition)}{cite}", ""]
-    out += end
     cited = {k for t in fm.glossary for k in t.cite}
     entries = [(k, e) for k, e in cites.entries.items() if k in cited]
     if entries:
@@ -273,7 +269,8 @@ def _write_inputs(edition: Edition, docs: list[ChapterDoc], workdir: Path, relea
     data = book_data(edition, docs, release_date, incomplete, words)
     (workdir / DATA).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
     glossary_clusters = [t.cite for t in edition.front.glossary if t.cite]
-    cites = citations.format_citations([c for d in docs for c in d.cite_clusters()] + glossary_clusters, "markdown")
+    cites = citations.format_citations([c for d in docs for c in d.cite_clusters()] + glossary_clusters, "markdown",
+                                       words.lang)
     md = "\n\n".join(chapter_markdown(d, cites, words) for d in docs)
     (workdir / "body.md").write_text(md, encoding="utf-8")
     _write_typst(workdir / BODY, md)

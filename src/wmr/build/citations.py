@@ -107,23 +107,27 @@ class Formatted:
     entries: dict[str, str]
 
 
-def _document(clusters: list[tuple[str, ...]]) -> str:
+def _document(clusters: list[tuple[str, ...]], lang: str = "en") -> str:
     def item(key: str) -> str:  # '-key' suppresses the author (citeproc prints the year only)
         return "-@" + key[1:] if key.startswith("-") else "@" + key
 
     blocks = [f"::: {{#c{i}}}\n[{'; '.join(item(k) for k in keys)}]\n:::" for i, keys in enumerate(clusters)]
-    return "---\nnocite: '@*'\n---\n\n" + "\n\n".join(blocks) + "\n\n::: {#refs}\n:::\n"
+    # `lang`: citeproc's terms ('and', 'accessed', 'n.d.') in the language, from pandoc's bundled CSL locales
+    head = "nocite: '@*'\n" + (f"lang: {lang}\n" if lang != "en" else "")
+    return f"---\n{head}---\n\n" + "\n\n".join(blocks) + "\n\n::: {#refs}\n:::\n"
 
 
-def run_citeproc(clusters: list[tuple[str, ...]], to: str, extra: list[dict] | None = None) -> Formatted:
-    """Format `clusters` with pandoc's citeproc to 'html' or 'markdown' (pandoc Markdown, for the PDF)."""
+def run_citeproc(clusters: list[tuple[str, ...]], to: str, extra: list[dict] | None = None,
+                 lang: str = "en") -> Formatted:
+    """Format `clusters` with pandoc's citeproc to 'html' or 'markdown' (pandoc Markdown, for the PDF), with the
+    citation terms of language `lang`."""
     import pypandoc  # imported here: loading the bibliography never needs pandoc
 
     items = list(references().values()) + list(extra or [])
     with tempfile.TemporaryDirectory() as tmp:
         bib = Path(tmp) / "references.json"
         bib.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
-        out = pypandoc.convert_text(_document(clusters), "html" if to == "html" else "markdown-citations",
+        out = pypandoc.convert_text(_document(clusters, lang), "html" if to == "html" else "markdown-citations",
                                     format="markdown", extra_args=["--citeproc", f"--bibliography={bib}", "--wrap=none"])
     cluster_re, entry_re = (_CLUSTER_HTML, _ENTRY_HTML) if to == "html" else (_CLUSTER_MD, _ENTRY_MD)
     texts = {int(m.group(1)): m.group(2).strip() for m in cluster_re.finditer(out)}
@@ -137,16 +141,17 @@ def run_citeproc(clusters: list[tuple[str, ...]], to: str, extra: list[dict] | N
 
 
 @lru_cache(maxsize=8)
-def _cached(clusters: tuple[tuple[str, ...], ...], to: str, mtime: float) -> Formatted:
-    return run_citeproc(list(clusters), to)
+def _cached(clusters: tuple[tuple[str, ...], ...], to: str, mtime: float, lang: str) -> Formatted:
+    return run_citeproc(list(clusters), to, lang=lang)
 
 
-def format_citations(clusters: Iterable[tuple[str, ...]], to: str) -> Formatted:
-    """In-text citations and reference-list entries for every cluster cited in an edition."""
+def format_citations(clusters: Iterable[tuple[str, ...]], to: str, lang: str = "en") -> Formatted:
+    """In-text citations and reference-list entries for every cluster cited in an edition (in `lang`'s terms;
+    the references themselves keep the language they were published in)."""
     unique = tuple(dict.fromkeys(clusters))
     for keys in unique:
         check_keys(keys, "The edition")
-    return _cached(unique, to, bibliography_path().stat().st_mtime)
+    return _cached(unique, to, bibliography_path().stat().st_mtime, lang)
 
 
 def entry_text(entry_html: str) -> str:

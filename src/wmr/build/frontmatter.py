@@ -36,6 +36,7 @@ class GlossaryEntry:
     term: str
     definition: str
     cite: tuple[str, ...] = ()   # bibliography keys of the definition's source
+    english: str = ""            # the term as the glossary file writes it (its anchor in every language)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def load_glossary(path: Path) -> tuple[tuple[tuple[str, str], ...], tuple[Glossa
         if not t.get("term") or not t.get("definition"):
             raise ConfigError(f"A glossary entry in {path.name} lacks its term or definition.",
                               expected="term and definition", got=repr(t), fix="give both")
-        terms.append(GlossaryEntry(t["term"], " ".join(t["definition"].split()), tuple(t.get("cite", []))))
+        terms.append(GlossaryEntry(t["term"], " ".join(t["definition"].split()), tuple(t.get("cite", [])), t["term"]))
     return (tuple(sorted(acronyms, key=lambda a: a[0].casefold())),
             tuple(sorted(terms, key=lambda t: t.term.casefold())))
 

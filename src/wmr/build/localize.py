@@ -341,6 +341,36 @@ def localize(edition: Edition, lang: str, docs: list, profiles: list, site: Cata
     return docs, profiles, catalogs + [names_catalog(lang)]
 
 
+FRONT = "front"   # locales/<lang>/front.po: the editions' notes, acronyms and glossary
+
+
+def edition_in(edition: Edition, lang: str, front: Catalog) -> Edition:
+    """The edition as `lang` publishes it: its title, subtitle and front-matter texts from book.po (as the book
+    prints them), its notes, acronyms and glossary from `front` (front.po); an untranslated text stays English
+    (a note's paragraph marked as such)."""
+    from .booktext import Words
+
+    words, fm = Words.load(lang), edition.front
+    tr = Translator(front, lang)
+    notes = tuple(replace(n, title=tr.text(n.title) or n.title, markdown=tr.markdown(n.markdown)) for n in fm.notes)
+    glossary = tuple(replace(t, term=tr.text(t.term) or t.term, definition=tr.text(t.definition) or t.definition)
+                     for t in fm.glossary)
+    front_matter = replace(
+        fm, notice=words.text(fm.notice), copyright=words.text(fm.copyright), licence=words.text(fm.licence),
+        disclaimer="\n\n".join(words.text(" ".join(p.split())) for p in fm.disclaimer.split("\n\n") if p.strip()),
+        notes=notes, acronyms=tuple((short, tr.text(long) or long) for short, long in fm.acronyms), glossary=glossary)
+    return replace(edition, title=words.text(edition.title),
+                   subtitle=words.text(edition.subtitle) if edition.subtitle else edition.subtitle, front=front_matter)
+
+
+def front_messages(edition: Edition) -> list[tuple[str, str]]:
+    """(msgid, where) of the edition's notes (titles and paragraphs), acronyms' long forms and glossary."""
+    fm = edition.front
+    out = [(m, f"notes of {edition.id}") for n in fm.notes for m in [normalise(n.title), *messages(n.markdown)]]
+    out += [(normalise(long), "data/glossary.toml (acronyms)") for _, long in fm.acronyms]
+    return out + [(normalise(x), "data/glossary.toml (glossary)") for t in fm.glossary for x in (t.term, t.definition)]
+
+
 def check_release(edition: Edition, lang: str, catalogs: list[Catalog]) -> None:
     """Refuse to release an edition with a missing or outdated translation, listing them per catalog."""
     if problems := release_problems(catalogs):

@@ -11,11 +11,12 @@ from jinja2 import Environment
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from wmr.kernel.provenance import shown_refs, source_lines, summary
+from wmr.kernel.provenance import shown_refs
 
 from . import citations
 from .document import ChapterDoc, Figure, Prose, Table, label, resolve_roles
 from .markup import markdown_literal
+from .sourceline import source_lines, summary
 
 HEADING_RE = re.compile(r'<h([2-6]) id="([^"]+)">(.*?)</h\1>', re.S)
 

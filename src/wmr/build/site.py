@@ -17,11 +17,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from wmr.kernel import pins
-from wmr.kernel.provenance import summary
 
 from . import citations, editions, frontmatter, locales
 from .document import ChapterDoc, Figure, Table, chapter_pdf_name, label, source_uses
+from .booktext import Words
 from .editions import Edition
+from .localefmt import format_fact
 from .pagebody import (
     Page,
     _breakable,
@@ -37,11 +38,12 @@ from .pagebody import (
 from .catalogs import Catalog
 from .pagecheck import check_page
 from .searchindex import index_script
+from .sourceline import summary
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _env(catalog: Catalog | None = None) -> Environment:
+def _env(catalog: Catalog | None = None, lang: str = locales.SOURCE) -> Environment:
     """The templates' environment; `_()` in a template translates with `catalog` (site.po of a language; None:
     English). A translation is trusted like the template (it may hold the same links); a missing one shows
     the English text."""
@@ -56,13 +58,15 @@ def _env(catalog: Catalog | None = None) -> Environment:
 
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.globals["gettext_plain"] = gettext
+    env.globals["number"] = lambda n: format_fact(n, "count", lang, f"{n:,}")   # a byte count, as `lang` writes it
+    env.globals["page_lang"] = lang   # the snippets (figure, table, source line) mark English text in other pages
     env.filters["sentence"] = _sentence
     env.filters["breakable"] = _breakable
     return env
 
 
 def _sources_context(edition: Edition, docs: list[ChapterDoc], block_pages: dict[int, str],
-                     fact_pages: dict[tuple[str, str], list[str]]) -> list[dict]:
+                     fact_pages: dict[tuple[str, str], list[str]], _=lambda text: text) -> list[dict]:
     """The edition's sources grouped by publication (publisher and dataset), each pin with where it is used."""
     manifest = pins.load_manifest()
     used: dict[str, list[dict]] = {}
@@ -71,9 +75,10 @@ def _sources_context(edition: Edition, docs: list[ChapterDoc], block_pages: dict
             items = [{"href": f"{block_pages[id(b)]}#{b.anchor}", "text": label(b)} for b in use.blocks]
             if use.facts:
                 for where in fact_pages.get((use.doc.slug, sid), []):
-                    items.append({"href": f"{where}#numbers", "text": "numbers" if len(items) == len(use.blocks)
-                                  else "numbers (" + where.removesuffix(".html") + ")"})
-            used.setdefault(sid, []).append({"href": f"{use.doc.slug}.html", "text": f"Chapter {use.doc.number}",
+                    items.append({"href": f"{where}#numbers", "text": _("numbers") if len(items) == len(use.blocks)
+                                  else _("numbers") + " (" + where.removesuffix(".html") + ")"})
+            used.setdefault(sid, []).append({"href": f"{use.doc.slug}.html",
+                                             "text": _("Chapter %(number)s").replace("%(number)s", str(use.doc.number)),
                                              "items": items})
     ids = list(dict.fromkeys([*edition.sources, *sorted(used)]))
     groups: dict[tuple[str, str], dict] = {}
@@ -103,20 +108,21 @@ def _front_pages(edition: Edition, env: Environment, target: Path, common: dict,
     notes = [{"id": f"note-{slugify(n.title)}", "title": n.title, "html": Markup(md.render(n.markdown))}
              for n in fm.notes]
     imprint = env.get_template("imprint.html.j2").render(
-        current_file="imprint.html", sections=[], page="imprint", published=f"{release_date.day} {release_date:%B %Y}",
+        current_file="imprint.html", sections=[], page="imprint", published=Words(common["page_lang"]).date(release_date),
         citation=Markup(frontmatter.suggested_citation(edition, release_date, "html")), notes=notes,
         disclaimer=[" ".join(p.split()) for p in fm.disclaimer.split("\n\n") if p.strip()], **common)
     _write(target, "imprint.html", imprint)
     (target / "citation.bib").write_text(frontmatter.bibtex(edition, release_date), encoding="utf-8")
     (target / "citation.ris").write_text(frontmatter.ris(edition, release_date), encoding="utf-8")
-    terms = [{"id": slugify(t.term), "term": t.term, "definition": t.definition,
+    terms = [{"id": slugify(t.english or t.term), "term": t.term, "definition": t.definition,
               "cite": Markup(_cite_html(t.cite, cites)) if t.cite else ""} for t in fm.glossary]
     references = reference_list((k for t in fm.glossary for k in t.cite), cites)
     glossary = env.get_template("glossary.html.j2").render(current_file="glossary.html", sections=[], page="glossary",
                                                            terms=terms, references=references, **common)
     _write(target, "glossary.html", glossary)
-    return [{"url": "imprint.html", "title": "About this edition", "html": imprint, "first_anchor": "top"},
-            {"url": "glossary.html", "title": "Acronyms and glossary", "html": glossary, "first_anchor": "top"}]
+    _ = env.globals["gettext_plain"]
+    return [{"url": "imprint.html", "title": _("About this edition"), "html": imprint, "first_anchor": "top"},
+            {"url": "glossary.html", "title": _("Acronyms and glossary"), "html": glossary, "first_anchor": "top"}]
 
 
 def _figure_text(doc: ChapterDoc, block: Figure) -> str:
@@ -152,7 +158,7 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
     "Countries and areas" part (see profilesite); `chapter_pdfs`: slug -> stale for the chapters whose own PDF
     is published (default: every chapter's, current, when there is a book); `lang`: the language of this site
     (its pages link to the same page in the edition's other languages) and `catalog` its site.po."""
-    env = _env(catalog)
+    env = _env(catalog, lang)
     _ = env.globals["gettext_plain"]
     if chapter_pdfs is None:
         chapter_pdfs = {d.slug: False for d in docs} if pdf_name else {}
@@ -168,7 +174,7 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
               "lang_links": lambda page: locales.switcher(edition.languages, lang, page)}
     searchable: list[dict] = []
     glossary_clusters = [t.cite for t in edition.front.glossary if t.cite]
-    cites = citations.format_citations([c for d in docs for c in d.cite_clusters()] + glossary_clusters, "html")
+    cites = citations.format_citations([c for d in docs for c in d.cite_clusters()] + glossary_clusters, "html", lang)
     first = {"href": pages[0].file, "label": pages[0].label} if pages else None
     index = env.get_template("index.html.j2").render(current_file="index.html", sections=[], page="index", prev=None,
                                                      next=first, **common)
@@ -222,10 +228,10 @@ def build_site(edition: Edition, docs: list[ChapterDoc], target: Path, facts: di
     searchable += _front_pages(edition, env, target, common, cites, release_date or edition.release_date
                                or editions.release_date(edition.id))
     sources = env.get_template("sources.html.j2").render(current_file="sources.html", sections=[], page="sources",
-                                                         groups=_sources_context(edition, docs, block_pages, fact_pages),
+                                                         groups=_sources_context(edition, docs, block_pages, fact_pages, _),
                                                          **common)
     _write(target, "sources.html", sources)
-    searchable.append({"url": "sources.html", "title": "Data sources", "kind": "sources", "html": sources,
+    searchable.append({"url": "sources.html", "title": _("Data sources"), "kind": "sources", "html": sources,
                        "first_anchor": "top"})
     (target / "assets" / "search-index.js").write_text(index_script(searchable), encoding="utf-8")
     _write(target, "search.html", env.get_template("search.html.j2").render(current_file="search.html", sections=[],

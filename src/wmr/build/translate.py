@@ -15,7 +15,7 @@ from wmr.core.paths import chapters_dir, project_root
 
 from . import booktext, catalogs, chartlang, execute, notebooks
 from .editions import Edition
-from .localize import cell_msgids, messages
+from .localize import FRONT, cell_msgids, front_messages, messages
 
 
 def chapter_messages(edition: Edition, cfg) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -137,7 +137,7 @@ def site_messages() -> list[tuple[str, str]]:
 
 def translate(editions: list[Edition], say=print) -> list[Path]:
     """Update locales/<lang>/<slug>.po of every chapter, profiles.po, site.po (the site templates), names.po (the
-    names text facts show) and book.po (the PDF book's words and the editions' front-matter texts) for every
+    names text facts show), front.po (the editions' notes, acronyms and glossary) and book.po (the PDF book's words and the editions' front-matter texts) for every
     language but English.
 
     The catalogs are shared by the editions (a chapter's texts differ little between them), so each holds the
@@ -164,6 +164,7 @@ def translate(editions: list[Edition], say=print) -> list[Path]:
         wanted[(lang, catalogs.SITE)] = site
         wanted[(lang, booktext.BOOK)] = booktext.messages([e for e in editions if lang in e.languages])
         wanted[(lang, catalogs.NAMES)] = names
+        wanted[(lang, FRONT)] = [m for e in editions if lang in e.languages for m in front_messages(e)]
     changed = [catalogs.catalog_path(lang, name) for (lang, name), msgs in wanted.items()
                if catalogs.update(lang, name, msgs)]
     for path in changed:

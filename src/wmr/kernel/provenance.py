@@ -167,8 +167,13 @@ def publication_year(source_id: str) -> str:
 def source_lines(item) -> list[dict]:
     """What the short source line under a figure or table says, per source: publisher, dataset, year and the
     pinned files the code read (as the read log records them; see provenance.shown_refs)."""
+    return lines_for(tuple(shown_refs(item)))
+
+
+def lines_for(refs: tuple[str, ...]) -> list[dict]:
+    """The source line of these shown refs (see source_lines)."""
     out: dict[str, dict] = {}
-    for ref in shown_refs(item):
+    for ref in refs:
         sid, _, name = ref.partition("/")
         if sid not in out:
             short = summary(sid)
