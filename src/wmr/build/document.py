@@ -78,6 +78,7 @@ class ChapterDoc:
     params: dict = field(default_factory=dict)           # run key -> parameters
     refs: dict = field(default_factory=dict)             # (run, id) -> Figure | Table
     figures_dir: Path | None = None
+    fact_labels: dict = field(default_factory=dict)      # fact name -> its name for readers in the page's language
 
     @property
     def figures(self) -> list[Figure]:

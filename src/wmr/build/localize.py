@@ -21,6 +21,7 @@ from .document import ChapterDoc, Figure, Prose, Table
 from .editions import Edition
 from .localefmt import format_date_text, format_fact, format_names, join_names, number_text, scaled_text
 from .locales import SOURCE
+from .pagebody import fact_name
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 LIST_ITEM = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)(.*)$")
@@ -79,13 +80,37 @@ def text_display(english: str, unit: str, lang: str) -> str | None:
     return None
 
 
-def _fact(fact, lang: str):
-    """The fact as `lang` shows it: numbers per CLDR, names per M49 or the names catalog, dates per CLDR; values
-    unchanged."""
+def _fact(fact, lang: str, words: "Translator | None" = None):
+    """The fact as `lang` shows it: numbers per CLDR, names per M49 or the names catalog, dates per CLDR; with
+    `words` (facts.po) its unit and note too; values unchanged."""
+    if words is not None:
+        fact = replace(fact, unit=words.text(fact.unit) or fact.unit if fact.unit else fact.unit,
+                       note=cell_text(fact.note, lang, words) if fact.note else fact.note)
     if fact.fmt == "text" or (fact.fmt is None and isinstance(fact.value, str)):
         shown = text_display(str(fact.display), fact.unit, lang)
         return replace(fact, display=shown) if shown else fact
     return replace(fact, display=format_fact(fact.value, fact.fmt, lang, fact.display))
+
+
+FACTS = "facts"   # locales/<lang>/facts.po: the names, units and notes the numbers lists show
+
+
+@lru_cache(maxsize=8)
+def facts_catalog(lang: str) -> Catalog:
+    """facts.po of `lang`, loaded once per process (shared by every chapter and profile)."""
+    return Catalog.load(lang, FACTS)
+
+
+def fact_messages(docs: list, lang: str) -> list[tuple[str, str]]:
+    """(msgid, where) of facts.po: every fact's name for readers, unit and note (its words; see cell_msgids)."""
+    out = []
+    for doc in docs:
+        for ledger in doc.ledgers.values():
+            for name, fact in ledger.facts.items():
+                where = f"facts of {doc.slug}"
+                out += [(fact_name(name), where)] + ([(normalise(fact.unit), where)] if fact.unit else [])
+                out += [(m, where) for m in cell_msgids(fact.note, lang)] if fact.note else []
+    return out
 
 
 def _param(value: object, lang: str) -> object:
@@ -176,11 +201,13 @@ def _chapter(doc: ChapterDoc, lang: str, site: Catalog, catalog: Catalog | None 
     """A chapter (or, with `catalog`, `sentences` and its `title` given, a profile) in `lang`."""
     catalog = catalog or Catalog.load(lang, doc.slug)
     tr = Translator(catalog, lang, sentences)
-    ledgers = {run: type(ledger)(ledger.chapter, {n: _fact(f, lang) for n, f in ledger.facts.items()})
+    words = Translator(facts_catalog(lang), lang)
+    ledgers = {run: type(ledger)(ledger.chapter, {n: _fact(f, lang, words) for n, f in ledger.facts.items()})
                for run, ledger in doc.ledgers.items()}
+    labels = {n: words.text(fact_name(n)) or fact_name(n) for ledger in doc.ledgers.values() for n in ledger.facts}
     params = {run: {name: _param(value, lang) for name, value in values.items()} for run, values in doc.params.items()}
     new = replace(doc, title=title or tr.text(doc.title) or doc.title, blocks=[], ledgers=ledgers, refs={},
-                  params=params)
+                  params=params, fact_labels=labels)
     moved = {}
     for block in doc.blocks:
         if isinstance(block, Prose):
@@ -204,6 +231,7 @@ def _chapter(doc: ChapterDoc, lang: str, site: Catalog, catalog: Catalog | None 
 OTHERS = re.compile(r"^(.+?),? and (\d+) others?$")                   # 'Albania, Andorra and 34 others'
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 NAMED = re.compile(r"^(.+) \(([^()]+)\)$")                              # 'Germany (16.8 million)'
+ISO3 = re.compile(r"^[A-Z]{3}$")                                          # a country code, as it is
 SEMICOLON = {"ar": "؛ "}   # between a cell's parts, where the language does not write '; '
 
 TEMPLATED = 60   # a cell up to this long with numbers among its words is looked up with the numbers as placeholders
@@ -226,7 +254,7 @@ def cell_msgids(text: str, lang: str) -> list[str]:
     key = normalise(text)
     if "; " in key:
         return [m for part in key.split("; ") for m in cell_msgids(part, lang)]
-    if not re.search(r"[^\W\d_]", key) or scaled_text(key, lang) or text_display(key, "", lang):
+    if not re.search(r"[^\W\d_]", key) or ISO3.match(key) or scaled_text(key, lang) or text_display(key, "", lang):
         return []
     if (m := NAMED.match(key)) and text_display(m.group(1), "", lang) and _value(m.group(2), lang):
         return []
@@ -266,6 +294,8 @@ def cell_text(text: str, lang: str, tr: Translator) -> str:
         return text
     if "; " in key:
         return SEMICOLON.get(lang, "; ").join(cell_text(part, lang, tr) for part in key.split("; "))
+    if ISO3.match(key):
+        return key
     if value := _value(key, lang):
         return value
     if shown := text_display(key, "", lang):
@@ -338,7 +368,7 @@ def localize(edition: Edition, lang: str, docs: list, profiles: list, site: Cata
         docs = [localize_figures(d, labels, figures / d.slug) for d in docs]
         profiles = [localize_figures(p, labels, figures / "profiles") for p in profiles]
         catalogs.append(labels.catalog)
-    return docs, profiles, catalogs + [names_catalog(lang)]
+    return docs, profiles, catalogs + [names_catalog(lang), facts_catalog(lang)]
 
 
 FRONT = "front"   # locales/<lang>/front.po: the editions' notes, acronyms and glossary

@@ -285,7 +285,8 @@ def _fact_row(doc: ChapterDoc, run: str | None, fact) -> dict:
         acronym = re.search(r"\(([A-Z][A-Z0-9]{1,9})\)$", short.dataset)
         name = acronym.group(1) if acronym and len(short.dataset) > 30 else short.dataset
         sources.setdefault(short.dataset, {"id": short.id, "dataset": name, "title": short.dataset})
-    return {"id": fact_id(doc, run, fact.name), "name": fact_name(fact.name), "display": fact.display,
+    return {"id": fact_id(doc, run, fact.name), "name": doc.fact_labels.get(fact.name) or fact_name(fact.name),
+            "display": fact.display,
             "unit": fact.unit, "year": "" if fact.year is None else fact.year, "note": fact.note,
             "sources": list(sources.values()), "source_ids": list(fact.sources)}
 

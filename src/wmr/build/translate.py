@@ -15,7 +15,7 @@ from wmr.core.paths import chapters_dir, project_root
 
 from . import booktext, catalogs, chartlang, execute, notebooks
 from .editions import Edition
-from .localize import FRONT, cell_msgids, front_messages, messages
+from .localize import FACTS, FRONT, cell_msgids, fact_messages, front_messages, messages
 
 
 def chapter_messages(edition: Edition, cfg) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -91,20 +91,31 @@ def names_messages() -> list[tuple[str, str]]:
     return out + [(r, "Missing Migrants regions") for r in sorted(set(incidents["region"])) if r and "," not in r]
 
 
+def _executed_docs(edition: Edition) -> list:
+    """The edition's executed chapters, then its executed profiles (loaded once per edition)."""
+    from .document import load_chapter
+    from .profiledoc import load_profile
+
+    if edition.id not in _DOCS:
+        docs = [load_chapter(edition, cfg) for cfg in edition.chapters if execute.is_executed(edition.id, cfg)]
+        if edition.profiles is not None:
+            docs += [load_profile(edition, edition.profiles, run) for run in edition.profiles.runs
+                     if (chapters_dir(edition.id) / f"{run.name}.ipynb").is_file()]
+        _DOCS[edition.id] = docs
+    return _DOCS[edition.id]
+
+
+_DOCS: dict[str, list] = {}
+
+
 def chart_messages(edition: Edition, lang: str) -> list[tuple[str, str]]:
     """(msgid, where) of the labels of every executed chart of the edition (chapters, then profiles) that the
     `charts` catalog of `lang` must translate: not numbers, and not countries or areas with an M49 name."""
-    from .document import load_chapter
     from .localize import country_names
-    from .profiledoc import load_profile
 
     countries = country_names(lang)
-    docs = [load_chapter(edition, cfg) for cfg in edition.chapters if execute.is_executed(edition.id, cfg)]
-    if edition.profiles is not None:
-        docs += [load_profile(edition, edition.profiles, run) for run in edition.profiles.runs
-                 if (chapters_dir(edition.id) / f"{run.name}.ipynb").is_file()]
     out: list[tuple[str, str]] = []
-    for doc in docs:
+    for doc in _executed_docs(edition):
         for fig in doc.figures:
             if "svg_text" not in fig.files:
                 continue
@@ -137,7 +148,7 @@ def site_messages() -> list[tuple[str, str]]:
 
 def translate(editions: list[Edition], say=print) -> list[Path]:
     """Update locales/<lang>/<slug>.po of every chapter, profiles.po, site.po (the site templates), names.po (the
-    names text facts show), front.po (the editions' notes, acronyms and glossary) and book.po (the PDF book's words and the editions' front-matter texts) for every
+    names text facts show), facts.po (the numbers lists' names, units and notes), front.po (the editions' notes, acronyms and glossary) and book.po (the PDF book's words and the editions' front-matter texts) for every
     language but English.
 
     The catalogs are shared by the editions (a chapter's texts differ little between them), so each holds the
@@ -155,6 +166,8 @@ def translate(editions: list[Edition], say=print) -> list[Path]:
             for lang in edition.languages[1:]:
                 wanted.setdefault((lang, edition.profiles.slug), []).extend(msgs)
         for lang in edition.languages[1:]:
+            if facts := fact_messages(_executed_docs(edition), lang):   # no executed run: facts.po stays as it is
+                wanted.setdefault((lang, FACTS), []).extend(facts)
             if labels := chart_messages(edition, lang):   # no executed chart: charts.po is left as it is
                 wanted.setdefault((lang, chartlang.DOMAIN), []).extend(labels)
     site = site_messages()
