@@ -229,7 +229,7 @@ def _chapter(doc: ChapterDoc, lang: str, site: Catalog, catalog: Catalog | None 
 
 
 OTHERS = re.compile(r"^(.+?),? and (\d+) others?$")                   # 'Albania, Andorra and 34 others'
-NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")   # '2022', '1,000', '29.4'; not the comma after a year
 NAMED = re.compile(r"^(.+) \(([^()]+)\)$")                              # 'Germany (16.8 million)'
 ISO3 = re.compile(r"^[A-Z]{3}$")                                          # a country code, as it is
 SEMICOLON = {"ar": "؛ "}   # between a cell's parts, where the language does not write '; '
