@@ -69,12 +69,19 @@ def text_display(english: str, unit: str, lang: str) -> str | None:
     """How `lang` shows a text fact displayed `english`: a country or area by its UN M49 name, a region or group
     from the names catalog, a date per CLDR, a list of such names in the language's list pattern; None: as is."""
     countries = country_names(lang)
-    one = countries.get(english.removeprefix("the ")) or place_name(english, lang)
-    if one or unit == "date":
-        return one or format_date_text(english, lang)
-    parts = [p for p in re.split(r",\s*|\s+and\s+", english) if p]
+
+    def one(text: str) -> str | None:   # a name, or a name with its number in brackets: 'Germany (16.8 million)'
+        if name := countries.get(text.removeprefix("the ")) or place_name(text, lang):
+            return name
+        m = NAMED.match(text)
+        return f"{name} ({value})" if m and (name := one(m.group(1))) and (value := _value(m.group(2), lang)) \
+            else None
+
+    if (shown := one(english)) or unit == "date":
+        return shown or format_date_text(english, lang)
+    parts = [p for p in re.split(r",\s+|\s+and\s+", english) if p]
     if len(parts) > 1:
-        local = [countries.get(p.removeprefix("the ")) or place_name(p, lang) for p in parts]
+        local = [one(p) for p in parts]
         if all(local):
             return format_names(local, lang)
     return None
