@@ -173,13 +173,17 @@ def test_translate_updates_catalogs_and_changes_nothing_on_unchanged_input(built
 
     project = tmp_path / "project"
     shutil.copytree(built_langs, project, symlinks=True)
-    french = {p.name: p.read_bytes() for p in (project / "locales/fr").glob("*.po")}
+    # the templates decide site.po whatever is built; the other catalogs hold the texts of both editions' executed
+    # runs, notes and charts, which this one-chapter project does not have (their completeness: the release test
+    # of test_languages_editions)
+    kept = ("site.po",)
+    french = {name: (project / "locales/fr" / name).read_bytes() for name in kept}
     for name in ("overview.po", "site.po"):   # as if Arabic were new: translate makes its catalogs
         (project / "locales/ar" / name).unlink()
     proc = run_build(project, "translate", "--edition", EDITION)
     assert proc.returncode == 0, proc.stderr
     assert "updated locales/ar/overview.po" in proc.stdout and "updated locales/ar/site.po" in proc.stdout
-    assert {p.name: p.read_bytes() for p in (project / "locales/fr").glob("*.po")} == french, \
+    assert {name: (project / "locales/fr" / name).read_bytes() for name in kept} == french, \
         "the French catalogs in git are not up to date with the English text"
     arabic = {p.name: p.read_bytes() for p in (project / "locales/ar").glob("*.po")}
     proc = run_build(project, "translate", "--edition", EDITION)

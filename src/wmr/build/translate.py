@@ -127,7 +127,7 @@ def chart_messages(edition: Edition, lang: str) -> list[tuple[str, str]]:
 
 
 # Texts the site code (not a template) puts on pages: figure and table labels, sidebar sections.
-CODE_MESSAGES = ["Figure", "Table", "References", "Numbers on this page", "Numbers in this chapter",
+CODE_MESSAGES = ["Figure", "Table", "References", "Numbers on this page", "Numbers in this chapter", "numbers",
                  "Countries and areas", "Numbers in this profile", "%(name)s (profile)"]
 
 
