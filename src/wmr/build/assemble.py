@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -176,34 +177,40 @@ def _assemble(edition: Edition, configs: list, release_date: dt.date, with_pdf: 
 def _make_pdfs(edition: Edition, docs: list, profiles: list, keys: dict[str, str], final: Path, staging: Path,
                release_date: dt.date, incomplete: list[str], books: dict[str, tuple[Edition, list]]) -> None:
     """Write the book, the chapters' PDFs, the profiles PDF and each other language's book (`books`: language ->
-    the edition and its documents as that language publishes them) into `staging`, carrying over the published ones made from the same inputs (e.g.
-    after an edit to the site code only), and their keys."""
+    the edition and its documents as that language publishes them) into `staging`, carrying over the published
+    ones made from the same inputs (e.g. after an edit to the site code only), and their keys."""
     from .book import build_pdf
     from .booktext import Words
 
     pdf_name = f"{edition.id}.pdf"
     current = pdfkeys.current(final, keys)
     book_pdfs = [n for n in keys if n == pdf_name or n.startswith("chapters/")]
-    work = staging / "pdf-build"
+    jobs = []   # (name, make(workdir)): each typeset in a folder of its own, two at a time (Typst releases the GIL)
     if not set(book_pdfs) <= current:
-        work.mkdir()
-        build_pdf(edition, docs, work, staging / pdf_name, release_date, incomplete)
-        shutil.rmtree(work)
+        jobs.append(("book", lambda work: build_pdf(edition, docs, work, staging / pdf_name, release_date, incomplete)))
         current -= set(book_pdfs)
     if profiles:  # the profiles PDF: <edition>-profiles.pdf
         from .profilebook import build_profiles_pdf, profiles_pdf_name
 
         if profiles_pdf_name(edition) not in current:
-            work.mkdir()
-            build_profiles_pdf(edition, profiles, work, staging / profiles_pdf_name(edition), release_date)
-            shutil.rmtree(work)
+            jobs.append(("profiles", lambda work: build_profiles_pdf(edition, profiles, work,
+                                                                     staging / profiles_pdf_name(edition), release_date)))
     for lang, (ledition, ldocs) in books.items():   # the book only: its chapters are read in the book or site
         name = language_pdf(edition.id, lang)
         if name not in current:
-            work.mkdir()
             (staging / lang).mkdir(exist_ok=True)   # the language's site may be being written there
-            build_pdf(ledition, ldocs, work, staging / name, release_date, incomplete, Words.load(lang), chapters=False)
-            shutil.rmtree(work)
+            jobs.append((lang, lambda work, name=name, ledition=ledition, ldocs=ldocs, lang=lang: build_pdf(
+                ledition, ldocs, work, staging / name, release_date, incomplete, Words.load(lang), chapters=False)))
+
+    def run(job: tuple) -> None:
+        work = staging / f"pdf-build-{job[0]}"
+        work.mkdir()
+        job[1](work)
+        shutil.rmtree(work)
+
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        for done in [pool.submit(run, job) for job in jobs]:
+            done.result()
     pdfkeys.carry(final, staging, sorted(current))
     pdfkeys.write(staging, keys)
 
