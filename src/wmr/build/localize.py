@@ -256,14 +256,12 @@ def cell_template(text: str) -> tuple[str, list[str]]:
 
 def cell_msgids(text: str, lang: str) -> list[str]:
     """The msgids a chapter's table cell or column needs from the chapter catalog: none when the cell is a
-    number, a country or area (UN M49), a catalog name, a list of those, a count of millions or such a name
-    with its number in brackets; a cell of parts separated by ';' needs those of each part."""
+    number, a country or area (UN M49), a catalog name, such a name with its number in brackets, a list of those
+    or a count of millions; a cell of parts separated by ';' needs those of each part."""
     key = normalise(text)
     if "; " in key:
         return [m for part in key.split("; ") for m in cell_msgids(part, lang)]
     if not re.search(r"[^\W\d_]", key) or ISO3.match(key) or scaled_text(key, lang) or text_display(key, "", lang):
-        return []
-    if (m := NAMED.match(key)) and text_display(m.group(1), "", lang) and _value(m.group(2), lang):
         return []
     if (m := OTHERS.match(key)) and _name_list(m.group(1), lang):
         return ["%(names)s and %(n1)s others"]
@@ -307,9 +305,6 @@ def cell_text(text: str, lang: str, tr: Translator) -> str:
         return value
     if shown := text_display(key, "", lang):
         return shown
-    if (m := NAMED.match(key)) and (name := text_display(m.group(1), "", lang)) \
-            and (value := _value(m.group(2), lang)):
-        return f"{name} ({value})"
     if local := _name_list(key, lang):
         return join_names(local, lang)
     if (m := OTHERS.match(key)) and (local := _name_list(m.group(1), lang)):
