@@ -104,6 +104,7 @@ def start_built(shared: Path) -> None:
     import sys
 
     project, rc = shared / "built" / "project", shared / "built.rc"
+    langs, langs_rc = shared / "built-langs" / "project", shared / "built-langs.rc"
     with open(shared / "built.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)   # released when the file closes, also if this process dies
         if (shared / "built.started").exists():
@@ -112,14 +113,25 @@ def start_built(shared: Path) -> None:
         if os.environ.get("WMR_TEST_BUILT"):
             copy_built(Path(os.environ["WMR_TEST_BUILT"]), project)
             rc.write_text("0")
+            if os.environ.get("WMR_TEST_BUILT_LANGS"):
+                copy_built(Path(os.environ["WMR_TEST_BUILT_LANGS"]), langs)
+                langs_rc.write_text("0")
             return
-        make_project(project, all_languages=True)
+        make_project(project)
+        configs = shared / "built-langs-configs"   # the same project in every language its editions declare
+        make_project(configs / "project", all_languages=True)
         env = {**os.environ, "WMR_PROJECT_ROOT": str(project), "WMR_DATA_MIRROR": str(REAL_MIRROR),
                "WMR_OFFLINE": "1"}
         out, err, tmp = shared / "built.out", shared / "built.err", shared / "built.rc.tmp"
         log = project / "build.log"   # the build's output, kept with the project (a test reads it)
+        # then a copy of it published in every language: assembled again, no run executed
         script = (f'"$0" "$1" --all >"{out}" 2>"{err}"; code=$?; cp "{out}" "{log}"; '
-                  f'echo $code >"{tmp}" && mv "{tmp}" "{rc}"')
+                  f'echo $code >"{tmp}" && mv "{tmp}" "{rc}"; '
+                  f'if [ $code = 0 ]; then mkdir -p "{langs.parent}" && cp -a "{project}" "{langs}" && '
+                  f'cp "{configs}"/project/editions/*.toml "{langs}/editions/" && '
+                  f'WMR_PROJECT_ROOT="{langs}" "$0" "{langs}/build.py" --all >"{shared}/built-langs.out" '
+                  f'2>"{shared}/built-langs.err"; code=$?; fi; '
+                  f'echo $code >"{tmp}" && mv "{tmp}" "{langs_rc}"')
         proc = subprocess.Popen(["bash", "-c", script, sys.executable, str(project / "build.py")], cwd=project,
                                 env=env, stdin=subprocess.DEVNULL, start_new_session=True)
         (shared / "built.pid").write_text(str(proc.pid))
@@ -127,7 +139,7 @@ def start_built(shared: Path) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session) -> None:
-    if any("built" in item.fixturenames for item in session.items):
+    if any({"built", "built_all_languages"} & set(item.fixturenames) for item in session.items):
         start_built(_shared_folder(session.config._tmp_path_factory.getbasetemp()))
 
 
@@ -164,6 +176,21 @@ def built(tmp_path_factory) -> Path:
     return project
 
 
+@pytest.fixture(scope="session")
+def built_all_languages(built, tmp_path_factory) -> Path:
+    """The session's built project published in every language its editions declare (both editions in English,
+    French, Spanish and Arabic): a copy of `built` assembled again in the background once `built` is done. The
+    other tests take `built`, in English only, so their rebuilds assemble one language."""
+    shared = _shared_folder(tmp_path_factory.getbasetemp())
+    rc = shared / "built-langs.rc"
+    wait_for(rc.exists, "the background build of both editions in every language", seconds=3000, every=1)
+    if rc.read_text().strip() != "0":
+        out = shared / "built-langs.out"
+        raise AssertionError(f"build failed ({rc.read_text().strip()}):\n{out.read_text() if out.exists() else ''}\n"
+                             f"{(shared / 'built-langs.err').read_text() if out.exists() else ''}")
+    return shared / "built-langs" / "project"
+
+
 def copy_built(built: Path, dest: Path) -> Path:
     """A private copy of the session's built project (inputs and outputs), for tests that change or break it."""
     shutil.copytree(built, dest, symlinks=True)
@@ -189,10 +216,11 @@ def file_stats(root: Path) -> dict[str, tuple[int, int]]:
 def _shared_built_project_unchanged(request):
     """A test that uses the session's `built` project must not change it (other tests read it): one that needs
     to build or edit takes `built_copy`. Checked after each such test, from file sizes and times."""
-    if "built" not in request.fixturenames:
+    names = [n for n in ("built", "built_all_languages") if n in request.fixturenames]
+    if not names:
         yield
         return
-    built = request.getfixturevalue("built")
+    built = request.getfixturevalue(names[-1])
     before = file_stats(built)
     yield
     after = file_stats(built)
