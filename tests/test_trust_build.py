@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -349,8 +350,9 @@ def test_a_second_build_of_an_edition_waits_or_refuses_and_other_editions_run(bu
 def test_only_leftovers_of_dead_builds_are_removed(built_copy, tmp_path):
     project = built_copy
     report = tree_digest(project / "report" / EDITION)
-    sockets = tmp_path / "tmp"
-    sockets.mkdir()
+    # a short TMPDIR: a kernel's ipc socket path (TMPDIR/wmr-kernel-<pid>-<x>/kernel-N) must stay under the
+    # 107-byte limit of Unix socket names, which pytest's deep tmp_path could pass ("File name too long")
+    sockets = Path(tempfile.mkdtemp(prefix="wmrk-", dir="/tmp"))
     dead, alive = dead_pid(), os.getpid()
     made = {}
     for pid in (dead, alive):
@@ -379,8 +381,9 @@ def test_only_leftovers_of_dead_builds_are_removed(built_copy, tmp_path):
 def test_a_build_killed_at_any_stage_is_healed_by_the_next(built_copy, tmp_path, stage):
     project = built_copy
     report = tree_digest(project / "report" / EDITION)
-    sockets = tmp_path / "tmp"
-    sockets.mkdir()
+    # a short TMPDIR: a kernel's ipc socket path (TMPDIR/wmr-kernel-<pid>-<x>/kernel-N) must stay under the
+    # 107-byte limit of Unix socket names, which pytest's deep tmp_path could pass ("File name too long")
+    sockets = Path(tempfile.mkdtemp(prefix="wmrk-", dir="/tmp"))
     if stage == "executing":
         append_cell(project, "01_overview.md", "import time\ntime.sleep(600)")
         args = ("--edition", EDITION, "--chapters", "overview")
